@@ -1,0 +1,54 @@
+#!/usr/bin/python3
+"""Reads meson's testlog.json and prints 'N passed, M failed[, K skipped]'.
+
+A suite that speaks TAP (our Catch2 executables, reporter 'casetap') counts
+one per test case ('ok' / 'not ok' lines); any other test counts once. A TAP
+suite that failed without a 'not ok' line (a crash, a timeout) adds one
+failure, so a dying suite can never look green.
+Exit status: 0 if nothing failed and something ran, 1 otherwise.
+"""
+import json
+import re
+import sys
+
+OK_RE = re.compile(r"^ok \d+")
+NOT_OK_RE = re.compile(r"^not ok \d+")
+SKIP_RE = re.compile(r"# SKIP", re.IGNORECASE)
+PLAN_RE = re.compile(r"^1\.\.\d+", re.MULTILINE)
+
+
+def main(path):
+    passed = failed = skipped = 0
+    with open(path) as f:
+        for line in f:
+            t = json.loads(line)
+            out = t.get("stdout") or ""
+            result = t.get("result")
+            bad = result not in ("OK", "SKIP", "EXPECTEDFAIL")
+            lines = out.splitlines()
+            oks = [l for l in lines if OK_RE.match(l)]
+            not_oks = [l for l in lines if NOT_OK_RE.match(l)]
+            if oks or not_oks or PLAN_RE.search(out):
+                for l in oks:
+                    if SKIP_RE.search(l):
+                        skipped += 1
+                    else:
+                        passed += 1
+                failed += len(not_oks)
+                if bad and not not_oks:
+                    failed += 1
+            elif result == "SKIP":
+                skipped += 1
+            elif bad:
+                failed += 1
+            else:
+                passed += 1
+    line = f"{passed} passed, {failed} failed"
+    if skipped:
+        line += f", {skipped} skipped"
+    print(line)
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "build/meson-logs/testlog.json"))

@@ -1,0 +1,200 @@
+#!/usr/bin/python3
+"""Start and stop a real Apache ZooKeeper 3.8 ensemble on loopback, for tests.
+
+Each server gets its own directory, free loopback ports, reconfigEnabled=true,
+standaloneEnabled=false, a super digest, 4lw.commands.whitelist=*,
+maxClientCnxns=0 and a short tickTime. Servers are stopped by pid, never by
+name.
+
+    zkensemble.py start DIR [--servers 3] [--tick 500]   prints a JSON description
+    zkensemble.py stop DIR                                stops what start started
+    zkensemble.py wait DIR [--timeout 60]                 waits until a quorum serves
+
+The JSON (also written to DIR/ensemble.json) holds "connect" (the client
+connect string), "servers" (id, client/quorum/election/admin ports, pid) and
+"super" (the user:password whose digest is the super digest).
+"""
+import argparse
+import base64
+import hashlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+ZK_JAR = "/usr/share/java/zookeeper.jar"
+SUPER_USER = "super"
+SUPER_PASSWORD = "zkbalance-test"
+
+
+def free_ports(n):
+    socks, ports = [], []
+    for _ in range(n):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.bind(("127.0.0.1", 0))
+        socks.append(s)
+        ports.append(s.getsockname()[1])
+    for s in socks:
+        s.close()
+    return ports
+
+
+def super_digest():
+    raw = hashlib.sha1(f"{SUPER_USER}:{SUPER_PASSWORD}".encode()).digest()
+    return f"{SUPER_USER}:{base64.b64encode(raw).decode()}"
+
+
+def four_letter(port, word, timeout=2.0):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+            s.sendall(word.encode())
+            out = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                out += chunk
+            return out.decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def server_line(srv):
+    return (f"server.{srv['id']}=127.0.0.1:{srv['quorum_port']}:{srv['election_port']}"
+            f":participant;127.0.0.1:{srv['client_port']}")
+
+
+def write_server_files(base, srv, servers, tick):
+    d = os.path.join(base, f"s{srv['id']}")
+    os.makedirs(os.path.join(d, "data"), exist_ok=True)
+    with open(os.path.join(d, "data", "myid"), "w") as f:
+        f.write(f"{srv['id']}\n")
+    with open(os.path.join(d, "zoo.cfg.dynamic"), "w") as f:
+        for s in servers:
+            f.write(server_line(s) + "\n")
+    with open(os.path.join(d, "zoo.cfg"), "w") as f:
+        f.write(f"tickTime={tick}\ninitLimit=20\nsyncLimit=10\n"
+                f"dataDir={d}/data\n"
+                "reconfigEnabled=true\nstandaloneEnabled=false\n"
+                "4lw.commands.whitelist=*\nmaxClientCnxns=0\n"
+                f"admin.serverAddress=127.0.0.1\nadmin.serverPort={srv['admin_port']}\n"
+                f"dynamicConfigFile={d}/zoo.cfg.dynamic\n")
+    with open(os.path.join(d, "log4j.properties"), "w") as f:
+        f.write("log4j.rootLogger=INFO, FILE\n"
+                "log4j.appender.FILE=org.apache.log4j.FileAppender\n"
+                f"log4j.appender.FILE.File={d}/zookeeper.log\n"
+                "log4j.appender.FILE.layout=org.apache.log4j.PatternLayout\n"
+                "log4j.appender.FILE.layout.ConversionPattern=%d [myid:%X{myid}] %-5p [%t:%C{1}@%L] - %m%n\n")
+    return d
+
+
+def start_server(base, srv):
+    d = os.path.join(base, f"s{srv['id']}")
+    cmd = ["/usr/bin/java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+           f"-Dzookeeper.DigestAuthenticationProvider.superDigest={super_digest()}",
+           "-Dzookeeper.extendedTypesEnabled=true",
+           f"-Dlog4j.configuration=file:{d}/log4j.properties",
+           "-cp", ZK_JAR, "org.apache.zookeeper.server.quorum.QuorumPeerMain",
+           os.path.join(d, "zoo.cfg")]
+    with open(os.path.join(d, "stdout.log"), "ab") as out:
+        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                             start_new_session=True)
+    srv["pid"] = p.pid
+    return p.pid
+
+
+def save(base, desc):
+    with open(os.path.join(base, "ensemble.json"), "w") as f:
+        json.dump(desc, f, indent=1)
+
+
+def load(base):
+    with open(os.path.join(base, "ensemble.json")) as f:
+        return json.load(f)
+
+
+def cmd_start(args):
+    base = os.path.abspath(args.dir)
+    os.makedirs(base, exist_ok=True)
+    ports = free_ports(4 * args.servers)
+    servers = []
+    for i in range(args.servers):
+        servers.append({"id": i + 1, "quorum_port": ports[4 * i], "election_port": ports[4 * i + 1],
+                        "client_port": ports[4 * i + 2], "admin_port": ports[4 * i + 3]})
+    for s in servers:
+        write_server_files(base, s, servers, args.tick)
+    for s in servers:
+        start_server(base, s)
+    desc = {"connect": ",".join(f"127.0.0.1:{s['client_port']}" for s in servers),
+            "servers": servers, "super": f"{SUPER_USER}:{SUPER_PASSWORD}",
+            "super_digest": super_digest(), "dir": base}
+    save(base, desc)
+    print(json.dumps(desc))
+    return 0
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError:
+        return False
+
+
+def cmd_wait(args):
+    desc = load(args.dir)
+    deadline = time.time() + args.timeout
+    while time.time() < deadline:
+        modes = [four_letter(s["client_port"], "srvr") for s in desc["servers"]]
+        if all("Mode: " in m for m in modes):
+            print("ready")
+            return 0
+        time.sleep(0.2)
+    print("ensemble not ready after %ss" % args.timeout, file=sys.stderr)
+    return 1
+
+
+def cmd_stop(args):
+    try:
+        desc = load(args.dir)
+    except OSError:
+        return 0
+    for s in desc["servers"]:
+        pid = s.get("pid")
+        if pid and alive(pid):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.time() + 10
+    for s in desc["servers"]:
+        pid = s.get("pid")
+        while pid and alive(pid) and time.time() < deadline:
+            try:
+                os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                pass
+            time.sleep(0.05)
+        if pid and alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    st = sub.add_parser("start")
+    st.add_argument("dir")
+    st.add_argument("--servers", type=int, default=3)
+    st.add_argument("--tick", type=int, default=500)
+    sp = sub.add_parser("stop")
+    sp.add_argument("dir")
+    wt = sub.add_parser("wait")
+    wt.add_argument("dir")
+    wt.add_argument("--timeout", type=float, default=60)
+    args = ap.parse_args()
+    return {"start": cmd_start, "stop": cmd_stop, "wait": cmd_wait}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
