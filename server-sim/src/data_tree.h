@@ -1,0 +1,104 @@
+// One replica of the znode tree. Applies transactions (which never fail) and
+// answers reads. Knows nothing about connections; the changes it reports are
+// turned into notifications by WatchManager.
+//
+// Not thread-safe; lives on the loop thread.
+#ifndef ZK_SIM_DATA_TREE_H_
+#define ZK_SIM_DATA_TREE_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "acl.h"
+#include "txn.h"
+
+namespace zk::sim {
+
+struct Stat {
+  int64_t czxid = 0;
+  int64_t mzxid = 0;
+  int64_t ctime = 0;
+  int64_t mtime = 0;
+  int32_t version = 0;
+  int32_t cversion = 0;
+  int32_t aversion = 0;
+  int64_t ephemeral_owner = 0;
+  int32_t data_length = 0;
+  int32_t num_children = 0;
+  int64_t pzxid = 0;
+  friend bool operator==(const Stat&, const Stat&) = default;
+};
+
+inline constexpr int64_t kContainerOwner = INT64_MIN;  // 0x8000000000000000
+inline constexpr int64_t kTtlOwnerMask = static_cast<int64_t>(0xFF00000000000000ULL);
+
+struct Node {
+  std::optional<std::string> data;
+  AclList acl;
+  int64_t czxid = 0, mzxid = 0, ctime = 0, mtime = 0, pzxid = 0;
+  int64_t ephemeral_owner = 0;
+  int32_t version = 0;
+  int32_t aversion = 0;
+  // Number of child creates so far (sequence counter); the reported cversion
+  // is 2 * child_creates - numChildren = creates + deletes.
+  int32_t child_creates = 0;
+  std::set<std::string> children;
+
+  Stat ToStat() const;
+};
+
+// A change a transaction made, in the order ZooKeeper triggers watches.
+struct TreeChange {
+  enum Kind { kCreated, kDeleted, kDataChanged };
+  Kind kind;
+  std::string path;
+};
+
+class DataTree {
+ public:
+  // The four built-in nodes; /zookeeper/config empty, with aversion -1 and
+  // READ_ACL_UNSAFE.
+  DataTree();
+
+  // Applies `txn`; appends what changed to `changes` (may be null).
+  void Apply(const Txn& txn, std::vector<TreeChange>* changes);
+
+  const Node* Find(const std::string& path) const;
+  Node* FindMutable(const std::string& path);
+
+  // Ephemeral paths owned by `session_id`, sorted.
+  std::vector<std::string> Ephemerals(int64_t session_id) const;
+  const std::map<int64_t, std::set<std::string>>& AllEphemerals() const { return ephemerals_; }
+
+  // Descendants of `path` (not counting itself).
+  int32_t CountDescendants(const std::string& path) const;
+
+  // ZooKeeper reports the root twice (under "" and "/").
+  size_t NodeCount() const { return nodes_.size() + 1; }
+  // Sum of path length + data length over all nodes, as mntr reports it.
+  int64_t ApproximateDataSize() const;
+  size_t EphemeralCount() const;
+
+  // Writes /zookeeper/config (version -1, mzxid = zxid) as reconfig does.
+  void SetConfig(const std::string& text, int64_t zxid, int64_t time_ms,
+                 std::vector<TreeChange>* changes);
+
+ private:
+  void ApplySub(const SubTxn& op, int64_t zxid, int64_t time_ms,
+                std::vector<TreeChange>* changes);
+  void Create(const CreateTxn& t, int64_t zxid, int64_t time_ms,
+              std::vector<TreeChange>* changes);
+  void Delete(const std::string& path, int64_t zxid, std::vector<TreeChange>* changes);
+
+  std::unordered_map<std::string, Node> nodes_;
+  std::map<int64_t, std::set<std::string>> ephemerals_;
+};
+
+}  // namespace zk::sim
+
+#endif  // ZK_SIM_DATA_TREE_H_

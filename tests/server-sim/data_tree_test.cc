@@ -1,0 +1,156 @@
+#include <catch2/catch.hpp>
+
+#include "data_tree.h"
+#include "path.h"
+#include "prep.h"
+
+using namespace zk::sim;
+using zk::Error;
+
+namespace {
+
+struct Fixture {
+  DataTree tree;
+  AuthInfo auth;
+  PrepContext ctx;
+  int64_t zxid = 0x100000000;
+  std::vector<TreeChange> changes;
+
+  Fixture() {
+    auth.Add({"ip", "127.0.0.1"});
+    ctx.session_id = 0x42;
+    ctx.auth = &auth;
+  }
+  Error Do(const WriteOp& op, std::string* created = nullptr) {
+    auto r = PrepOp(tree, op, ctx);
+    if (!r.ok()) return r.status().code();
+    Txn t;
+    t.zxid = ++zxid;
+    t.time_ms = 1000;
+    std::visit(
+        [&](const auto& s) {
+          if constexpr (!std::is_same_v<std::decay_t<decltype(s)>, CheckTxn>) t.body = s;
+          if constexpr (std::is_same_v<std::decay_t<decltype(s)>, CreateTxn>) {
+            if (created) *created = s.path;
+          }
+        },
+        r.value());
+    tree.Apply(t, &changes);
+    return Error::kOk;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("initial tree: five nodes, 44 bytes, built-in stats") {
+  DataTree t;
+  CHECK(t.NodeCount() == 5);
+  CHECK(t.ApproximateDataSize() == 44);
+  CHECK(t.Find("/")->ToStat().cversion == -1);
+  CHECK(t.Find("/zookeeper")->ToStat().cversion == -2);
+  CHECK(t.Find("/zookeeper/quota")->ToStat().cversion == 0);
+  CHECK(t.Find("/zookeeper/config")->ToStat().aversion == -1);
+  CHECK(t.Find("/zookeeper/config")->acl == ReadAclUnsafe());
+}
+
+TEST_CASE("path validation") {
+  CHECK(IsValidPath("/"));
+  CHECK(IsValidPath("/a/b"));
+  CHECK_FALSE(IsValidPath(""));
+  CHECK_FALSE(IsValidPath("a"));
+  CHECK_FALSE(IsValidPath("/a/"));
+  CHECK_FALSE(IsValidPath("/a//b"));
+  CHECK_FALSE(IsValidPath("/a/./b"));
+  CHECK_FALSE(IsValidPath("/a/.."));
+  CHECK_FALSE(IsValidPath(std::string("/a\0b", 4)));
+  CHECK(ParentPath("/a/b") == "/a");
+  CHECK(ParentPath("/a") == "/");
+}
+
+TEST_CASE("create: sequential names, cversion, pzxid, ephemerals") {
+  Fixture f;
+  CHECK(f.Do(CreateReq{"/a", std::string("hello"), OpenAclUnsafe(), 0}) == Error::kOk);
+  CHECK(f.Do(CreateReq{"/a/eph", std::string(), OpenAclUnsafe(), kEphemeral}) == Error::kOk);
+  std::string seq;
+  CHECK(f.Do(CreateReq{"/a/seq-", std::string("y"), OpenAclUnsafe(), kPersistentSequential},
+             &seq) == Error::kOk);
+  CHECK(seq == "/a/seq-0000000001");
+  Stat s = f.tree.Find("/a")->ToStat();
+  CHECK(s.num_children == 2);
+  CHECK(s.cversion == 2);
+  CHECK(s.pzxid == f.zxid);
+  CHECK(f.tree.Find("/a/eph")->ephemeral_owner == 0x42);
+  CHECK(f.tree.Ephemerals(0x42) == std::vector<std::string>{"/a/eph"});
+  CHECK(f.Do(DeleteReq{"/a/eph", -1}) == Error::kOk);
+  CHECK(f.tree.Find("/a")->ToStat().cversion == 3);
+  CHECK(f.tree.Ephemerals(0x42).empty());
+  CHECK(f.Do(CreateReq{"/a/s-", std::nullopt, OpenAclUnsafe(), kPersistentSequential}, &seq) ==
+        Error::kOk);
+  CHECK(seq == "/a/s-0000000002");  // deletes do not decrement the counter
+  CHECK_FALSE(f.tree.Find(seq)->data.has_value());
+}
+
+TEST_CASE("write validation order and codes") {
+  Fixture f;
+  CHECK(f.Do(CreateReq{"/x/y", std::string(), OpenAclUnsafe(), 0}) == Error::kNoNode);
+  CHECK(f.Do(CreateReq{"bad", std::string(), OpenAclUnsafe(), 0}) == Error::kBadArguments);
+  CHECK(f.Do(CreateReq{"/x", std::string(), {}, 0}) == Error::kInvalidAcl);
+  CHECK(f.Do(CreateReq{"/x", std::string(), OpenAclUnsafe(), kPersistentWithTtl, 100}) ==
+        Error::kUnimplemented);
+  CHECK(f.Do(CreateReq{"/x", std::string("1"), OpenAclUnsafe(), 0}) == Error::kOk);
+  CHECK(f.Do(CreateReq{"/x", std::string(), OpenAclUnsafe(), 0}) == Error::kNodeExists);
+  CHECK(f.Do(CreateReq{"/e", std::string(), OpenAclUnsafe(), kEphemeral}) == Error::kOk);
+  CHECK(f.Do(CreateReq{"/e/c", std::string(), OpenAclUnsafe(), 0}) ==
+        Error::kNoChildrenForEphemerals);
+  CHECK(f.Do(SetDataReq{"/x", std::string("2"), 5}) == Error::kBadVersion);
+  CHECK(f.Do(SetDataReq{"/x", std::string("2"), 0}) == Error::kOk);
+  CHECK(f.tree.Find("/x")->version == 1);
+  CHECK(f.Do(CreateReq{"/x/c", std::string(), OpenAclUnsafe(), 0}) == Error::kOk);
+  CHECK(f.Do(DeleteReq{"/x", -1}) == Error::kNotEmpty);
+  CHECK(f.Do(DeleteReq{"/x", 7}) == Error::kBadVersion);  // version before children
+  CHECK(f.Do(DeleteReq{"/zookeeper", -1}) == Error::kBadArguments);
+  CHECK(f.Do(DeleteReq{"/nope", -1}) == Error::kNoNode);
+  CHECK(f.Do(SetAclReq{"/x", ReadAclUnsafe(), 3}) == Error::kBadVersion);
+  CHECK(f.Do(SetAclReq{"/x", ReadAclUnsafe(), 0}) == Error::kOk);
+  CHECK(f.tree.Find("/x")->aversion == 1);
+  CHECK(f.Do(SetDataReq{"/x", std::string("3"), -1}) == Error::kNoAuth);
+  CHECK(f.Do(CreateReq{"/x/d", std::string(), OpenAclUnsafe(), 0}) == Error::kNoAuth);
+  CHECK(f.Do(SetDataReq{"/zookeeper/config", std::string("x"), -1}) == Error::kNoAuth);
+  f.ctx.skip_acl = true;
+  CHECK(f.Do(SetDataReq{"/x", std::string("3"), -1}) == Error::kOk);
+}
+
+TEST_CASE("multi: atomic, per-op errors, sees earlier ops") {
+  Fixture f;
+  std::vector<WriteOp> ok = {CreateReq{"/m", std::string(), OpenAclUnsafe(), 0},
+                             CreateReq{"/m/c", std::string(), OpenAclUnsafe(), 0},
+                             CheckReq{"/m", 0}, SetDataReq{"/m", std::string("d"), 0}};
+  MultiTxn m = PrepMulti(f.tree, ok, f.ctx);
+  CHECK(m.errors.empty());
+  CHECK(m.ops.size() == 4);
+  CHECK(f.tree.Find("/m") == nullptr);  // prep leaves the tree alone
+
+  std::vector<WriteOp> bad = {CreateReq{"/k", std::string(), OpenAclUnsafe(), 0},
+                              CheckReq{"/", 99}, DeleteReq{"/k", -1}};
+  MultiTxn b = PrepMulti(f.tree, bad, f.ctx);
+  REQUIRE(b.errors.size() == 3);
+  CHECK(b.errors[0] == Error::kOk);
+  CHECK(b.errors[1] == Error::kBadVersion);
+  CHECK(b.errors[2] == Error::kRuntimeInconsistency);
+}
+
+TEST_CASE("close session deletes ephemerals in path order") {
+  Fixture f;
+  CHECK(f.Do(CreateReq{"/p", std::string(), OpenAclUnsafe(), 0}) == Error::kOk);
+  CHECK(f.Do(CreateReq{"/p/e1", std::string(), OpenAclUnsafe(), kEphemeral}) == Error::kOk);
+  CHECK(f.Do(CreateReq{"/p/e2", std::string(), OpenAclUnsafe(), kEphemeral}) == Error::kOk);
+  f.changes.clear();
+  Txn t;
+  t.zxid = ++f.zxid;
+  t.body = CloseSessionTxn{0x42};
+  f.tree.Apply(t, &f.changes);
+  REQUIRE(f.changes.size() == 2);
+  CHECK(f.changes[0].path == "/p/e1");
+  CHECK(f.tree.Find("/p")->children.empty());
+  CHECK(f.tree.EphemeralCount() == 0);
+}
