@@ -1,0 +1,337 @@
+#include "ensemble.h"
+
+#include <fmt/format.h>
+
+namespace zk::sim {
+
+Ensemble::Ensemble(EnsembleOptions opts, const Clock* clock, Hooks hooks)
+    : opts_(std::move(opts)),
+      clock_(clock),
+      hooks_(std::move(hooks)),
+      sessions_(opts_.seed,
+                opts_.min_session_timeout_ms > 0 ? opts_.min_session_timeout_ms
+                                                 : 2 * opts_.tick_ms,
+                opts_.max_session_timeout_ms > 0 ? opts_.max_session_timeout_ms
+                                                 : 20 * opts_.tick_ms) {
+  for (int k = 1; k <= opts_.servers; ++k) {
+    Member m;
+    m.id = k;
+    m.host = opts_.host;
+    // Quorum/election ports are never bound by the simulator; they only
+    // appear in the config text.
+    m.quorum_port = 2880 + k;
+    m.election_port = 3880 + k;
+    m.client_host = opts_.host;
+    m.client_port = static_cast<size_t>(k) <= opts_.client_ports.size()
+                        ? opts_.client_ports[k - 1]
+                        : opts_.client_port_base + k - 1;
+    members_[k] = m;
+    AddServer(m);
+  }
+  Elect();
+}
+
+bool Ensemble::AddServer(const Member& m) {
+  if (servers_.count(m.id)) return false;
+  int64_t id = m.id;
+  auto s = std::make_unique<ServerState>([this, id](ConnId c, EventType t, const std::string& p) {
+    if (hooks_.event) hooks_.event(id, c, t, p);
+  });
+  s->id = id;
+  s->started_ms = clock_->NowMs();
+  s->tree = committed_;
+  s->applied_zxid = last_zxid_;
+  s->serving = leader_ != 0;
+  servers_[id] = std::move(s);
+  return true;
+}
+
+ServerState* Ensemble::Server(int64_t id) {
+  auto it = servers_.find(id);
+  return it == servers_.end() ? nullptr : it->second.get();
+}
+
+Role Ensemble::RoleOf(int64_t id) const {
+  auto it = members_.find(id);
+  if (it == members_.end()) return Role::kNonVoting;
+  return it->second.observer ? Role::kObserver : Role::kParticipant;
+}
+
+QuorumSpec Ensemble::Quorum() const {
+  QuorumSpec q;
+  for (const auto& [id, m] : members_) {
+    if (!m.observer) q.voters.insert(id);
+  }
+  return q;
+}
+
+std::string Ensemble::ConfigTextOf(const std::map<int64_t, Member>& members, int64_t version) {
+  std::string out;
+  for (const auto& [id, m] : members) {
+    out += fmt::format("server.{}={}:{}:{}:{}", id, m.host, m.quorum_port, m.election_port,
+                       m.observer ? "observer" : "participant");
+    if (m.client_port != 0) out += fmt::format(";{}:{}", m.client_host, m.client_port);
+    out += "\n";
+  }
+  out += fmt::format("version={:x}", version);
+  return out;
+}
+
+std::string Ensemble::ConfigText() const { return ConfigTextOf(members_, config_version_); }
+
+void Ensemble::DropClients(ServerState& s, const std::string& reason) {
+  std::set<uint64_t> conns = s.conns;
+  for (uint64_t c : conns) {
+    if (hooks_.close_conn) hooks_.close_conn(s.id, c, reason);
+  }
+}
+
+void Ensemble::Elect() {
+  std::set<int64_t> up;
+  for (const auto& [id, s] : servers_) {
+    if (s->running && !s->isolated) up.insert(id);
+  }
+  QuorumSpec q = Quorum();
+  if (!q.IsQuorum(up)) {
+    LoseQuorum();
+    return;
+  }
+  // The leader: the highest running voter (all are in sync here).
+  int64_t leader = 0;
+  for (int64_t v : q.voters) {
+    if (up.count(v)) leader = v;
+  }
+  leader_ = leader;
+  last_zxid_ = ((epoch() + 1) << 32);
+  // Servers catch up with the leader (DIFF/SNAP) before serving.
+  for (auto& [id, s] : servers_) {
+    if (!s->running || s->isolated) continue;
+    while (!s->queue.empty()) {
+      Txn t = s->queue.front().txn;
+      s->queue.pop_front();
+      Apply(*s, t);
+    }
+    s->serving = true;
+  }
+  if (config_version_ == 0) {
+    // The first leader writes the initial config: version = epoch << 32.
+    config_version_ = last_zxid_;
+    std::vector<TreeChange> ch;
+    committed_.SetConfig(ConfigText(), last_zxid_, clock_->WallMs(), &ch);
+    for (auto& [id, s] : servers_) {
+      if (!s->running || s->isolated) continue;
+      std::vector<TreeChange> sch;
+      s->tree.SetConfig(ConfigText(), last_zxid_, clock_->WallMs(), &sch);
+      s->applied_zxid = last_zxid_;
+      s->watches.Trigger(sch);
+    }
+  }
+}
+
+void Ensemble::LoseQuorum() {
+  leader_ = 0;
+  for (auto& [id, s] : servers_) {
+    if (s->serving) {
+      s->serving = false;
+      DropClients(*s, "lost quorum");
+    }
+  }
+}
+
+void Ensemble::Apply(ServerState& s, const Txn& txn) {
+  std::vector<TreeChange> changes;
+  s.tree.Apply(txn, &changes);
+  s.applied_zxid = std::max(s.applied_zxid, txn.zxid);
+  s.watches.Trigger(changes);
+  while (!s.waiters.empty() && s.waiters.begin()->first <= s.applied_zxid) {
+    auto fn = std::move(s.waiters.begin()->second);
+    s.waiters.erase(s.waiters.begin());
+    fn();
+  }
+}
+
+void Ensemble::Submit(int64_t origin, int64_t session_id, TxnBody body,
+                      std::function<void(const Txn&)> on_applied) {
+  Txn txn;
+  txn.zxid = ++last_zxid_;
+  txn.time_ms = clock_->WallMs();
+  txn.session_id = session_id;
+  txn.body = std::move(body);
+  committed_.Apply(txn, nullptr);
+  if (auto* cs = std::get_if<CreateSessionTxn>(&txn.body)) {
+    sessions_.Add(cs->session_id, cs->timeout_ms, clock_->NowMs()).server_id =
+        static_cast<int>(origin);
+  } else if (auto* cl = std::get_if<CloseSessionTxn>(&txn.body)) {
+    sessions_.Remove(cl->session_id);
+  }
+  const int64_t now = clock_->NowMs();
+  for (auto& [id, s] : servers_) {
+    if (!s->running || s->isolated) continue;
+    if (id == origin && on_applied) {
+      s->waiters.emplace(txn.zxid, [on_applied, txn] { on_applied(txn); });
+    }
+    if (s->lag_ms <= 0 && s->queue.empty()) {
+      Apply(*s, txn);
+    } else {
+      s->queue.push_back({now + s->lag_ms, txn});
+    }
+  }
+}
+
+void Ensemble::Sync(int64_t server, std::function<void()> done) {
+  ServerState* s = Server(server);
+  if (s == nullptr) return;
+  if (s->applied_zxid >= last_zxid_) {
+    done();
+    return;
+  }
+  // A sync flushes the follower's queue: it is applied when the sync's own
+  // round trip reaches it, so it waits for everything committed before it.
+  s->waiters.emplace(last_zxid_, std::move(done));
+}
+
+void Ensemble::Tick() {
+  const int64_t now = clock_->NowMs();
+  for (auto& [id, s] : servers_) {
+    while (!s->queue.empty() && s->queue.front().due_ms <= now) {
+      Txn t = std::move(s->queue.front().txn);
+      s->queue.pop_front();
+      Apply(*s, t);
+    }
+  }
+  if (!quorum_up()) return;
+  for (int64_t sid : sessions_.Expired(now)) {
+    Session* se = sessions_.Find(sid);
+    if (se == nullptr) continue;
+    se->closing = true;
+    int server = se->server_id;
+    uint64_t conn = se->conn;
+    // The expiry runs as a closeSession transaction; the holder's connection
+    // is dropped without a message.
+    Submit(leader_, sid, CloseSessionTxn{sid}, nullptr);
+    if (conn != 0 && hooks_.close_conn) hooks_.close_conn(server, conn, "session expired");
+  }
+}
+
+int64_t Ensemble::NextDueMs() const {
+  int64_t next = -1;
+  for (const auto& [id, s] : servers_) {
+    if (!s->queue.empty() && (next < 0 || s->queue.front().due_ms < next)) {
+      next = s->queue.front().due_ms;
+    }
+  }
+  return next;
+}
+
+bool Ensemble::Kill(int64_t id) {
+  ServerState* s = Server(id);
+  if (s == nullptr) return false;
+  if (!s->running) return true;
+  s->running = false;
+  s->serving = false;
+  DropClients(*s, "server killed");
+  s->queue.clear();
+  s->waiters.clear();
+  s->watches = WatchManager([this, id](ConnId c, EventType t, const std::string& p) {
+    if (hooks_.event) hooks_.event(id, c, t, p);
+  });
+  if (id == leader_ || !Quorum().IsQuorum([&] {
+        std::set<int64_t> up;
+        for (const auto& [sid, ss] : servers_) {
+          if (ss->running && !ss->isolated) up.insert(sid);
+        }
+        return up;
+      }())) {
+    // The leader's death (or a lost quorum) means an election: everyone
+    // drops clients and a new epoch starts.
+    LoseQuorum();
+    Elect();
+  }
+  return true;
+}
+
+bool Ensemble::Start(int64_t id) {
+  ServerState* s = Server(id);
+  if (s == nullptr) return false;
+  if (s->running) return true;
+  s->running = true;
+  s->started_ms = clock_->NowMs();
+  s->stats.Reset();
+  s->tree = committed_;  // resync from the leader
+  s->applied_zxid = last_zxid_;
+  if (quorum_up()) {
+    s->serving = !s->isolated;
+  } else {
+    Elect();
+  }
+  return true;
+}
+
+bool Ensemble::Isolate(int64_t id, bool isolated) {
+  ServerState* s = Server(id);
+  if (s == nullptr) return false;
+  if (s->isolated == isolated) return true;
+  s->isolated = isolated;
+  if (isolated) {
+    // Like a follower that lost its leader: stop serving, drop clients.
+    s->serving = false;
+    DropClients(*s, "isolated from the leader");
+    s->queue.clear();
+    s->waiters.clear();
+    if (id == leader_ || !quorum_up()) {
+      LoseQuorum();
+      Elect();
+    } else {
+      std::set<int64_t> up;
+      for (const auto& [sid, ss] : servers_) {
+        if (ss->running && !ss->isolated) up.insert(sid);
+      }
+      if (!Quorum().IsQuorum(up)) LoseQuorum();
+    }
+  } else if (s->running) {
+    s->tree = committed_;
+    s->applied_zxid = last_zxid_;
+    if (quorum_up()) {
+      s->serving = true;
+    } else {
+      Elect();
+    }
+  }
+  return true;
+}
+
+bool Ensemble::SetLag(int64_t id, int64_t lag_ms) {
+  ServerState* s = Server(id);
+  if (s == nullptr) return false;
+  s->lag_ms = std::max<int64_t>(0, lag_ms);
+  return true;
+}
+
+void Ensemble::InstallMembers(std::map<int64_t, Member> members, int64_t version) {
+  members_ = std::move(members);
+  config_version_ = version;
+}
+
+void Ensemble::OnConfigCommitted() {
+  if (hooks_.config_changed) hooks_.config_changed();
+  if (Quorum().voters.count(leader_) == 0) {
+    LoseQuorum();
+    Elect();
+  }
+}
+
+std::array<uint8_t, 16> Ensemble::Password(int64_t session_id) {
+  // java.util.Random(sessionId ^ 0xB3415C00).nextBytes(16), PROTOCOL.md
+  // Appendix A. TODO: use zk/wire/password.h once it lands.
+  uint64_t seed = (static_cast<uint64_t>(session_id) ^ 0xB3415C00ULL ^ 0x5DEECE66DULL) &
+                  ((1ULL << 48) - 1);
+  std::array<uint8_t, 16> out{};
+  for (int i = 0; i < 16;) {
+    seed = (seed * 0x5DEECE66DULL + 0xB) & ((1ULL << 48) - 1);
+    auto r = static_cast<int32_t>(seed >> 16);
+    for (int k = 0; k < 4 && i < 16; ++k, ++i) out[i] = static_cast<uint8_t>(r >> (8 * k));
+  }
+  return out;
+}
+
+}  // namespace zk::sim

@@ -1,0 +1,96 @@
+// One client connection's protocol state on one simulated server: framing,
+// the handshake, per-connection request ordering, and every opcode. Does no
+// I/O (nghttp2-style): bytes go in through Feed(), bytes and close requests
+// come out through the Sink. The libuv adapter (listener.cc) and the fuzz
+// target drive it the same way.
+#ifndef ZK_SIM_SERVER_CONNECTION_H_
+#define ZK_SIM_SERVER_CONNECTION_H_
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "acl.h"
+#include "ensemble.h"
+#include "zk/wire/jute.h"
+
+namespace zk::sim {
+
+class ServerConnection {
+ public:
+  struct Sink {
+    std::function<void(std::string bytes)> send;
+    // Close after flushing what was sent. Called at most once.
+    std::function<void(const std::string& reason)> close;
+    // A four-letter word arrived as the first bytes; returns its text.
+    std::function<std::string(const std::string& word)> four_letter;
+  };
+
+  ServerConnection(Ensemble* ens, int64_t server, uint64_t conn, std::string remote_ip,
+                   int remote_port, Sink sink);
+  ~ServerConnection();
+  ServerConnection(const ServerConnection&) = delete;
+  ServerConnection& operator=(const ServerConnection&) = delete;
+
+  void Feed(std::string_view bytes);
+  // A watch notification for this connection.
+  void Notify(EventType type, const std::string& path);
+  // Marks the connection closed (no more output, pending work dropped).
+  void Detach();
+
+  uint64_t id() const { return conn_; }
+  int64_t server() const { return server_; }
+  int64_t session_id() const { return session_id_; }
+  const std::string& remote_ip() const { return remote_ip_; }
+  int remote_port() const { return remote_port_; }
+  bool closed() const { return closed_; }
+
+  // Counters for cons/stat/admin.
+  int64_t received = 0;
+  int64_t sent = 0;
+  int64_t established_ms = 0;
+  int32_t timeout_ms = 0;
+  int32_t last_cxid = -1;
+  int64_t last_zxid = -1;
+  std::string last_op = "NA";
+  int64_t last_response_ms = 0;
+  int64_t last_latency = 0, min_latency = -1, max_latency = 0, total_latency = 0, count = 0;
+  size_t queued() const { return frames_.size(); }
+
+ private:
+  void Pump();
+  void Complete();
+  void HandleConnect(std::string_view frame);
+  // Returns false if the request is pending (the queue waits for it).
+  bool HandleRequest(std::string_view frame);
+  bool HandleReconfig(wire::Reader& r, int32_t xid, int64_t start_ms);
+  void Reply(int32_t xid, int32_t err, const std::string& body, int64_t start_ms);
+  void Fail(const std::string& reason);
+  int64_t Zxid() const;
+
+  Ensemble* ens_;
+  int64_t server_;
+  uint64_t conn_;
+  std::string remote_ip_;
+  int remote_port_;
+  Sink sink_;
+  AuthInfo auth_;
+  std::string in_;
+  std::deque<std::string> frames_;
+  bool handshake_done_ = false;
+  bool first_bytes_ = true;
+  bool busy_ = false;
+  bool in_handler_ = false;
+  bool completed_inline_ = false;  // a request is waiting for a commit or sync
+  bool closed_ = false;
+  bool old_client_ = false;  // 3.3-era ConnectRequest without readOnly
+  int64_t session_id_ = 0;
+  // Guards callbacks that may run after this object is gone.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace zk::sim
+
+#endif  // ZK_SIM_SERVER_CONNECTION_H_

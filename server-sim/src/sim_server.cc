@@ -1,0 +1,362 @@
+#include "zk/sim/sim_server.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "four_letter.h"
+#include "sim_server_impl.h"
+
+namespace zk::sim {
+
+LoopClock::LoopClock(uv_loop_t* loop) : loop_(loop) {
+  auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count();
+  wall_offset_ = wall - static_cast<int64_t>(uv_now(loop));
+}
+int64_t LoopClock::NowMs() const { return static_cast<int64_t>(uv_now(loop_)); }
+int64_t LoopClock::WallMs() const { return wall_offset_ + NowMs(); }
+
+namespace {
+
+void FreeTcp(uv_handle_t* h) { delete reinterpret_cast<uv_tcp_t*>(h); }
+
+void OnConnClosed(uv_handle_t* h) { delete static_cast<UvConn*>(h->data); }
+
+void Alloc(uv_handle_t*, size_t suggested, uv_buf_t* buf) {
+  buf->base = new char[suggested];
+  buf->len = suggested;
+}
+
+struct WriteReq {
+  uv_write_t req;
+  std::string data;
+};
+
+}  // namespace
+
+Status SimServerImpl::Listen(int64_t server, int port, uv_tcp_t** out, int* bound) {
+  auto* tcp = new uv_tcp_t;
+  uv_tcp_init(loop, tcp);
+  sockaddr_in addr{};
+  uv_ip4_addr(opts.host.c_str(), port, &addr);
+  int rc = uv_tcp_bind(tcp, reinterpret_cast<const sockaddr*>(&addr), 0);
+  if (rc == 0) {
+    tcp->data = this;
+    struct Ctx {
+      SimServerImpl* self;
+      int64_t server;
+    };
+    // The listener's data points at a small heap context freed on close.
+    tcp->data = new Ctx{this, server};
+    rc = uv_listen(reinterpret_cast<uv_stream_t*>(tcp), 1024, [](uv_stream_t* l, int status) {
+      if (status < 0) return;
+      auto* ctx = static_cast<Ctx*>(l->data);
+      ctx->self->OnAccept(ctx->server, l);
+    });
+    if (rc != 0) delete static_cast<Ctx*>(tcp->data);
+  }
+  if (rc != 0) {
+    uv_close(reinterpret_cast<uv_handle_t*>(tcp), FreeTcp);
+    return Status(Error::kSystemError,
+                  fmt::format("bind {}:{}: {}", opts.host, port, uv_strerror(rc)));
+  }
+  sockaddr_storage name{};
+  int len = sizeof(name);
+  uv_tcp_getsockname(tcp, reinterpret_cast<sockaddr*>(&name), &len);
+  *bound = ntohs(reinterpret_cast<sockaddr_in*>(&name)->sin_port);
+  *out = tcp;
+  return Status();
+}
+
+void SimServerImpl::OnAccept(int64_t server, uv_stream_t* listener) {
+  auto* c = new UvConn;
+  uv_tcp_init(loop, &c->tcp);
+  c->tcp.data = c;
+  c->owner = this;
+  c->server = server;
+  if (uv_accept(listener, reinterpret_cast<uv_stream_t*>(&c->tcp)) != 0) {
+    uv_close(reinterpret_cast<uv_handle_t*>(&c->tcp), OnConnClosed);
+    return;
+  }
+  uv_tcp_nodelay(&c->tcp, 1);
+  ServerState* st = ens->Server(server);
+  if (st == nullptr || !st->running) {
+    uv_close(reinterpret_cast<uv_handle_t*>(&c->tcp), OnConnClosed);
+    return;
+  }
+  c->id = next_conn++;
+  sockaddr_storage peer{};
+  int len = sizeof(peer);
+  uv_tcp_getpeername(&c->tcp, reinterpret_cast<sockaddr*>(&peer), &len);
+  char ip[64] = "127.0.0.1";
+  uv_ip4_name(reinterpret_cast<sockaddr_in*>(&peer), ip, sizeof(ip));
+  int port = ntohs(reinterpret_cast<sockaddr_in*>(&peer)->sin_port);
+  uint64_t id = c->id;
+  ServerConnection::Sink sink;
+  sink.send = [this, c](std::string b) { Send(c, std::move(b)); };
+  sink.close = [this, id](const std::string& reason) { Close(id, reason); };
+  sink.four_letter = [this, server, id](const std::string& w) { return FourLetter(server, id, w); };
+  c->proto = std::make_unique<ServerConnection>(ens.get(), server, id, ip, port, std::move(sink));
+  conns[id] = c;
+  st->conns.insert(id);
+  uv_read_start(
+      reinterpret_cast<uv_stream_t*>(&c->tcp), Alloc,
+      [](uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
+        auto* conn = static_cast<UvConn*>(s->data);
+        if (n > 0 && !conn->closing) {
+          conn->proto->Feed(std::string_view(buf->base, static_cast<size_t>(n)));
+        } else if (n < 0) {
+          conn->owner->Close(conn->id, "client closed the connection");
+        }
+        delete[] buf->base;
+      });
+}
+
+void SimServerImpl::Send(UvConn* c, std::string bytes) {
+  if (c->closing) return;
+  c->out += bytes;
+  if (!c->dirty) {
+    c->dirty = true;
+    dirty.push_back(c);
+  }
+}
+
+void SimServerImpl::Flush() {
+  std::vector<UvConn*> d;
+  d.swap(dirty);
+  for (UvConn* c : d) {
+    c->dirty = false;
+    if (c->out.empty() || uv_is_closing(reinterpret_cast<uv_handle_t*>(&c->tcp))) continue;
+    auto* w = new WriteReq;
+    w->data.swap(c->out);
+    uv_buf_t b = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
+    w->req.data = w;
+    int rc = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&c->tcp), &b, 1,
+                      [](uv_write_t* r, int) { delete static_cast<WriteReq*>(r->data); });
+    if (rc != 0) delete w;
+  }
+}
+
+void SimServerImpl::Close(uint64_t id, const std::string& reason) {
+  auto it = conns.find(id);
+  if (it == conns.end()) return;
+  UvConn* c = it->second;
+  conns.erase(it);
+  c->closing = true;
+  if (!reason.empty() && reason.rfind("four-letter", 0) != 0)
+    fmt::print(stderr, "zksim: server {} closing connection {}: {}\n", c->server, id, reason);
+  ServerState* st = ens->Server(c->server);
+  if (st) {
+    st->conns.erase(id);
+    st->watches.RemoveConnection(id);
+  }
+  if (Session* se = ens->sessions().Find(c->proto->session_id())) {
+    if (se->conn == id) se->conn = 0;
+  }
+  c->proto->Detach();
+  // Flush what is pending (e.g. a 4lw answer or a final reply), then close.
+  if (!c->out.empty()) {
+    auto* w = new WriteReq;
+    w->data.swap(c->out);
+    uv_buf_t b = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
+    w->req.data = w;
+    if (uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&c->tcp), &b, 1,
+                 [](uv_write_t* r, int) { delete static_cast<WriteReq*>(r->data); }) != 0)
+      delete w;
+  }
+  uv_read_stop(reinterpret_cast<uv_stream_t*>(&c->tcp));
+  uv_close(reinterpret_cast<uv_handle_t*>(&c->tcp), OnConnClosed);
+}
+
+void SimServerImpl::Tick() {
+  ens->Tick();
+  int64_t now = clock->NowMs();
+  while (!delayed_closes.empty() && delayed_closes.begin()->first <= now) {
+    uint64_t id = delayed_closes.begin()->second;
+    delayed_closes.erase(delayed_closes.begin());
+    Close(id, "shed");
+  }
+}
+
+std::vector<const ServerConnection*> SimServerImpl::ConnsOf(int64_t server) const {
+  std::vector<const ServerConnection*> out;
+  for (const auto& [id, c] : conns) {
+    if (c->server == server) out.push_back(c->proto.get());
+  }
+  return out;
+}
+
+std::string SimServerImpl::FourLetter(int64_t server, uint64_t conn, const std::string& word) {
+  if (word == "shed" || word == "sh25" || word == "sh50") {
+    bool allowed = opts.four_letter_whitelist.count("*") || opts.four_letter_whitelist.count(word);
+    if (!allowed) return word + " is not executed because it is not in the whitelist.\n";
+    double f = word == "shed" ? 1.0 : word == "sh25" ? 0.25 : 0.5;
+    int n = Shed(server, f, -1, -1, 0, conn);
+    return fmt::format("Shed {} connections\n", n);
+  }
+  FourLetterContext ctx;
+  ctx.ens = ens.get();
+  ctx.server = server;
+  ctx.conns = ConnsOf(server);
+  ctx.whitelist = opts.four_letter_whitelist;
+  return FourLetterText(ctx, word);
+}
+
+int SimServerImpl::Shed(int64_t server, double fraction, int count, int target,
+                        int64_t window_ms, uint64_t except) {
+  std::vector<uint64_t> candidates;
+  for (const auto& [id, c] : conns) {
+    if ((server == 0 || c->server == server) && id != except &&
+        c->proto->session_id() != 0)
+      candidates.push_back(id);
+  }
+  std::vector<uint64_t> chosen;
+  if (count >= 0 || target >= 0) {
+    size_t n = count >= 0 ? static_cast<size_t>(count)
+                          : (candidates.size() > static_cast<size_t>(target)
+                                 ? candidates.size() - static_cast<size_t>(target)
+                                 : 0);
+    std::shuffle(candidates.begin(), candidates.end(), rng);
+    candidates.resize(std::min(n, candidates.size()));
+    chosen = candidates;
+  } else {
+    // ZOOKEEPER-2748: each connection independently with probability p.
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    for (uint64_t id : candidates) {
+      if (fraction >= 1.0 || u(rng) < fraction) chosen.push_back(id);
+    }
+  }
+  int64_t now = clock->NowMs();
+  std::uniform_int_distribution<int64_t> when(0, std::max<int64_t>(0, window_ms));
+  for (uint64_t id : chosen) {
+    if (window_ms > 0) {
+      delayed_closes.emplace(now + when(rng), id);
+    } else {
+      Close(id, "shed");  // the session is not expired: the client moves it
+    }
+  }
+  return static_cast<int>(chosen.size());
+}
+
+SimServer::SimServer() : impl_(std::make_unique<SimServerImpl>()) {}
+SimServer::~SimServer() = default;
+
+Status SimServer::Start(uv_loop_t* loop, const SimOptions& opts) {
+  SimServerImpl& m = *impl_;
+  m.loop = loop;
+  m.opts = opts;
+  m.rng.seed(opts.seed);
+  m.clock = std::make_unique<LoopClock>(loop);
+  EnsembleOptions eo;
+  eo.servers = opts.servers;
+  eo.host = opts.host;
+  eo.tick_ms = opts.tick_ms;
+  eo.reconfig_enabled = opts.reconfig_enabled;
+  eo.standalone_enabled = opts.standalone_enabled;
+  eo.skip_acl = opts.skip_acl;
+  eo.super_digest = opts.super_digest;
+  eo.seed = opts.seed;
+  for (int k = 1; k <= opts.servers; ++k) {
+    uv_tcp_t* l = nullptr;
+    int bound = 0;
+    Status st = m.Listen(k, opts.client_port_base ? opts.client_port_base + k - 1 : 0, &l, &bound);
+    if (!st.ok()) {
+      Stop();
+      return st;
+    }
+    m.listeners[k] = l;
+    m.ports[k] = bound;
+    eo.client_ports.push_back(bound);
+  }
+  Ensemble::Hooks hooks;
+  SimServerImpl* self = &m;
+  hooks.event = [self](int64_t, uint64_t conn, EventType t, const std::string& p) {
+    auto it = self->conns.find(conn);
+    if (it != self->conns.end()) it->second->proto->Notify(t, p);
+  };
+  hooks.close_conn = [self](int64_t, uint64_t conn, const std::string& reason) {
+    self->Close(conn, reason);
+  };
+  m.ens = std::make_unique<Ensemble>(eo, m.clock.get(), hooks);
+  uv_check_init(loop, &m.check);
+  m.check.data = &m;
+  uv_check_start(&m.check, [](uv_check_t* h) { static_cast<SimServerImpl*>(h->data)->Flush(); });
+  uv_timer_init(loop, &m.timer);
+  m.timer.data = &m;
+  uv_timer_start(
+      &m.timer,
+      [](uv_timer_t* t) {
+        auto* s = static_cast<SimServerImpl*>(t->data);
+        s->Tick();
+        s->Flush();
+      },
+      5, 5);
+  if (opts.admin_port >= 0) {
+    Status st = m.StartAdmin(opts.admin_port);
+    if (!st.ok()) {
+      Stop();
+      return st;
+    }
+  }
+  return Status();
+}
+
+void SimServer::Stop() {
+  SimServerImpl& m = *impl_;
+  if (m.stopped) return;
+  m.stopped = true;
+  std::vector<uint64_t> ids;
+  for (const auto& [id, c] : m.conns) ids.push_back(id);
+  for (uint64_t id : ids) m.Close(id, "shutdown");
+  for (auto& [k, l] : m.listeners) {
+    uv_close(reinterpret_cast<uv_handle_t*>(l), [](uv_handle_t* h) {
+      struct Ctx {
+        SimServerImpl* self;
+        int64_t server;
+      };
+      delete static_cast<Ctx*>(h->data);
+      delete reinterpret_cast<uv_tcp_t*>(h);
+    });
+  }
+  m.listeners.clear();
+  if (m.ens) {
+    uv_close(reinterpret_cast<uv_handle_t*>(&m.check), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&m.timer), nullptr);
+  }
+  if (m.admin) {
+    uv_close(reinterpret_cast<uv_handle_t*>(m.admin), FreeTcp);
+    m.admin = nullptr;
+  }
+}
+
+std::string SimServer::ConnectString() const {
+  std::string out;
+  for (const auto& [k, p] : impl_->ports) {
+    if (!out.empty()) out += ",";
+    out += fmt::format("{}:{}", impl_->opts.host, p);
+  }
+  return out;
+}
+
+std::vector<int> SimServer::ClientPorts() const {
+  std::vector<int> out;
+  for (const auto& [k, p] : impl_->ports) out.push_back(p);
+  return out;
+}
+
+int SimServer::AdminPort() const { return impl_->admin_port; }
+bool SimServer::Kill(int64_t id) { return impl_->ens->Kill(id); }
+bool SimServer::Restart(int64_t id) { return impl_->ens->Start(id); }
+bool SimServer::Isolate(int64_t id, bool on) { return impl_->ens->Isolate(id, on); }
+bool SimServer::SetLag(int64_t id, int64_t ms) { return impl_->ens->SetLag(id, ms); }
+int SimServer::Shed(int64_t server, double fraction, int count, int target, int64_t window_ms,
+                    uint64_t except_conn) {
+  return impl_->Shed(server, fraction, count, target, window_ms, except_conn);
+}
+size_t SimServer::ConnectionCount(int64_t server) const {
+  return impl_->ConnsOf(server).size();
+}
+
+}  // namespace zk::sim

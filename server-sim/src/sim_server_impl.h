@@ -1,0 +1,80 @@
+// Private state of SimServer (see zk/sim/sim_server.h).
+#ifndef ZK_SIM_SIM_SERVER_IMPL_H_
+#define ZK_SIM_SIM_SERVER_IMPL_H_
+
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <uv.h>
+
+#include "ensemble.h"
+#include "server_connection.h"
+#include "zk/sim/sim_server.h"
+
+namespace zk::sim {
+
+class LoopClock : public Clock {
+ public:
+  explicit LoopClock(uv_loop_t* loop);
+  int64_t NowMs() const override;
+  int64_t WallMs() const override;
+
+ private:
+  uv_loop_t* loop_;
+  int64_t wall_offset_;
+};
+
+struct UvConn {
+  uv_tcp_t tcp;
+  SimServerImpl* owner = nullptr;
+  uint64_t id = 0;
+  int64_t server = 0;
+  std::unique_ptr<ServerConnection> proto;
+  std::string out;
+  bool closing = false;
+  bool dirty = false;
+};
+
+struct AdminConn;
+
+class SimServerImpl {
+ public:
+  uv_loop_t* loop = nullptr;
+  SimOptions opts;
+  std::unique_ptr<LoopClock> clock;
+  std::unique_ptr<Ensemble> ens;
+  std::map<int64_t, uv_tcp_t*> listeners;
+  std::map<int64_t, int> ports;
+  std::map<uint64_t, UvConn*> conns;
+  std::vector<UvConn*> dirty;
+  uv_check_t check;
+  uv_timer_t timer;
+  uv_tcp_t* admin = nullptr;
+  int admin_port = -1;
+  std::vector<AdminConn*> admin_conns;
+  uint64_t next_conn = 1;
+  std::mt19937_64 rng;
+  std::multimap<int64_t, uint64_t> delayed_closes;  // due ms -> conn
+  bool stopped = false;
+
+  Status Listen(int64_t server, int port, uv_tcp_t** out, int* bound);
+  void OnAccept(int64_t server, uv_stream_t* listener);
+  void Send(UvConn* c, std::string bytes);
+  void Flush();
+  void Close(uint64_t conn, const std::string& reason);
+  void Tick();
+  std::vector<const ServerConnection*> ConnsOf(int64_t server) const;
+  std::string FourLetter(int64_t server, uint64_t conn, const std::string& word);
+  int Shed(int64_t server, double fraction, int count, int target, int64_t window_ms,
+           uint64_t except);
+  Status StartAdmin(int port);
+  std::string AdminCommand(const std::string& method, const std::string& name,
+                           const std::string& query, const std::string& body, int* status);
+};
+
+}  // namespace zk::sim
+
+#endif  // ZK_SIM_SIM_SERVER_IMPL_H_

@@ -1,0 +1,78 @@
+// zksim: a simulated ZooKeeper ensemble. See docs/zksim.md.
+#include <csignal>
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <uv.h>
+
+#include "sha1.h"
+#include "zk/sim/sim_server.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"zksim: a simulated ZooKeeper ensemble"};
+  app.require_subcommand(1);
+  auto* serve = app.add_subcommand("serve", "run an ensemble until SIGINT/SIGTERM");
+  zk::sim::SimOptions o;
+  std::string super_user;
+  std::string whitelist = "*";
+  serve->add_option("--servers", o.servers, "number of servers")->check(CLI::Range(1, 255));
+  serve->add_option("--host", o.host, "loopback address to bind");
+  serve->add_option("--client-port-base", o.client_port_base, "server k listens on P+k-1 (0: free ports)");
+  serve->add_option("--admin-port", o.admin_port, "admin HTTP port (0: free port)");
+  serve->add_option("--seed", o.seed, "random seed");
+  serve->add_option("--tick", o.tick_ms, "tickTime in ms");
+  serve->add_option("--super", super_user, "user:password whose digest is the super digest");
+  serve->add_option("--4lw-whitelist", whitelist, "comma-separated words, or *");
+  bool no_reconfig = false, skip_acl = false;
+  serve->add_flag("--no-reconfig", no_reconfig, "reconfigEnabled=false");
+  serve->add_flag("--skip-acl", skip_acl, "skipACL=yes");
+  std::string config;
+  serve->add_option("--config", config, "zoo.cfg (not supported yet)");
+  CLI11_PARSE(app, argc, argv);
+  if (!config.empty()) {
+    std::fprintf(stderr, "zksim: --config is not supported yet\n");
+    return 2;
+  }
+  o.reconfig_enabled = !no_reconfig;
+  o.skip_acl = skip_acl;
+  if (!super_user.empty()) o.super_digest = zk::sim::DigestId(super_user);
+  o.four_letter_whitelist.clear();
+  size_t pos = 0;
+  while (pos <= whitelist.size()) {
+    size_t c = whitelist.find(',', pos);
+    std::string w = whitelist.substr(pos, c == std::string::npos ? std::string::npos : c - pos);
+    if (!w.empty()) o.four_letter_whitelist.insert(w);
+    if (c == std::string::npos) break;
+    pos = c + 1;
+  }
+  std::signal(SIGPIPE, SIG_IGN);
+  uv_loop_t* loop = uv_default_loop();
+  zk::sim::SimServer sim;
+  zk::Status st = sim.Start(loop, o);
+  if (!st.ok()) {
+    fmt::print(stderr, "zksim: {}\n", st.ToString());
+    return 1;
+  }
+  fmt::print("connect: {}\n", sim.ConnectString());
+  if (sim.AdminPort() >= 0) fmt::print("admin: {}:{}\n", o.host, sim.AdminPort());
+  std::fflush(stdout);
+  uv_signal_t sigint, sigterm;
+  uv_signal_init(loop, &sigint);
+  uv_signal_init(loop, &sigterm);
+  sigint.data = sigterm.data = &sim;
+  auto on_signal = [](uv_signal_t* h, int) {
+    static_cast<zk::sim::SimServer*>(h->data)->Stop();
+    uv_close(reinterpret_cast<uv_handle_t*>(h), nullptr);
+  };
+  uv_signal_start(&sigint, on_signal, SIGINT);
+  uv_signal_start(&sigterm, on_signal, SIGTERM);
+  uv_run(loop, UV_RUN_DEFAULT);
+  // One signal closes only its own handle; close the other one too.
+  if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(&sigint)))
+    uv_close(reinterpret_cast<uv_handle_t*>(&sigint), nullptr);
+  if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(&sigterm)))
+    uv_close(reinterpret_cast<uv_handle_t*>(&sigterm), nullptr);
+  uv_run(loop, UV_RUN_DEFAULT);
+  return uv_loop_close(loop) == 0 ? 0 : 3;
+}
