@@ -6,19 +6,14 @@
 #include <functional>
 #include <string>
 
+#include "zk/wire/protocol.h"
+
 namespace zk {
 
-// EventType values as on the wire (PROTOCOL.md §5.1).
-enum class EventType : int32_t {
-  kNone = -1,  // session state change
-  kNodeCreated = 1,
-  kNodeDeleted = 2,
-  kNodeDataChanged = 3,
-  kNodeChildrenChanged = 4,
-  kDataWatchRemoved = 5,
-  kChildWatchRemoved = 6,
-  kPersistentWatchRemoved = 7,
-};
+// Event types, watcher kinds and addWatch modes are the wire's enums.
+using EventType = wire::EventType;
+using WatcherKind = wire::WatcherType;
+using AddWatchMode = wire::AddWatchMode;
 
 // Session states reported to the session watcher.
 enum class SessionState {
@@ -32,7 +27,6 @@ enum class SessionState {
 };
 
 std::string_view SessionStateName(SessionState s);
-std::string_view EventTypeName(EventType t);
 
 struct WatchEvent {
   EventType type = EventType::kNone;
@@ -42,18 +36,6 @@ struct WatchEvent {
 
 // Called on the loop thread, exactly once per event.
 using Watcher = std::function<void(const WatchEvent&)>;
-
-// WatcherType for removeWatches (PROTOCOL.md §5.1).
-enum class WatcherKind : int32_t {
-  kChildren = 1,
-  kData = 2,
-  kAny = 3,
-  kPersistent = 4,
-  kPersistentRecursive = 5,
-};
-
-// addWatch modes.
-enum class AddWatchMode : int32_t { kPersistent = 0, kPersistentRecursive = 1 };
 
 }  // namespace zk
 

@@ -1,0 +1,215 @@
+// zk::Client — an asynchronous ZooKeeper session on a libuv loop.
+//
+// One Client is one ZooKeeper session. Any number of Clients can share one
+// loop (and one thread). The session survives connection loss and moves
+// between servers (UpdateServerList, ensemble tracking) keeping its id,
+// ephemeral nodes and watches.
+//
+// Callback contract (every async call below):
+//  * If the call returns a non-ok Status, the callback is never called.
+//  * Otherwise it is called exactly once, on the loop thread, never from
+//    inside the call that registered it.
+//  * A request in flight when the connection drops completes with
+//    ZCONNECTIONLOSS; a request made while disconnected waits (bounded queue,
+//    ClientOptions::max_queued_requests) and goes out after the reconnect.
+//  * Close, expiry and auth failure complete everything pending with
+//    ZCLOSING, ZSESSIONEXPIRED and ZAUTHFAILED.
+//
+// Thread-safety: a Client must be used only on its loop's thread. From other
+// threads use zk::BlockingClient (blocking_client.h).
+//
+// Paths are client paths: with a chroot ("h:1/app") they are relative to it.
+#ifndef ZK_CLIENT_CLIENT_H_
+#define ZK_CLIENT_CLIENT_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "zk/client/logger.h"
+#include "zk/client/watch.h"
+#include "zk/wire/host_port.h"
+#include "zk/wire/protocol.h"
+#include "zk/wire/records.h"
+#include "zk/wire/status.h"
+
+typedef struct uv_loop_s uv_loop_t;
+
+namespace zk {
+
+namespace client_internal {
+class ClientImpl;
+}
+
+using Stat = wire::Stat;
+using Acl = wire::Acl;
+using Id = wire::Id;
+using ClientInfo = wire::ClientInfo;
+using CreateMode = wire::CreateMode;
+
+struct ClientOptions {
+  // "host:port[,host:port...][/chroot]". Required.
+  std::string connect_string;
+  // Requested session timeout; the server clamps it to [2, 20] × tickTime.
+  std::chrono::milliseconds session_timeout{10000};
+  // Allow attaching to a read-only server (state ConnectedReadOnly).
+  bool can_be_read_only = false;
+  // Requests that may wait for a connection; beyond: ZTHROTTLEDOP.
+  size_t max_queued_requests = 10000;
+  // Ensemble tracking (see DESIGN.md): follow /zookeeper/config. On by default.
+  bool track_ensemble = true;
+  // Upper bound of the uniform random delay before following a new config.
+  std::chrono::milliseconds tracking_jitter{3000};
+  // A rebalance-plan znode to follow ("" = none). Client path (chrooted).
+  std::string plan_path;
+  // Seed of every random choice (host order, jitter); 0 = random (logged).
+  uint64_t random_seed = 0;
+  // Default: Logger::Stderr().
+  std::shared_ptr<Logger> logger;
+  // Session state changes (Connected, Disconnected, Expired, ...).
+  std::function<void(SessionState)> session_watcher;
+};
+
+struct CreateResult {
+  std::string path;  // the actual path (sequential suffix), chroot stripped
+  Stat stat;         // filled by every create (op create2/createContainer/createTTL)
+};
+struct DataResult {
+  std::string data;
+  Stat stat;
+};
+struct ChildrenResult {
+  std::vector<std::string> children;  // names, not paths
+  Stat stat;
+};
+struct AclResult {
+  std::vector<Acl> acl;
+  Stat stat;
+};
+// /zookeeper/config: the raw text, its version (hex zxid of the config) and
+// the members' client addresses ("config -c").
+struct ConfigResult {
+  std::string text;
+  int64_t version = 0;
+  std::vector<HostPort> client_addresses;
+  Stat stat;
+};
+
+// One operation of Multi / MultiRead.
+struct Op {
+  enum class Kind { kCreate, kDelete, kSetData, kCheck, kGetData, kGetChildren };
+  Kind kind = Kind::kCheck;
+  std::string path;
+  std::string data;
+  std::vector<Acl> acl;
+  CreateMode mode = CreateMode::kPersistent;
+  int64_t ttl_ms = 0;
+  int32_t version = -1;
+
+  static Op Create(std::string path, std::string data, std::vector<Acl> acl,
+                   CreateMode mode = CreateMode::kPersistent, int64_t ttl_ms = 0);
+  static Op Delete(std::string path, int32_t version = -1);
+  static Op SetData(std::string path, std::string data, int32_t version = -1);
+  static Op Check(std::string path, int32_t version);
+  static Op GetData(std::string path);
+  static Op GetChildren(std::string path);
+};
+struct OpResult {
+  Error err = Error::kOk;
+  std::string path;                   // create
+  Stat stat;                          // create2, setData, getData
+  std::string data;                   // getData
+  std::vector<std::string> children;  // getChildren
+};
+
+// Reconfig input: incremental (joining/leaving) or bulk (new_members).
+struct ReconfigSpec {
+  std::vector<std::string> joining;  // "server.4=127.0.0.1:2884:3884:participant;127.0.0.1:2184"
+  std::vector<std::string> leaving;  // server ids, "3"
+  std::vector<std::string> new_members;  // bulk mode when non-empty
+  int64_t from_config = -1;              // -1: unconditional
+};
+
+template <typename T>
+using Callback = std::function<void(Result<T>)>;
+using StatusCallback = std::function<void(Status)>;
+
+class Client {
+ public:
+  // Validates the options (an invalid connect string is refused here, naming
+  // the problem) and starts connecting. REQUIRES: on the loop thread.
+  static Result<std::shared_ptr<Client>> Create(uv_loop_t* loop, ClientOptions options);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // ---------------------------------------------------------------- ops
+  // ttl_ms only for the *WithTtl modes. With acl empty: OPEN_ACL_UNSAFE.
+  Status CreateNode(const std::string& path, std::string data, std::vector<Acl> acl,
+                    CreateMode mode, Callback<CreateResult> cb, int64_t ttl_ms = 0);
+  Status Delete(const std::string& path, int32_t version, StatusCallback cb);
+  // ZNONODE when the node is missing; a watcher is still set then (exist watch).
+  Status Exists(const std::string& path, Watcher watcher, Callback<Stat> cb);
+  Status GetData(const std::string& path, Watcher watcher, Callback<DataResult> cb);
+  Status SetData(const std::string& path, std::string data, int32_t version, Callback<Stat> cb);
+  Status GetChildren(const std::string& path, Watcher watcher, Callback<ChildrenResult> cb);
+  Status GetAcl(const std::string& path, Callback<AclResult> cb);
+  Status SetAcl(const std::string& path, std::vector<Acl> acl, int32_t version, Callback<Stat> cb);
+  Status Sync(const std::string& path, StatusCallback cb);
+  // Atomic: the result is ok with per-op results, or the first failing op's
+  // error (the per-op results are then in the error's message order only).
+  Status Multi(std::vector<Op> ops, Callback<std::vector<OpResult>> cb);
+  Status MultiRead(std::vector<Op> ops, Callback<std::vector<OpResult>> cb);
+  Status GetEphemerals(const std::string& prefix, Callback<std::vector<std::string>> cb);
+  Status GetAllChildrenNumber(const std::string& path, Callback<int32_t> cb);
+  Status WhoAmI(Callback<std::vector<ClientInfo>> cb);
+  // Remembered and re-sent after every reconnect.
+  Status AddAuth(const std::string& scheme, std::string auth, StatusCallback cb);
+  Status AddWatch(const std::string& path, AddWatchMode mode, Watcher watcher, StatusCallback cb);
+  // Removes on the server and locally; ZNOWATCHER if none.
+  Status RemoveWatches(const std::string& path, WatcherKind kind, StatusCallback cb);
+  // Reads /zookeeper/config (never chroot-prefixed); watcher optional.
+  Status GetConfig(Watcher watcher, Callback<ConfigResult> cb);
+  Status Reconfig(ReconfigSpec spec, Callback<ConfigResult> cb);
+
+  // ---------------------------------------------------------------- session
+  // Hands a new server list to the host provider; if it decides this client
+  // must move, the connection is dropped (the session kept) and re-made
+  // where it points. Invalid strings are refused.
+  Status UpdateServerList(const std::string& connect_string);
+  // Sends closeSession. done (optional) runs once the session is Closed.
+  void Close(std::function<void()> done = {});
+
+  SessionState state() const;
+  int64_t session_id() const;
+  std::optional<HostPort> current_server() const;
+  std::chrono::milliseconds negotiated_timeout() const;
+  int64_t last_zxid() const;
+  // Version of the last config applied by ensemble tracking (0 = none).
+  int64_t tracked_config_version() const;
+  uint64_t connect_count() const;
+
+ private:
+  struct Tracker;
+  Client() = default;
+  Status Submit(int32_t op, std::string body, std::function<void(Error, std::string_view)> done,
+                int watch_on = 0, std::string watch_path = {}, Watcher watcher = {});
+  std::string Full(const std::string& path) const;
+  std::string Strip(std::string server_path) const;
+
+  std::shared_ptr<client_internal::ClientImpl> impl_;
+  std::unique_ptr<Tracker> tracker_;
+  std::shared_ptr<Logger> log_;
+  std::function<void(SessionState)> user_session_watcher_;
+  std::vector<std::function<void()>> close_waiters_;
+  std::string chroot_;
+  bool close_called_ = false;
+};
+
+}  // namespace zk
+
+#endif  // ZK_CLIENT_CLIENT_H_

@@ -1,0 +1,473 @@
+#include "session_core.h"
+
+#include <algorithm>
+
+namespace zk::client_internal {
+
+SessionCore::SessionCore(SessionConfig config, std::unique_ptr<HostProviderPort> hosts,
+                         std::shared_ptr<Logger> logger)
+    : config_(std::move(config)), hosts_(std::move(hosts)), log_(std::move(logger)) {
+  if (!log_) log_ = Logger::Null();
+}
+
+bool SessionCore::terminal() const {
+  return state_ == SessionState::kExpired || state_ == SessionState::kAuthFailed ||
+         state_ == SessionState::kClosed;
+}
+
+void SessionCore::Start(TimePoint now) {
+  now_hint_ = now;
+  if (started_ || terminal()) return;
+  started_ = true;
+  OrderConnect(now, Millis(0));
+}
+
+void SessionCore::OrderConnect(TimePoint now, Millis extra_delay) {
+  (void)now;
+  NextHost n = hosts_->Next();
+  Millis timeout = negotiated_.count() > 0 ? negotiated_ : config_.session_timeout;
+  timeout = std::max(config_.min_connect_timeout,
+                     Millis(timeout.count() / static_cast<int64_t>(std::max<size_t>(1, hosts_->size()))));
+  connect_order_ = ConnectOrder{n.host, n.delay + extra_delay, timeout};
+  connecting_to_ = n.host;
+  link_ = Link::kTcpConnecting;
+  link_deadline_ = TimePoint::max();
+  log_->Log(LogLevel::kDebug, "session 0x{:x}: connecting to {} in {} ms", session_id_,
+            n.host.ToString(), (n.delay + extra_delay).count());
+}
+
+void SessionCore::OnTransportConnected(TimePoint now) {
+  now_hint_ = now;
+  if (link_ != Link::kTcpConnecting) return;
+  link_ = Link::kHandshaking;
+  frames_.Reset();
+  ConnectParams p;
+  p.last_zxid = last_zxid_;
+  p.timeout_ms = static_cast<int32_t>(config_.session_timeout.count());
+  p.session_id = seen_rw_ ? session_id_ : 0;
+  p.passwd = seen_rw_ ? passwd_ : std::string(16, '\0');
+  p.read_only = config_.can_be_read_only;
+  out_ += FrameConnect(p);
+  last_send_ = last_recv_ = now;
+  link_deadline_ = now + (connect_order_ ? connect_order_->connect_timeout : config_.session_timeout);
+  if (!connect_order_) {
+    Millis t = std::max(config_.min_connect_timeout,
+                        Millis(config_.session_timeout.count() /
+                               static_cast<int64_t>(std::max<size_t>(1, hosts_->size()))));
+    link_deadline_ = now + t;
+  }
+}
+
+void SessionCore::OnBytes(const char* data, size_t len, TimePoint now) {
+  now_hint_ = now;
+  if (link_ != Link::kHandshaking && link_ != Link::kOpen && link_ != Link::kClosingSession) return;
+  last_recv_ = now;
+  frames_.Feed(data, len);
+  std::string payload;
+  Status error;
+  while (link_ == Link::kHandshaking || link_ == Link::kOpen || link_ == Link::kClosingSession) {
+    if (!frames_.Next(&payload, &error)) {
+      if (!error.ok()) Drop(error.message(), now, true);
+      return;
+    }
+    if (link_ == Link::kHandshaking) {
+      HandleConnectReply(payload, now);
+    } else {
+      HandleFrame(payload, now);
+    }
+  }
+}
+
+void SessionCore::HandleConnectReply(std::string_view payload, TimePoint now) {
+  auto r = ParseConnectReply(payload);
+  if (!r.ok()) {
+    Drop("bad ConnectResponse: " + r.status().ToString(), now, true);
+    return;
+  }
+  const ConnectReply& c = r.value();
+  if (c.timeout_ms <= 0 || (seen_rw_ && c.session_id != session_id_)) {
+    log_->Log(LogLevel::kWarn, "session 0x{:x} expired (server {} refused it)", session_id_,
+              connecting_to_ ? connecting_to_->ToString() : "?");
+    Finish(SessionState::kExpired, Error::kSessionExpired);
+    return;
+  }
+  session_id_ = c.session_id;
+  passwd_ = c.passwd;
+  negotiated_ = Millis(c.timeout_ms);
+  link_ = Link::kOpen;
+  link_deadline_ = TimePoint::max();
+  current_ = connecting_to_;
+  ++connects_;
+  if (!c.read_only) seen_rw_ = true;
+  hosts_->OnConnected();
+  log_->Log(LogLevel::kInfo, "session 0x{:x} attached to {} (timeout {} ms{})", session_id_,
+            current_ ? current_->ToString() : "?", c.timeout_ms, c.read_only ? ", read-only" : "");
+  // Java's order after a (re)connect: auth packets, SetWatches, queued requests.
+  for (Auth& a : auths_) {
+    SendFrame(kXidAuth, kOpAuth, EncodeAuth(a.scheme, a.auth), now);
+    auth_waiters_.push_back(std::move(a.done));
+    a.done = nullptr;
+  }
+  if (!watches_.Empty()) {
+    WatchLists w;
+    auto prefix = [this](std::vector<std::string> v) {
+      if (!config_.chroot.empty()) {
+        for (auto& p : v) p = p == "/" ? config_.chroot : config_.chroot + p;
+      }
+      return v;
+    };
+    w.data = prefix(watches_.Paths(WatchTable::kData));
+    w.exist = prefix(watches_.Paths(WatchTable::kExist));
+    w.child = prefix(watches_.Paths(WatchTable::kChild));
+    w.persistent = prefix(watches_.Paths(WatchTable::kPersistent));
+    w.recursive = prefix(watches_.Paths(WatchTable::kPersistentRecursive));
+    int32_t op = 0;
+    std::string body = EncodeSetWatches(last_zxid_, w, &op);
+    SendFrame(kXidSetWatches, op, body, now);
+  }
+  SetState(c.read_only ? SessionState::kConnectedReadOnly : SessionState::kConnected);
+  FlushQueue(now);
+  if (close_requested_) {
+    close_requested_ = false;
+    Close(now);
+  }
+}
+
+void SessionCore::HandleFrame(std::string_view payload, TimePoint now) {
+  std::string_view body;
+  auto h = ParseReplyHeader(payload, &body);
+  if (!h.ok()) {
+    Drop("bad reply header: " + h.status().ToString(), now, true);
+    return;
+  }
+  const ReplyHeader& hdr = h.value();
+  auto err = ErrorFromCode(hdr.err);
+  if (!err) {
+    Drop(fmt::format("reply with unknown error code {}", hdr.err), now, true);
+    return;
+  }
+  switch (hdr.xid) {
+    case kXidNotification:
+      HandleNotification(body);
+      return;
+    case kXidPing:
+      return;
+    case kXidSetWatches:
+      if (*err != Error::kOk) {
+        log_->Log(LogLevel::kWarn, "SetWatches refused: {}", ErrorName(*err));
+      }
+      return;
+    case kXidAuth: {
+      std::function<void(const Status&)> w;
+      if (!auth_waiters_.empty()) {
+        w = std::move(auth_waiters_.front());
+        auth_waiters_.pop_front();
+      }
+      if (*err != Error::kOk) {
+        if (w) Defer([w = std::move(w), e = *err] { w(Status(e, "auth refused")); });
+        log_->Log(LogLevel::kWarn, "session 0x{:x}: authentication failed", session_id_);
+        Finish(SessionState::kAuthFailed, Error::kAuthFailed);
+        return;
+      }
+      if (w) Defer([w = std::move(w)] { w(Status()); });
+      return;
+    }
+    default:
+      break;
+  }
+  if (pending_.empty() || pending_.front().xid != hdr.xid) {
+    Drop(pending_.empty()
+             ? fmt::format("reply with unknown xid {} (nothing pending)", hdr.xid)
+             : fmt::format("xid out of order: got {}, expected {}", hdr.xid, pending_.front().xid),
+         now, true);
+    return;
+  }
+  Sent s = std::move(pending_.front());
+  pending_.pop_front();
+  if (hdr.zxid > 0) last_zxid_ = hdr.zxid;
+  bool is_close = s.req.op == kOpCloseSession;
+  CompleteRequest(s.req, Reply{*err, hdr.zxid, std::string(body)});
+  if (is_close) Finish(SessionState::kClosed, Error::kClosing);
+}
+
+void SessionCore::HandleNotification(std::string_view body) {
+  auto e = ParseWatcherEvent(body);
+  if (!e.ok()) {
+    log_->Log(LogLevel::kWarn, "ignoring malformed notification: {}", e.status().ToString());
+    return;
+  }
+  auto type = static_cast<EventType>(e->type);
+  if (type < EventType::kNodeCreated || type > EventType::kNodeChildrenChanged) {
+    log_->Log(LogLevel::kWarn, "ignoring notification of unknown type {}", e->type);
+    return;
+  }
+  WatchEvent ev{type, state_, StripChroot(e->path)};
+  for (auto& w : watches_.Collect(type, ev.path)) {
+    Defer([w = std::move(w), ev] { w(ev); });
+  }
+}
+
+std::string SessionCore::StripChroot(const std::string& p) const {
+  const std::string& c = config_.chroot;
+  if (c.empty()) return p;
+  if (p == c) return "/";
+  if (p.size() > c.size() && p.compare(0, c.size(), c) == 0 && p[c.size()] == '/') {
+    return p.substr(c.size());
+  }
+  return p;
+}
+
+void SessionCore::CompleteRequest(Request& r, Reply reply) {
+  if (r.watcher) {
+    bool ok = reply.err == Error::kOk;
+    switch (r.watch_on) {
+      case WatchOn::kNone: break;
+      case WatchOn::kOkData:
+        if (ok) watches_.Add(WatchTable::kData, r.watch_path, std::move(r.watcher));
+        break;
+      case WatchOn::kExists:
+        if (ok) watches_.Add(WatchTable::kData, r.watch_path, std::move(r.watcher));
+        else if (reply.err == Error::kNoNode)
+          watches_.Add(WatchTable::kExist, r.watch_path, std::move(r.watcher));
+        break;
+      case WatchOn::kOkChild:
+        if (ok) watches_.Add(WatchTable::kChild, r.watch_path, std::move(r.watcher));
+        break;
+      case WatchOn::kOkPersistent:
+        if (ok) watches_.Add(WatchTable::kPersistent, r.watch_path, std::move(r.watcher));
+        break;
+      case WatchOn::kOkRecursive:
+        if (ok) watches_.Add(WatchTable::kPersistentRecursive, r.watch_path, std::move(r.watcher));
+        break;
+    }
+  }
+  if (r.done) {
+    Defer([done = std::move(r.done), reply = std::move(reply)] { done(reply); });
+  }
+}
+
+int32_t SessionCore::NextXid() {
+  if (xid_ == INT32_MAX) xid_ = 0;
+  return ++xid_;
+}
+
+void SessionCore::SendFrame(int32_t xid, int32_t op, std::string_view body, TimePoint now) {
+  out_ += FrameRequest(xid, op, body);
+  last_send_ = now;
+}
+
+void SessionCore::SendRequest(Request r, TimePoint now) {
+  int32_t xid = NextXid();
+  SendFrame(xid, r.op, r.body, now);
+  pending_.push_back(Sent{xid, std::move(r)});
+}
+
+void SessionCore::FlushQueue(TimePoint now) {
+  while (link_ == Link::kOpen && !queue_.empty()) {
+    Request r = std::move(queue_.front());
+    queue_.pop_front();
+    SendRequest(std::move(r), now);
+  }
+}
+
+Status SessionCore::Submit(Request r) {
+  if (terminal()) {
+    return Status(state_ == SessionState::kExpired ? Error::kSessionExpired
+                  : state_ == SessionState::kAuthFailed ? Error::kAuthFailed
+                                                         : Error::kClosing,
+                  "session is " + std::string(SessionStateName(state_)));
+  }
+  if (close_requested_ || link_ == Link::kClosingSession) {
+    return Status(Error::kClosing, "session is closing");
+  }
+  if (link_ == Link::kOpen && queue_.empty()) {
+    SendRequest(std::move(r), now_hint_);
+    return Status();
+  }
+  if (queue_.size() >= config_.max_queued_requests) {
+    return Status(Error::kThrottledOp,
+                  fmt::format("request queue full: {} requests already wait for a connection",
+                              queue_.size()));
+  }
+  queue_.push_back(std::move(r));
+  return Status();
+}
+
+Status SessionCore::AddAuth(std::string scheme, std::string auth,
+                            std::function<void(const Status&)> done) {
+  if (terminal() || close_requested_) return Status(Error::kClosing, "session is not usable");
+  if (link_ == Link::kOpen) {
+    SendFrame(kXidAuth, kOpAuth, EncodeAuth(scheme, auth), now_hint_);
+    auth_waiters_.push_back(std::move(done));
+    auths_.push_back(Auth{std::move(scheme), std::move(auth), nullptr});
+  } else {
+    // Sent with the other credentials right after the next handshake.
+    auths_.push_back(Auth{std::move(scheme), std::move(auth), std::move(done)});
+  }
+  return Status();
+}
+
+void SessionCore::Close(TimePoint now) {
+  now_hint_ = now;
+  if (terminal()) return;
+  if (link_ == Link::kOpen) {
+    // Anything still queued goes out first; then closeSession, answered in order.
+    FlushQueue(now);
+    Request r;
+    r.op = kOpCloseSession;
+    SendRequest(std::move(r), now);
+    link_ = Link::kClosingSession;
+    link_deadline_ = now + std::min<Millis>(negotiated_, Millis(2000));
+    return;
+  }
+  if (link_ == Link::kClosingSession) return;
+  Finish(SessionState::kClosed, Error::kClosing);
+}
+
+bool SessionCore::UpdateServerList(const std::vector<HostPort>& hosts, TimePoint now) {
+  now_hint_ = now;
+  if (terminal() || hosts.empty()) return false;
+  HostPort cur = current_ ? *current_ : connecting_to_ ? *connecting_to_ : HostPort{};
+  bool move = hosts_->UpdateServerList(hosts, cur);
+  if (!move) return false;
+  if (link_ == Link::kOpen || link_ == Link::kHandshaking || link_ == Link::kTcpConnecting) {
+    log_->Log(LogLevel::kInfo, "session 0x{:x}: host provider moves it off {}", session_id_,
+              cur.ToString());
+    Drop("moving to another server", now, true);
+  }
+  return true;
+}
+
+void SessionCore::OnTransportClosed(const Status& reason, TimePoint now) {
+  now_hint_ = now;
+  if (link_ == Link::kIdle) return;
+  if (link_ == Link::kClosingSession) {
+    Finish(SessionState::kClosed, Error::kClosing);
+    return;
+  }
+  Drop(reason.message(), now, false);
+}
+
+void SessionCore::Drop(const std::string& reason, TimePoint now, bool order_drop) {
+  ++drops_;
+  LogLevel level = link_ == Link::kTcpConnecting ? LogLevel::kDebug : LogLevel::kWarn;
+  log_->Log(level, "session 0x{:x}: connection to {} dropped: {}", session_id_,
+            connecting_to_ ? connecting_to_->ToString() : "?", reason);
+  if (order_drop) drop_order_ = true;
+  connect_order_.reset();
+  link_ = Link::kIdle;
+  link_deadline_ = TimePoint::max();
+  current_.reset();
+  frames_.Reset();
+  out_.clear();
+  FailPending(Error::kConnectionLoss, reason);
+  if (state_ == SessionState::kConnected || state_ == SessionState::kConnectedReadOnly) {
+    SetState(SessionState::kDisconnected);
+  }
+  OrderConnect(now, Millis(0));
+}
+
+void SessionCore::FailPending(Error err, const std::string& why) {
+  (void)why;
+  while (!pending_.empty()) {
+    Sent s = std::move(pending_.front());
+    pending_.pop_front();
+    if (s.req.done) Defer([done = std::move(s.req.done), err] { done(Reply{err, 0, {}}); });
+  }
+  while (!auth_waiters_.empty()) {
+    auto w = std::move(auth_waiters_.front());
+    auth_waiters_.pop_front();
+    if (w) Defer([w = std::move(w), err] { w(Status(err, "connection lost before the auth reply")); });
+  }
+}
+
+void SessionCore::Finish(SessionState terminal_state, Error err) {
+  if (terminal()) return;
+  FailPending(err, "");
+  while (!queue_.empty()) {
+    Request r = std::move(queue_.front());
+    queue_.pop_front();
+    if (r.done) Defer([done = std::move(r.done), err] { done(Reply{err, 0, {}}); });
+  }
+  for (Auth& a : auths_) {
+    if (a.done) Defer([w = std::move(a.done), err] { w(Status(err, "session ended")); });
+    a.done = nullptr;
+  }
+  drop_order_ = true;
+  connect_order_.reset();
+  link_ = Link::kIdle;
+  link_deadline_ = TimePoint::max();
+  current_.reset();
+  out_.clear();
+  SetState(terminal_state);
+}
+
+void SessionCore::SetState(SessionState s) {
+  if (s == state_) return;
+  state_ = s;
+  if (session_watcher_) {
+    auto w = session_watcher_;
+    Defer([w = std::move(w), s] { w(s); });
+  }
+}
+
+void SessionCore::OnTimer(TimePoint now) {
+  now_hint_ = now;
+  switch (link_) {
+    case Link::kHandshaking:
+      if (now >= link_deadline_) Drop("handshake timed out", now, true);
+      return;
+    case Link::kClosingSession:
+      if (now >= link_deadline_) Finish(SessionState::kClosed, Error::kClosing);
+      return;
+    case Link::kOpen: {
+      if (now - last_recv_ >= negotiated_ * 2 / 3) {
+        Drop(fmt::format("nothing heard for {} ms", negotiated_.count() * 2 / 3), now, true);
+        return;
+      }
+      if (now - last_send_ >= negotiated_ / 3) SendFrame(kXidPing, kOpPing, {}, now);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+TimePoint SessionCore::NextDeadline() const {
+  switch (link_) {
+    case Link::kHandshaking:
+    case Link::kClosingSession:
+      return link_deadline_;
+    case Link::kOpen:
+      return std::min(last_send_ + negotiated_ / 3, last_recv_ + negotiated_ * 2 / 3);
+    default:
+      return TimePoint::max();
+  }
+}
+
+std::string SessionCore::TakeOutput() { return std::move(out_); }
+
+bool SessionCore::TakeDropOrder() {
+  bool d = drop_order_;
+  drop_order_ = false;
+  return d;
+}
+
+std::optional<SessionCore::ConnectOrder> SessionCore::TakeConnectOrder() {
+  auto o = std::move(connect_order_);
+  connect_order_.reset();
+  return o;
+}
+
+size_t SessionCore::RunCallbacks() {
+  size_t n = 0;
+  while (!callbacks_.empty()) {
+    auto fn = std::move(callbacks_.front());
+    callbacks_.pop_front();
+    fn();
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace zk::client_internal

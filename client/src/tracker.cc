@@ -1,0 +1,115 @@
+#include "tracker.h"
+
+#include "client_impl.h"
+
+namespace zk {
+
+Client::Tracker::Tracker(Client* client, const ClientOptions& options, uint64_t seed)
+    : client_(client),
+      enabled_(options.track_ensemble),
+      jitter_(options.tracking_jitter),
+      rng_(seed) {}
+
+Client::Tracker::~Tracker() { Stop(); }
+
+void Client::Tracker::Stop() {
+  stopped_ = true;
+  if (timer_ != nullptr) {
+    uv_close(reinterpret_cast<uv_handle_t*>(timer_),
+             [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
+    timer_ = nullptr;
+  }
+}
+
+void Client::Tracker::OnState(SessionState s) {
+  if (!enabled_ || stopped_) return;
+  if (s == SessionState::kConnected || s == SessionState::kConnectedReadOnly) Fetch(false);
+}
+
+void Client::Tracker::Fetch(bool sync_first) {
+  if (stopped_ || fetching_) return;
+  fetching_ = true;
+  auto get = [this] {
+    Watcher w;
+    if (!watch_armed_) {
+      w = [this](const WatchEvent& e) {
+        watch_armed_ = false;
+        if (e.type == EventType::kNodeDataChanged || e.type == EventType::kNodeCreated) {
+          Fetch(true);
+        }
+      };
+    }
+    Status s = client_->GetConfig(std::move(w), [this](Result<ConfigResult> r) {
+      fetching_ = false;
+      if (stopped_) return;
+      if (!r.ok()) {
+        // Connection loss: the next connect fetches again.
+        client_->log_->Log(LogLevel::kDebug, "tracker: getConfig failed: {}", r.status());
+        return;
+      }
+      Consider(r.value());
+    });
+    if (s.ok()) {
+      watch_armed_ = true;  // registered on reply; re-armed locally by SetWatches
+    } else {
+      fetching_ = false;
+    }
+  };
+  if (!sync_first) {
+    get();
+    return;
+  }
+  // A follower may lag; sync makes the following read current.
+  Status s = client_->Sync("/zookeeper/config", [this, get](Status st) {
+    if (stopped_) return;
+    if (!st.ok()) {
+      fetching_ = false;
+      return;
+    }
+    get();
+  });
+  if (!s.ok()) fetching_ = false;
+}
+
+void Client::Tracker::Consider(const ConfigResult& cfg) {
+  if (cfg.version <= seen_version_ || cfg.client_addresses.empty()) return;
+  bool first = seen_version_ == 0;
+  seen_version_ = cfg.version;
+  std::string cs;
+  for (const auto& h : cfg.client_addresses) {
+    if (h.port == 0) continue;
+    if (!cs.empty()) cs += ',';
+    cs += h.ToString();
+  }
+  if (cs.empty()) return;
+  cs += client_->chroot_;
+  pending_connect_ = cs;
+  auto delay = first || jitter_.count() <= 0
+                   ? std::chrono::milliseconds(0)
+                   : std::chrono::milliseconds(std::uniform_int_distribution<int64_t>(
+                         0, jitter_.count())(rng_));
+  client_->log_->Log(LogLevel::kInfo, "tracker: config version {:x} ({}), applying in {} ms",
+                     cfg.version, cs, delay.count());
+  if (timer_ == nullptr) {
+    timer_ = new uv_timer_t;
+    uv_timer_init(client_->impl_->loop(), timer_);
+    timer_->data = this;
+  }
+  uv_timer_start(timer_, &Tracker::OnJitter, static_cast<uint64_t>(delay.count()), 0);
+}
+
+void Client::Tracker::OnJitter(uv_timer_t* t) {
+  auto* self = static_cast<Tracker*>(t->data);
+  self->Apply();
+}
+
+void Client::Tracker::Apply() {
+  if (stopped_ || pending_connect_.empty()) return;
+  std::string cs = std::move(pending_connect_);
+  pending_connect_.clear();
+  applied_version_ = seen_version_;
+  Status s = client_->UpdateServerList(cs);
+  if (!s.ok()) client_->log_->Log(LogLevel::kWarn, "tracker: UpdateServerList: {}", s);
+}
+
+}  // namespace zk

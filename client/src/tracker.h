@@ -1,0 +1,49 @@
+// Ensemble tracking (DESIGN.md "Following the ensemble"): after each
+// connect, getConfig with a watch; on a change, sync then getConfig; a newer
+// version is applied after a uniform random delay in [0, jitter] through
+// UpdateServerList with the config's client addresses. Chroot-safe: the
+// config path is never prefixed.
+//
+// Lives inside its Client (which outlives every callback, see client.cc);
+// its jitter timer is the only libuv handle it owns, allocated on demand.
+#ifndef ZK_CLIENT_SRC_TRACKER_H_
+#define ZK_CLIENT_SRC_TRACKER_H_
+
+#include <uv.h>
+
+#include <random>
+
+#include "zk/client/client.h"
+
+namespace zk {
+
+struct Client::Tracker {
+  Tracker(Client* client, const ClientOptions& options, uint64_t seed);
+  ~Tracker();
+
+  void OnState(SessionState s);
+  void Stop();
+  int64_t version() const { return applied_version_; }
+
+ private:
+  void Fetch(bool sync_first);
+  void Consider(const ConfigResult& cfg);
+  void Apply();
+  static void OnJitter(uv_timer_t* t);
+
+  Client* client_;
+  bool enabled_;
+  std::chrono::milliseconds jitter_;
+  std::mt19937_64 rng_;
+  bool stopped_ = false;
+  bool watch_armed_ = false;
+  bool fetching_ = false;
+  int64_t seen_version_ = 0;     // newest version read
+  int64_t applied_version_ = 0;  // newest version handed to UpdateServerList
+  std::string pending_connect_;  // waiting for the jitter timer
+  uv_timer_t* timer_ = nullptr;
+};
+
+}  // namespace zk
+
+#endif  // ZK_CLIENT_SRC_TRACKER_H_
