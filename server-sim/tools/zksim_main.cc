@@ -60,10 +60,21 @@ int main(int argc, char** argv) {
   uv_signal_t sigint, sigterm;
   uv_signal_init(loop, &sigint);
   uv_signal_init(loop, &sigterm);
-  sigint.data = sigterm.data = &sim;
+  struct Signals {
+    zk::sim::SimServer* sim;
+    uv_signal_t* a;
+    uv_signal_t* b;
+  } sigs{&sim, &sigint, &sigterm};
+  sigint.data = sigterm.data = &sigs;
+  // Either signal stops the simulator and closes both signal handles, so
+  // the loop runs out of handles and returns.
   auto on_signal = [](uv_signal_t* h, int) {
-    static_cast<zk::sim::SimServer*>(h->data)->Stop();
-    uv_close(reinterpret_cast<uv_handle_t*>(h), nullptr);
+    auto* s = static_cast<Signals*>(h->data);
+    s->sim->Stop();
+    for (uv_signal_t* x : {s->a, s->b}) {
+      if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(x)))
+        uv_close(reinterpret_cast<uv_handle_t*>(x), nullptr);
+    }
   };
   uv_signal_start(&sigint, on_signal, SIGINT);
   uv_signal_start(&sigterm, on_signal, SIGTERM);
