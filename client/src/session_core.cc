@@ -350,7 +350,11 @@ void SessionCore::OnTransportClosed(const Status& reason, TimePoint now) {
 
 void SessionCore::Drop(const std::string& reason, TimePoint now, bool order_drop) {
   ++drops_;
-  LogLevel level = link_ == Link::kTcpConnecting ? LogLevel::kDebug : LogLevel::kWarn;
+  // Failed connect attempts are routine while a server is down, and a move
+  // is the host provider's decision; everything else is worth a warning.
+  LogLevel level = link_ == Link::kTcpConnecting ? LogLevel::kDebug
+                   : reason.rfind("moving", 0) == 0 ? LogLevel::kInfo
+                                                   : LogLevel::kWarn;
   log_->Log(level, "session 0x{:x}: connection to {} dropped: {}", session_id_,
             connecting_to_ ? connecting_to_->ToString() : "?", reason);
   if (order_drop) drop_order_ = true;
