@@ -1,0 +1,66 @@
+// Fuzz target: the session core fed arbitrary server bytes (no sockets).
+// Input layout: byte 0 selects whether a valid handshake comes first; the
+// rest is split into chunks by the following length bytes, and between
+// chunks the target submits requests and advances time, so the reply,
+// notification, timer and reconnect paths are all reached.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "session_core.h"
+#include "zk/wire/jute.h"
+
+using namespace zk::client_internal;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  SessionCore core(SessionConfig{},
+                   std::make_unique<SimpleHostProvider>(
+                       std::vector<zk::HostPort>{{"10.0.0.1", 1}, {"10.0.0.2", 2}}, 1),
+                   zk::Logger::Null());
+  TimePoint now{};
+  core.Start(now);
+  (void)core.TakeConnectOrder();
+  core.OnTransportConnected(now);
+  if (data[0] & 1) {
+    std::string hello;
+    zk::wire::Writer w(&hello);
+    w.Int(37);
+    w.Int(0);
+    w.Int(3000);
+    w.Long(0x1234);
+    w.Buffer(std::string(16, 'p'));
+    w.Bool(false);
+    core.OnBytes(hello.data(), hello.size(), now);
+  }
+  size_t pos = 1;
+  int submitted = 0;
+  while (pos < size) {
+    size_t chunk = std::min<size_t>(size - pos, 1 + data[pos] % 64);
+    ++pos;
+    chunk = std::min(chunk, size - pos);
+    core.OnBytes(reinterpret_cast<const char*>(data + pos), chunk, now);
+    pos += chunk;
+    if (submitted < 8) {
+      Request r;
+      r.op = 4;
+      r.body = "/x";
+      r.watch_on = WatchOn::kOkData;
+      r.watch_path = "/x";
+      r.watcher = [](const zk::WatchEvent&) {};
+      r.done = [](const Reply&) {};
+      (void)core.Submit(std::move(r));
+      ++submitted;
+    }
+    now += std::chrono::milliseconds(pos % 700);
+    core.OnTimer(now);
+    if (core.TakeDropOrder() || core.TakeConnectOrder()) {
+      core.OnTransportConnected(now);
+    }
+    (void)core.TakeOutput();
+    core.RunCallbacks();
+  }
+  core.Close(now);
+  core.RunCallbacks();
+  return 0;
+}
