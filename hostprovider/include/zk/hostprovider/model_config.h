@@ -1,0 +1,56 @@
+// A simulator run as JSON: the options and the timeline, so that the
+// experiment runner (and people) can write runs down and replay them.
+//
+//   {
+//     "type": "zkbalance-model",
+//     "clients": 10000,
+//     "seed": 1,
+//     "failover": "herd-free",            // fixed-order | herd-free | load-aware
+//     "migration": "probabilistic",       // none | probabilistic | load-aware
+//     "round_delay_ms": 1000,
+//     "failover_jitter_ms": 0,
+//     "follower_fraction": 1.0,
+//     "servers": ["zk1:2181", "zk2:2181", "zk3:2181"],
+//     "initial_counts": [900, 50, 50],    // optional: a placed start
+//     "timeline": [
+//       {"op": "reconfigure", "servers": ["zk1:2181", "zk2:2181"], "label": "3->2"},
+//       {"op": "restart", "server": "zk1:2181"},
+//       {"op": "shed", "server": "zk2:2181", "fraction": 0.25},
+//       {"op": "plan"},
+//       {"op": "exact-plan"}
+//     ]
+//   }
+//
+// Only "servers" is required; the other keys default to ModelOptions'
+// defaults. Errors are kBadArguments naming the field ("model:
+// timeline[2].fraction: 1.5 is not in [0, 1]").
+#ifndef ZK_HOSTPROVIDER_MODEL_CONFIG_H_
+#define ZK_HOSTPROVIDER_MODEL_CONFIG_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "zk/hostprovider/model_simulator.h"
+
+namespace zk {
+
+struct ModelConfig {
+  ModelOptions options;
+  std::vector<ModelStep> timeline;
+};
+
+nlohmann::json ModelConfigToJson(const ModelConfig& config);
+Result<ModelConfig> ModelConfigFromJson(const nlohmann::json& j);
+
+std::string SerializeModelConfig(const ModelConfig& config);  // indented
+Result<ModelConfig> ParseModelConfig(std::string_view text);
+
+// A step report as JSON (for the experiment runner's output).
+nlohmann::json StepReportToJson(const StepReport& report);
+
+}  // namespace zk
+
+#endif  // ZK_HOSTPROVIDER_MODEL_CONFIG_H_

@@ -1,0 +1,204 @@
+// The model simulator: C independent clients, each with its own provider
+// state and random stream, driven through a timeline of ensemble events,
+// with no sockets and no time. It is the engine of the experiment runner and
+// of the statistical tests.
+//
+// Each client is a ProviderState (provider_core.h) plus an 8-byte SplitMix64
+// state, 64 bytes in one contiguous array; all clients share one
+// ProviderContext. Every decision goes through the same core functions as
+// HostProvider (core::Next, core::OnConnected, core::UpdateServerList,
+// core::FollowPlan); the simulator only decides which attempts succeed (a
+// server that is up accepts every connection) and counts.
+//
+// Model: a client is either connected to one server or disconnected. A step
+// changes the ensemble; every client it affects calls Next() until an
+// attempt succeeds (at most 3 passes over the list; then it stays
+// disconnected and retries at the end of every later step). Delays are not
+// modelled: steps are far apart compared with reconnects.
+//
+// Steps:
+//   reconfigure  the ensemble becomes `servers` (added servers are up); every
+//                client calls UpdateServerList with its current server
+//   crash        the server goes down; its clients fail over
+//   recover      the server comes back, empty
+//   restart      crash then recover (a rolling-restart step)
+//   plan         a load-aware plan (equal targets over the up servers) from
+//                the current counts; following clients apply it
+//   exact-plan   an exact plan naming following sessions; the part of the
+//                excess held by non-followers is shed (they fail over)
+//   shed         round(fraction × load) random clients of the server lose
+//                their connection (ZOOKEEPER-2748) and fail over
+// After each step a StepReport gives per-server counts, movers, the minimum
+// movers for a balanced result, and max/mean.
+//
+// Load hints: when the failover or migration policy is load-aware, the
+// clients see the connection counts as they were at the start of the step
+// (what a periodic `srvr` poll would have shown).
+#ifndef ZK_HOSTPROVIDER_MODEL_SIMULATOR_H_
+#define ZK_HOSTPROVIDER_MODEL_SIMULATOR_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <optional>
+#include <vector>
+
+#include "zk/hostprovider/provider_core.h"
+#include "zk/hostprovider/server_list.h"
+#include "zk/wire/host_port.h"
+#include "zk/wire/status.h"
+
+namespace zk {
+
+enum class ModelStepKind : uint8_t {
+  kReconfigure,
+  kCrash,
+  kRecover,
+  kRestart,
+  kPlan,
+  kExactPlan,
+  kShed,
+};
+
+std::string_view ModelStepKindName(ModelStepKind k);  // "reconfigure", "exact-plan", ...
+std::optional<ModelStepKind> ParseModelStepKind(std::string_view name);
+
+struct ModelStep {
+  ModelStepKind kind = ModelStepKind::kPlan;
+  std::vector<HostPort> servers;  // kReconfigure: the new list
+  HostPort server;                // kCrash, kRecover, kRestart, kShed
+  double fraction = 0;            // kShed: in [0, 1]
+  std::string label;              // for reports; a default is made from the step
+
+  static ModelStep Reconfigure(std::vector<HostPort> servers, std::string label = {});
+  static ModelStep Crash(HostPort server);
+  static ModelStep Recover(HostPort server);
+  static ModelStep Restart(HostPort server);
+  static ModelStep Plan();
+  static ModelStep ExactPlan();
+  static ModelStep Shed(HostPort server, double fraction);
+
+  std::string DefaultLabel() const;
+};
+
+struct ModelOptions {
+  uint32_t clients = 10000;
+  uint64_t seed = 1;  // client i draws from SplitMix64(DeriveSeed(seed, i))
+  ProviderOptions provider;
+  // The fraction of clients that follow plans (drawn per client from the
+  // seed). The others ignore plan and exact-plan steps.
+  double follower_fraction = 1.0;
+  std::vector<HostPort> servers;  // the initial ensemble, all up
+  // Empty: natural start (every client connects through its provider).
+  // Otherwise one count per server, summing to `clients`: client k is placed
+  // on its server by running its provider until it reaches that server (as
+  // if the others had been unreachable), e.g. {900, 50, 50}.
+  std::vector<uint64_t> initial_counts;
+};
+
+struct StepReport {
+  std::string label;
+  std::vector<HostPort> servers;
+  std::vector<uint64_t> counts;  // per server of `servers`
+  std::vector<uint8_t> up;       // per server: 1 if up
+  uint64_t connected = 0;
+  uint64_t disconnected = 0;
+  uint64_t movers = 0;      // connected clients whose server changed
+  uint64_t min_movers = 0;  // fewest moves that reach integer balance over the up servers
+  // The minimum from a balanced start, C·max(|O|/|S|, |N|/|S'|), for
+  // reconfigure steps (the paper's yardstick); min_movers for other steps.
+  double balanced_start_min_movers = 0;
+  double max_over_mean = 0;  // max count / (connected / servers)
+  uint64_t shed = 0;         // connections shed by the step
+  uint64_t attempts = 0;     // connection attempts made in the step
+
+  // movers / min_movers (1 when both are 0).
+  double MoversOverMinimum() const;
+  // movers / balanced_start_min_movers (1 when both are 0).
+  double MoversOverBalancedStartMinimum() const;
+  // One line: label, counts, movers, minimum, max/mean.
+  std::string ToString() const;
+};
+
+class ModelSimulator {
+ public:
+  // Builds the clients and runs the start (natural or placed). Errors
+  // (kBadArguments): no clients, a bad server list, initial_counts of the
+  // wrong size or sum, follower_fraction outside [0, 1].
+  static Result<ModelSimulator> Create(ModelOptions options);
+
+  ModelSimulator(ModelSimulator&&) = default;
+  ModelSimulator& operator=(ModelSimulator&&) = default;
+
+  const StepReport& start_report() const { return start_report_; }
+
+  // Errors (kBadArguments), before anything changes: an unknown server, a
+  // bad list, a fraction outside [0, 1].
+  Result<StepReport> Run(const ModelStep& step);
+  // Runs the steps in order; stops at the first error.
+  Result<std::vector<StepReport>> RunAll(const std::vector<ModelStep>& steps);
+
+  const ServerList& servers() const { return list_; }
+  const std::vector<uint64_t>& counts() const { return counts_; }
+  const ModelOptions& options() const { return options_; }
+  // The state of client k (tests).
+  const ProviderState& TEST_client(uint32_t k) const { return clients_[k].state; }
+
+ private:
+  struct Client {
+    ProviderState state;
+    uint64_t random;  // SplitMix64 state
+  };
+
+  explicit ModelSimulator(ModelOptions options);
+
+  void Start();
+  // Runs client k's provider until it connects (true) or gives up.
+  bool Connect(Client& c, uint64_t* attempts);
+  bool ConnectTo(Client& c, uint32_t server, uint64_t* attempts);
+  // Disconnects client k (connection lost or shed) and reconnects it;
+  // updates counts_. Returns whether it ended on a different server.
+  bool Reconnect(Client& c, uint64_t* attempts);
+  void RetryDisconnected(uint64_t* attempts);
+  void RefreshLoadHint();
+
+  StepReport Report(std::string label) const;
+  uint64_t MinMoversOverUp(const std::vector<uint64_t>& loads,
+                           const std::vector<uint8_t>& eligible) const;
+
+  StepReport DoReconfigure(const ModelStep& step, ServerList new_list);
+  StepReport DoCrash(uint32_t server, std::string label, bool recover);
+  StepReport DoRecover(uint32_t server, std::string label);
+  StepReport DoPlan(std::string label);
+  StepReport DoExactPlan(std::string label);
+  StepReport DoShed(uint32_t server, double fraction, std::string label);
+
+  ModelOptions options_;
+  ServerList list_;
+  ProviderContext ctx_;
+  std::vector<Client> clients_;
+  std::vector<uint8_t> follower_;
+  std::vector<uint8_t> up_;
+  std::vector<uint64_t> counts_;
+  uint64_t sim_random_ = 0;  // SplitMix64 state for the simulator's own draws
+  uint64_t plan_version_ = 0;
+  StepReport start_report_;
+};
+
+// "zk1:2181" ... "zk<n>:2181".
+std::vector<HostPort> NumberedServers(uint32_t n, uint16_t port = 2181);
+
+// The sequence of §5.1 of the paper (and of the C client's
+// TestReconfig.cc testLoadBalancing) on 9 servers s1..s9: remove s9;
+// remove s7, s8; remove s1 and add back s7, s8, s9; add back s1.
+// REQUIRES: nine.size() == 9.
+std::vector<ModelStep> Section51Timeline(const std::vector<HostPort>& nine);
+
+// `rounds` rolling restarts of every server in list order, optionally with a
+// plan (exact or probabilistic) after each restart.
+std::vector<ModelStep> RollingRestartTimeline(const std::vector<HostPort>& servers, int rounds,
+                                              std::optional<ModelStepKind> plan_after_each = {});
+
+}  // namespace zk
+
+#endif  // ZK_HOSTPROVIDER_MODEL_SIMULATOR_H_
