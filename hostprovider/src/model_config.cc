@@ -81,7 +81,15 @@ Result<ModelStep> StepFromJson(const Json& e, const std::string& at) {
         return s;
       }
       break;
-    case ModelStepKind::kPlan:
+    case ModelStepKind::kPlan: {
+      uint64_t passes = 1;
+      if (Status s = json_fields::ReadU64(e, "passes", at, false, &passes); !s.ok()) return s;
+      if (passes == 0 || passes > 100) {
+        return Bad(at + ".passes", fmt::format("{} is not in [1, 100]", passes));
+      }
+      step.passes = static_cast<uint32_t>(passes);
+      break;
+    }
     case ModelStepKind::kExactPlan:
       break;
   }
@@ -118,6 +126,8 @@ nlohmann::json ModelConfigToJson(const ModelConfig& config) {
         e["server"] = s.server.ToString();
         break;
       case ModelStepKind::kPlan:
+        if (s.passes != 1) e["passes"] = s.passes;
+        break;
       case ModelStepKind::kExactPlan:
         break;
     }

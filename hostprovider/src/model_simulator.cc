@@ -91,7 +91,12 @@ ModelStep ModelStep::Restart(HostPort server) {
   return s;
 }
 
-ModelStep ModelStep::Plan() { return ModelStep{}; }
+ModelStep ModelStep::Plan(uint32_t passes) {
+  ModelStep s;
+  s.kind = ModelStepKind::kPlan;
+  s.passes = passes;
+  return s;
+}
 
 ModelStep ModelStep::ExactPlan() {
   ModelStep s;
@@ -114,6 +119,7 @@ std::string ModelStep::DefaultLabel() const {
     case ModelStepKind::kShed:
       return fmt::format("shed {:.0f}% of {}", fraction * 100, server);
     case ModelStepKind::kPlan:
+      return passes > 1 ? fmt::format("plan ({} passes)", passes) : std::string("plan");
     case ModelStepKind::kExactPlan:
       return std::string(ModelStepKindName(kind));
     default:
@@ -305,7 +311,8 @@ Result<StepReport> ModelSimulator::Run(const ModelStep& step) {
       return DoReconfigure(step, std::move(list).value());
     }
     case ModelStepKind::kPlan:
-      return DoPlan(std::move(label));
+      if (step.passes == 0) return Bad("a plan step needs passes >= 1");
+      return DoPlan(std::move(label), step.passes);
     case ModelStepKind::kExactPlan:
       return DoExactPlan(std::move(label));
     default:
@@ -462,19 +469,21 @@ StepReport ModelSimulator::DoRecover(uint32_t server, std::string label) {
   return r;
 }
 
-StepReport ModelSimulator::DoPlan(std::string label) {
+StepReport ModelSimulator::DoPlan(std::string label, uint32_t passes) {
   RefreshLoadHint();
-  std::vector<ServerLoad> loads;
-  std::vector<double> weights;
-  for (uint32_t i = 0; i < list_.size(); ++i) {
-    loads.push_back(ServerLoad{list_.at(i), counts_[i]});
-    weights.push_back(up_[i] ? 1.0 : 0.0);
-  }
   const uint64_t min_movers = MinMoversOverUp(counts_, up_);
-  Result<RebalancePlan> plan = ComputeLoadAwarePlan(++plan_version_, loads, weights);
   uint64_t attempts = 0;
   uint64_t movers = 0;
-  if (plan.ok()) {
+  for (uint32_t pass = 0; pass < passes; ++pass) {
+    if (pass > 0 && MinMoversOverUp(counts_, up_) == 0) break;  // balanced: nothing to publish
+    std::vector<ServerLoad> loads;
+    std::vector<double> weights;
+    for (uint32_t i = 0; i < list_.size(); ++i) {
+      loads.push_back(ServerLoad{list_.at(i), counts_[i]});
+      weights.push_back(up_[i] ? 1.0 : 0.0);
+    }
+    Result<RebalancePlan> plan = ComputeLoadAwarePlan(++plan_version_, loads, weights);
+    if (!plan.ok()) break;
     ProjectPlan(plan.value(), list_, &ctx_.plan_move, &ctx_.plan_weight);
     for (uint32_t k = 0; k < clients_.size(); ++k) {
       Client& c = clients_[k];
@@ -615,7 +624,8 @@ std::vector<ModelStep> Section51Timeline(const std::vector<HostPort>& s) {
 }
 
 std::vector<ModelStep> RollingRestartTimeline(const std::vector<HostPort>& servers, int rounds,
-                                              std::optional<ModelStepKind> plan_after_each) {
+                                              std::optional<ModelStepKind> plan_after_each,
+                                              uint32_t plan_passes) {
   std::vector<ModelStep> steps;
   for (int round = 1; round <= rounds; ++round) {
     for (const HostPort& h : servers) {
@@ -623,8 +633,9 @@ std::vector<ModelStep> RollingRestartTimeline(const std::vector<HostPort>& serve
       restart.label = fmt::format("round {}: restart {}", round, h);
       steps.push_back(std::move(restart));
       if (plan_after_each) {
-        ModelStep plan = *plan_after_each == ModelStepKind::kExactPlan ? ModelStep::ExactPlan()
-                                                                         : ModelStep::Plan();
+        ModelStep plan = *plan_after_each == ModelStepKind::kExactPlan
+                             ? ModelStep::ExactPlan()
+                             : ModelStep::Plan(plan_passes);
         plan.label = fmt::format("round {}: {} after {}", round, ModelStepKindName(plan.kind), h);
         steps.push_back(std::move(plan));
       }

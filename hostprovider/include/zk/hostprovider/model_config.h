@@ -16,7 +16,7 @@
 //       {"op": "reconfigure", "servers": ["zk1:2181", "zk2:2181"], "label": "3->2"},
 //       {"op": "restart", "server": "zk1:2181"},
 //       {"op": "shed", "server": "zk2:2181", "fraction": 0.25},
-//       {"op": "plan"},
+//       {"op": "plan", "passes": 2},      // "passes": optional, default 1
 //       {"op": "exact-plan"}
 //     ]
 //   }

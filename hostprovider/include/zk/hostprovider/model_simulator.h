@@ -23,7 +23,11 @@
 //   recover      the server comes back, empty
 //   restart      crash then recover (a rolling-restart step)
 //   plan         a load-aware plan (equal targets over the up servers) from
-//                the current counts; following clients apply it
+//                the current counts; following clients apply it. With
+//                passes > 1 the operator re-reads the counts after each
+//                round of moves and publishes a new version while the
+//                servers are not balanced (each pass shrinks the binomial
+//                noise the previous one left); movers then counts moves.
 //   exact-plan   an exact plan naming following sessions; the part of the
 //                excess held by non-followers is shed (they fail over)
 //   shed         round(fraction × load) random clients of the server lose
@@ -68,13 +72,14 @@ struct ModelStep {
   std::vector<HostPort> servers;  // kReconfigure: the new list
   HostPort server;                // kCrash, kRecover, kRestart, kShed
   double fraction = 0;            // kShed: in [0, 1]
+  uint32_t passes = 1;            // kPlan: publications, each from fresh counts
   std::string label;              // for reports; a default is made from the step
 
   static ModelStep Reconfigure(std::vector<HostPort> servers, std::string label = {});
   static ModelStep Crash(HostPort server);
   static ModelStep Recover(HostPort server);
   static ModelStep Restart(HostPort server);
-  static ModelStep Plan();
+  static ModelStep Plan(uint32_t passes = 1);
   static ModelStep ExactPlan();
   static ModelStep Shed(HostPort server, double fraction);
 
@@ -169,7 +174,7 @@ class ModelSimulator {
   StepReport DoReconfigure(const ModelStep& step, ServerList new_list);
   StepReport DoCrash(uint32_t server, std::string label, bool recover);
   StepReport DoRecover(uint32_t server, std::string label);
-  StepReport DoPlan(std::string label);
+  StepReport DoPlan(std::string label, uint32_t passes);
   StepReport DoExactPlan(std::string label);
   StepReport DoShed(uint32_t server, double fraction, std::string label);
 
@@ -195,9 +200,10 @@ std::vector<HostPort> NumberedServers(uint32_t n, uint16_t port = 2181);
 std::vector<ModelStep> Section51Timeline(const std::vector<HostPort>& nine);
 
 // `rounds` rolling restarts of every server in list order, optionally with a
-// plan (exact or probabilistic) after each restart.
+// plan (exact, or probabilistic with `plan_passes`) after each restart.
 std::vector<ModelStep> RollingRestartTimeline(const std::vector<HostPort>& servers, int rounds,
-                                              std::optional<ModelStepKind> plan_after_each = {});
+                                              std::optional<ModelStepKind> plan_after_each = {},
+                                              uint32_t plan_passes = 1);
 
 }  // namespace zk
 
