@@ -116,11 +116,14 @@ Result<bool> HostProvider::ApplyPlan(const RebalancePlan& plan,
   if (Status s = plan.Validate(); !s.ok()) return s;
   if (plan.version <= state_.plan_version) return false;
   state_.plan_version = plan.version;
-  ProjectPlan(plan, list_, &ctx_.plan_move, &ctx_.plan_weight);
+  ProviderContext next = ctx_;
+  ProjectPlan(plan, list_, &next.plan_move, &next.plan_weight);
   uint32_t named = kNoServer;
   if (const SessionMove* m = plan.FindSession(session_id)) named = list_.IndexOf(m->to);
   const uint32_t current = current_host ? list_.IndexOf(*current_host) : kNoServer;
-  return core::FollowPlan(state_, ctx_, current, named, *random_);
+  const bool move = core::FollowPlan(state_, ctx_, next, current, named, *random_);
+  ctx_ = std::move(next);
+  return move;
 }
 
 }  // namespace zk

@@ -494,7 +494,7 @@ StepReport ModelSimulator::DoPlan(std::string label, uint32_t passes) {
       bool move;
       {
         ClientRandom r(&c.random);
-        move = core::FollowPlan(c.state, ctx_, before, kNoServer, r.get());
+        move = core::FollowPlan(c.state, ctx_, ctx_, before, kNoServer, r.get());
       }
       if (move && Reconnect(c, &attempts) && c.state.current != kNoServer) ++movers;
     }
@@ -541,7 +541,7 @@ StepReport ModelSimulator::DoExactPlan(std::string label) {
       bool move;
       {
         ClientRandom r(&c.random);
-        move = core::FollowPlan(c.state, ctx_, before, named[k], r.get());
+        move = core::FollowPlan(c.state, ctx_, ctx_, before, named[k], r.get());
       }
       if (move && Reconnect(c, &attempts) && c.state.current != kNoServer) ++movers;
     }

@@ -224,16 +224,17 @@ bool UpdateServerList(ProviderState& s, const ProviderContext& old_ctx, const Li
   return true;
 }
 
-bool FollowPlan(ProviderState& s, const ProviderContext& ctx, uint32_t current,
-                uint32_t named_target, RandomSource& random) {
+bool FollowPlan(ProviderState& s, const ProviderContext& old_ctx, const ProviderContext& new_ctx,
+                uint32_t current, uint32_t named_target, RandomSource& random) {
   SyncConnection(s, current);
-  const uint32_t effective = EffectiveServer(s, ctx, current);
+  const uint32_t effective = EffectiveServer(s, old_ctx, current);
   if (effective == kNoServer) return false;
   bool move;
   if (named_target != kNoServer) {
     move = named_target != effective;
   } else {
-    move = random.Bernoulli(effective < ctx.plan_move.size() ? ctx.plan_move[effective] : 0.0);
+    const std::vector<double>& p = new_ctx.plan_move;
+    move = random.Bernoulli(effective < p.size() ? p[effective] : 0.0);
   }
   if (!move) return false;
   s.named_target = named_target;

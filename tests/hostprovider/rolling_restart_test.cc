@@ -98,6 +98,40 @@ TEST_CASE("rolling restart, 1000 clients: Java's fixed order herds to 2.5x", "[s
   }
 }
 
+TEST_CASE("why Java herds: every client that moved A->B goes to C when B restarts",
+          "[statistics][restart]") {
+  for (FailoverPolicy f : {FailoverPolicy::kFixedOrder, FailoverPolicy::kHerdFree}) {
+    const uint64_t seed = 11;
+    ModelOptions o;
+    o.clients = 1000;
+    o.seed = seed;
+    o.provider.failover = f;
+    o.servers = NumberedServers(3);  // A = 0, B = 1, C = 2
+    ModelSimulator sim = ModelSimulator::Create(o).value();
+    std::vector<uint32_t> was_on_a;
+    for (uint32_t k = 0; k < o.clients; ++k) {
+      if (sim.TEST_client(k).current == 0) was_on_a.push_back(k);
+    }
+    REQUIRE(sim.Run(ModelStep::Restart(o.servers[0])).ok());
+    std::vector<uint32_t> a_to_b;
+    for (uint32_t k : was_on_a) {
+      if (sim.TEST_client(k).current == 1) a_to_b.push_back(k);
+    }
+    REQUIRE(sim.Run(ModelStep::Restart(o.servers[1])).ok());
+    uint32_t then_c = 0;
+    for (uint32_t k : a_to_b) then_c += sim.TEST_client(k).current == 2;
+    std::cout << fmt::format("# {} seed {}: {} clients went A->B; {} of them then went to C\n",
+                             FailoverPolicyName(f), seed, a_to_b.size(), then_c);
+    CAPTURE(FailoverPolicyName(f), seed, a_to_b.size(), then_c);
+    if (f == FailoverPolicy::kFixedOrder) {
+      CHECK(then_c == a_to_b.size());  // structural: their order is A, B, C
+    } else {
+      CHECK(then_c < 0.65 * a_to_b.size());  // uniform between A and C
+      CHECK(then_c > 0.35 * a_to_b.size());
+    }
+  }
+}
+
 TEST_CASE("rolling restart, 1000 clients: herd-free stays at 2.25x", "[statistics][restart]") {
   double worst = 0;
   const double mean = MeanWorstRestart(FailoverPolicy::kHerdFree, &worst);

@@ -141,15 +141,17 @@ bool UpdateServerList(ProviderState& s, const ProviderContext& old_ctx, const Li
                       const ProviderContext& new_ctx, uint32_t current_old, uint32_t current_new,
                       RandomSource& random);
 
-// A plan (ctx.plan_move / ctx.plan_weight) reached the client. If
+// A plan reached the client: new_ctx.plan_move / new_ctx.plan_weight hold
+// it; old_ctx is the context before it (it locates a move still pending
+// from an earlier plan; pass the same context twice when there is none). If
 // `named_target` is a server, the plan names this session: it moves there
-// unless it is already on it. Otherwise it moves with the probability
-// ctx.plan_move gives its effective server. A moving client tries the named
-// target, then the servers of positive weight (drawn in proportion to the
-// weights), then its normal order. Returns true iff it should move now. The
-// caller records the plan version (followed once per version).
-bool FollowPlan(ProviderState& s, const ProviderContext& ctx, uint32_t current,
-                uint32_t named_target, RandomSource& random);
+// unless it is already on it. Otherwise it moves with the probability the
+// plan gives its effective server. A moving client tries the named target,
+// then the servers of positive weight (drawn in proportion to the weights),
+// then its normal order. Returns true iff it should move now. The caller
+// records the plan version (followed once per version).
+bool FollowPlan(ProviderState& s, const ProviderContext& old_ctx, const ProviderContext& new_ctx,
+                uint32_t current, uint32_t named_target, RandomSource& random);
 
 }  // namespace core
 }  // namespace zk
