@@ -11,6 +11,7 @@
 #include <random>
 #include <vector>
 
+#include "small_queue.h"
 #include "zk/wire/host_port.h"
 
 namespace zk::client_internal {
@@ -62,7 +63,7 @@ class SimpleHostProvider : public HostProviderPort {
 
  private:
   std::vector<HostPort> hosts_;
-  std::mt19937_64 rng_;
+  SplitMix64 rng_;
   std::chrono::milliseconds cycle_delay_;
   size_t next_ = 0;
   size_t tried_ = 0;

@@ -24,6 +24,7 @@
 
 #include "host_provider_port.h"
 #include "proto.h"
+#include "small_queue.h"
 #include "watch_registry.h"
 #include "zk/client/logger.h"
 #include "zk/client/watch.h"
@@ -180,13 +181,13 @@ class SessionCore {
   bool drop_order_ = false;
   std::optional<ConnectOrder> connect_order_;
 
-  std::deque<Request> queue_;  // not yet sent
-  std::deque<Sent> pending_;   // sent, awaiting a reply in order
+  SmallQueue<Request> queue_;  // not yet sent
+  SmallQueue<Sent> pending_;   // sent, awaiting a reply in order
   std::vector<Auth> auths_;
-  std::deque<std::function<void(const Status&)>> auth_waiters_;
+  SmallQueue<std::function<void(const Status&)>> auth_waiters_;
   WatchRegistry watches_;
   std::function<void(SessionState)> session_watcher_;
-  std::deque<std::function<void()>> callbacks_;
+  SmallQueue<std::function<void()>> callbacks_;
 
   uint64_t connects_ = 0;
   uint64_t drops_ = 0;

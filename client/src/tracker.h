@@ -13,6 +13,7 @@
 
 #include <random>
 
+#include "small_queue.h"
 #include "zk/client/client.h"
 
 namespace zk {
@@ -34,7 +35,7 @@ struct Client::Tracker {
   Client* client_;
   bool enabled_;
   std::chrono::milliseconds jitter_;
-  std::mt19937_64 rng_;
+  client_internal::SplitMix64 rng_;
   bool stopped_ = false;
   bool watch_armed_ = false;
   bool fetching_ = false;
