@@ -72,7 +72,8 @@ void BM_Section51Steps(benchmark::State& state) {
 
 void BM_RollingRestart(benchmark::State& state) {
   const auto f = static_cast<FailoverPolicy>(state.range(1));
-  ModelOptions o = Options(static_cast<uint32_t>(state.range(0)), f, MigrationPolicy::kProbabilistic);
+  ModelOptions o =
+      Options(static_cast<uint32_t>(state.range(0)), f, MigrationPolicy::kProbabilistic);
   o.servers = NumberedServers(3);
   const std::vector<ModelStep> steps = RollingRestartTimeline(o.servers, 2);
   std::vector<StepReport> reports;
@@ -100,7 +101,11 @@ BENCHMARK(BM_Section51)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(3);
-BENCHMARK(BM_Section51Steps)->Arg(kMillion)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+BENCHMARK(BM_Section51Steps)
+    ->Arg(kMillion)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
 BENCHMARK(BM_RollingRestart)
     ->Args({kMillion, kFixed})
     ->Args({kMillion, kHerdFree})

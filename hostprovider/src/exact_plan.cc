@@ -1,9 +1,9 @@
 #include "zk/hostprovider/exact_plan.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 namespace zk {
 
@@ -16,9 +16,8 @@ Result<RebalancePlan> ComputeExactPlan(uint64_t version, const std::vector<Serve
   std::unordered_set<uint64_t> seen_sessions;
   for (const ServerSessions& s : servers) {
     if (s.sessions_known && s.followers.size() > s.connections) {
-      return Status(Error::kBadArguments,
-                    fmt::format("{}: {} followers but {} connections", s.server,
-                                s.followers.size(), s.connections));
+      return Status(Error::kBadArguments, fmt::format("{}: {} followers but {} connections",
+                                                      s.server, s.followers.size(), s.connections));
     }
     if (s.sessions_known) {
       for (uint64_t id : s.followers) {

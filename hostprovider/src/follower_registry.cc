@@ -1,9 +1,9 @@
 #include "zk/hostprovider/follower_registry.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 namespace zk {
 

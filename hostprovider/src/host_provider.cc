@@ -103,8 +103,8 @@ Result<bool> HostProvider::UpdateServerList(std::vector<HostPort> servers,
     current_old = list_.IndexOf(*current_host);
     current_new = new_list.IndexOf(*current_host);
   }
-  const bool move = core::UpdateServerList(state_, ctx_, change, new_ctx, current_old,
-                                           current_new, *random_);
+  const bool move =
+      core::UpdateServerList(state_, ctx_, change, new_ctx, current_old, current_new, *random_);
   list_ = std::move(new_list);
   ctx_ = std::move(new_ctx);
   return move;

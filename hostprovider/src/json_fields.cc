@@ -1,8 +1,8 @@
 #include "json_fields.h"
 
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "zk/hostprovider/plan_json.h"
 

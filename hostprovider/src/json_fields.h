@@ -5,10 +5,9 @@
 #define ZK_HOSTPROVIDER_SRC_JSON_FIELDS_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "zk/wire/host_port.h"
 #include "zk/wire/status.h"

@@ -1,8 +1,8 @@
 #include "zk/hostprovider/model_config.h"
 
-#include <limits>
-
 #include <fmt/format.h>
+
+#include <limits>
 
 #include "json_fields.h"
 #include "zk/hostprovider/plan_json.h"
@@ -57,7 +57,8 @@ Result<ModelStep> StepFromJson(const Json& e, const std::string& at) {
   std::optional<ModelStepKind> kind = ParseModelStepKind(op);
   if (!kind) {
     return Bad(at + ".op", fmt::format("\"{}\" is not one of reconfigure, crash, recover, "
-                                       "restart, plan, exact-plan, shed", op));
+                                       "restart, plan, exact-plan, shed",
+                                       op));
   }
   ModelStep step;
   step.kind = *kind;
@@ -145,7 +146,8 @@ Result<ModelConfig> ModelConfigFromJson(const nlohmann::json& j) {
   ModelOptions& o = config.options;
   std::string type(kModelType);
   if (Status s = json_fields::ReadString(j, "type", where, false, &type); !s.ok()) return s;
-  if (type != kModelType) return Bad(where + ".type", fmt::format("\"{}\" is not \"{}\"", type, kModelType));
+  if (type != kModelType)
+    return Bad(where + ".type", fmt::format("\"{}\" is not \"{}\"", type, kModelType));
 
   uint64_t clients = o.clients;
   if (Status s = json_fields::ReadU64(j, "clients", where, false, &clients); !s.ok()) return s;
@@ -169,12 +171,14 @@ Result<ModelConfig> ModelConfigFromJson(const nlohmann::json& j) {
   if (Status s = ReadMillis(j, "failover_jitter_ms", where, &o.provider.failover_jitter); !s.ok()) {
     return s;
   }
-  if (Status s = json_fields::ReadDouble(j, "follower_fraction", where, false, &o.follower_fraction);
+  if (Status s =
+          json_fields::ReadDouble(j, "follower_fraction", where, false, &o.follower_fraction);
       !s.ok()) {
     return s;
   }
   if (!(o.follower_fraction >= 0 && o.follower_fraction <= 1)) {
-    return Bad(where + ".follower_fraction", fmt::format("{} is not in [0, 1]", o.follower_fraction));
+    return Bad(where + ".follower_fraction",
+               fmt::format("{} is not in [0, 1]", o.follower_fraction));
   }
   if (Status s = ServersFromJson(j, "servers", where, true, &o.servers); !s.ok()) return s;
 
@@ -196,7 +200,8 @@ Result<ModelConfig> ModelConfigFromJson(const nlohmann::json& j) {
   if (Status s = json_fields::FindArray(j, "timeline", where, false, &timeline); !s.ok()) return s;
   if (timeline != nullptr) {
     for (size_t i = 0; i < timeline->size(); ++i) {
-      Result<ModelStep> step = StepFromJson((*timeline)[i], fmt::format("{}.timeline[{}]", where, i));
+      Result<ModelStep> step =
+          StepFromJson((*timeline)[i], fmt::format("{}.timeline[{}]", where, i));
       if (!step.ok()) return step.status();
       config.timeline.push_back(std::move(step).value());
     }

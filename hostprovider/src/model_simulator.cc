@@ -1,10 +1,10 @@
 #include "zk/hostprovider/model_simulator.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-
-#include <fmt/format.h>
 
 #include "zk/hostprovider/exact_plan.h"
 #include "zk/hostprovider/rebalance_plan.h"
@@ -167,8 +167,8 @@ Result<ModelSimulator> ModelSimulator::Create(ModelOptions options) {
       return Bad(fmt::format("{} initial counts for {} distinct servers",
                              options.initial_counts.size(), list->size()));
     }
-    const uint64_t sum = std::accumulate(options.initial_counts.begin(),
-                                         options.initial_counts.end(), uint64_t{0});
+    const uint64_t sum =
+        std::accumulate(options.initial_counts.begin(), options.initial_counts.end(), uint64_t{0});
     if (sum != options.clients) {
       return Bad(fmt::format("initial counts sum to {}, not {} clients", sum, options.clients));
     }

@@ -1,8 +1,8 @@
 #include "zk/hostprovider/plan_json.h"
 
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "json_fields.h"
 #include "zk/hostprovider/server_list.h"
@@ -66,8 +66,8 @@ nlohmann::json PlanToJson(const RebalancePlan& plan) {
   for (const ShedRequest& r : plan.shed) {
     shed.push_back({{"server", r.server.ToString()}, {"count", r.count}});
   }
-  return Json{{"type", kPlanType},   {"format", kPlanFormat}, {"version", plan.version},
-              {"servers", servers},  {"sessions", sessions},  {"shed", shed}};
+  return Json{{"type", kPlanType},  {"format", kPlanFormat}, {"version", plan.version},
+              {"servers", servers}, {"sessions", sessions},  {"shed", shed}};
 }
 
 Result<RebalancePlan> PlanFromJson(const nlohmann::json& j) {
@@ -75,11 +75,13 @@ Result<RebalancePlan> PlanFromJson(const nlohmann::json& j) {
   if (!j.is_object()) return Bad(where, "not a JSON object");
   std::string type;
   if (Status s = json_fields::ReadString(j, "type", where, true, &type); !s.ok()) return s;
-  if (type != kPlanType) return Bad(where + ".type", fmt::format("\"{}\" is not \"{}\"", type, kPlanType));
+  if (type != kPlanType)
+    return Bad(where + ".type", fmt::format("\"{}\" is not \"{}\"", type, kPlanType));
   uint64_t format = 0;
   if (Status s = json_fields::ReadU64(j, "format", where, true, &format); !s.ok()) return s;
   if (format != kPlanFormat) {
-    return Bad(where + ".format", fmt::format("format {} is not supported (only {})", format, kPlanFormat));
+    return Bad(where + ".format",
+               fmt::format("format {} is not supported (only {})", format, kPlanFormat));
   }
   RebalancePlan plan;
   if (Status s = json_fields::ReadU64(j, "version", where, true, &plan.version); !s.ok()) return s;

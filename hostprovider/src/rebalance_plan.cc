@@ -1,11 +1,11 @@
 #include "zk/hostprovider/rebalance_plan.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 namespace zk {
 namespace {
@@ -44,11 +44,13 @@ Status RebalancePlan::Validate() const {
     }
     if (!seen.insert(h).second) return Bad(fmt::format("servers[{}]: {} is listed twice", i, h));
     if (!NonNegativeFinite(s.load)) return Bad(fmt::format("servers[{}].load: {}", i, s.load));
-    if (!NonNegativeFinite(s.target)) return Bad(fmt::format("servers[{}].target: {}", i, s.target));
-    if (!NonNegativeFinite(s.weight)) return Bad(fmt::format("servers[{}].weight: {}", i, s.weight));
+    if (!NonNegativeFinite(s.target))
+      return Bad(fmt::format("servers[{}].target: {}", i, s.target));
+    if (!NonNegativeFinite(s.weight))
+      return Bad(fmt::format("servers[{}].weight: {}", i, s.weight));
     if (!(s.move_probability >= 0 && s.move_probability <= 1)) {
-      return Bad(fmt::format("servers[{}].move_probability: {} is not in [0, 1]", i,
-                             s.move_probability));
+      return Bad(
+          fmt::format("servers[{}].move_probability: {} is not in [0, 1]", i, s.move_probability));
     }
   }
   for (size_t i = 0; i < sessions.size(); ++i) {
@@ -69,9 +71,8 @@ Status RebalancePlan::Validate() const {
 }
 
 const SessionMove* RebalancePlan::FindSession(uint64_t session_id) const {
-  auto it = std::lower_bound(
-      sessions.begin(), sessions.end(), session_id,
-      [](const SessionMove& m, uint64_t id) { return m.session_id < id; });
+  auto it = std::lower_bound(sessions.begin(), sessions.end(), session_id,
+                             [](const SessionMove& m, uint64_t id) { return m.session_id < id; });
   if (it == sessions.end() || it->session_id != session_id) return nullptr;
   return &*it;
 }
@@ -85,7 +86,8 @@ double RebalancePlan::ExpectedMovers() const {
 std::vector<double> ShareTargets(const std::vector<uint64_t>& loads,
                                  const std::vector<double>& weights) {
   const size_t n = loads.size();
-  const double total = static_cast<double>(std::accumulate(loads.begin(), loads.end(), uint64_t{0}));
+  const double total =
+      static_cast<double>(std::accumulate(loads.begin(), loads.end(), uint64_t{0}));
   std::vector<double> targets(n, 0.0);
   if (n == 0) return targets;
   if (weights.empty()) {

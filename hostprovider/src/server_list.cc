@@ -1,8 +1,8 @@
 #include "zk/hostprovider/server_list.h"
 
-#include <utility>
-
 #include <fmt/format.h>
+
+#include <utility>
 
 namespace zk {
 

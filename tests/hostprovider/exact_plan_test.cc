@@ -1,9 +1,9 @@
-#include <catch2/catch.hpp>
+#include "zk/hostprovider/exact_plan.h"
 
+#include <catch2/catch.hpp>
 #include <map>
 
 #include "test_util.h"
-#include "zk/hostprovider/exact_plan.h"
 #include "zk/hostprovider/follower_registry.h"
 
 namespace zk {
@@ -38,9 +38,8 @@ TEST_CASE("exact plan for 900/50/50: exactly the minimum, every server on target
 
 TEST_CASE("exact plan: what followers cannot move is shed", "[exact]") {
   // Only 100 of a's 900 sessions follow plans.
-  std::vector<ServerSessions> s = {{Hp("a"), 900, true, Ids(1, 100)},
-                                   {Hp("b"), 50, true, {}},
-                                   {Hp("c"), 50, true, {}}};
+  std::vector<ServerSessions> s = {
+      {Hp("a"), 900, true, Ids(1, 100)}, {Hp("b"), 50, true, {}}, {Hp("c"), 50, true, {}}};
   const RebalancePlan p = ComputeExactPlan(1, s).value();
   CHECK(p.sessions.size() == 100);
   REQUIRE(p.shed.size() == 1);
@@ -51,9 +50,8 @@ TEST_CASE("exact plan: what followers cannot move is shed", "[exact]") {
 }
 
 TEST_CASE("exact plan: servers with unknown sessions get the probabilistic form", "[exact]") {
-  std::vector<ServerSessions> s = {{Hp("a"), 600, false, {}},
-                                   {Hp("b"), 300, true, Ids(1, 300)},
-                                   {Hp("c"), 0, true, {}}};
+  std::vector<ServerSessions> s = {
+      {Hp("a"), 600, false, {}}, {Hp("b"), 300, true, Ids(1, 300)}, {Hp("c"), 0, true, {}}};
   const RebalancePlan p = ComputeExactPlan(7, s).value();
   CHECK(p.servers[0].move_probability == Approx(300.0 / 600));
   CHECK(p.sessions.empty());
@@ -76,9 +74,8 @@ TEST_CASE("follower registry: znode names and the join with cons", "[exact]") {
   CHECK_FALSE(ParseFollowerZnodeName("0x01000000A0B0C0D0").has_value());
   CHECK_FALSE(ParseFollowerZnodeName("lock-0000000001").has_value());
 
-  std::vector<ServerConnections> cons = {{Hp("a"), true, 0, {1, 2, 3, 4}},
-                                         {Hp("b"), true, 0, {5, 4}},
-                                         {Hp("c"), false, 7, {}}};
+  std::vector<ServerConnections> cons = {
+      {Hp("a"), true, 0, {1, 2, 3, 4}}, {Hp("b"), true, 0, {5, 4}}, {Hp("c"), false, 7, {}}};
   const std::vector<std::string> children = {FollowerZnodeName(2), FollowerZnodeName(4),
                                              FollowerZnodeName(5), "junk"};
   const std::vector<ServerSessions> joined = JoinFollowers(cons, children);

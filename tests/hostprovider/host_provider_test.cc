@@ -1,12 +1,12 @@
 // The HostProvider contract: Next / OnConnected / UpdateServerList /
 // ApplyPlan, the edge cases of the reference clients, delays.
-#include <catch2/catch.hpp>
+#include "zk/hostprovider/host_provider.h"
 
+#include <catch2/catch.hpp>
 #include <map>
 #include <set>
 
 #include "test_util.h"
-#include "zk/hostprovider/host_provider.h"
 
 namespace zk {
 namespace {
@@ -87,7 +87,8 @@ TEST_CASE("fixed-order: Java's round robin over a per-client shuffled list", "[h
     for (int i = 0; i < 4; ++i) cycle.push_back(hp.Next().host);
     for (int i = 0; i < 8; ++i) CHECK(hp.Next().host == cycle[i % 4]);
     // Connected to cycle[2]: after a loss it goes on with cycle[3].
-    auto hp2 = HostProvider::Create(Range(1, 4), Options(FailoverPolicy::kFixedOrder), seed).value();
+    auto hp2 =
+        HostProvider::Create(Range(1, 4), Options(FailoverPolicy::kFixedOrder), seed).value();
     for (int i = 0; i < 3; ++i) hp2.Next();
     hp2.OnConnected();
     CHECK(*hp2.connected_host() == cycle[2]);
@@ -193,10 +194,10 @@ TEST_CASE("migration decisions follow the paper's cases", "[host_provider]") {
   };
   for (uint64_t seed = 1; seed <= 50; ++seed) {
     CAPTURE(seed);
-    CHECK_FALSE(decide(Range(1, 4), Range(1, 3), seed));  // shrinking, kept: stays
-    CHECK(decide(Range(1, 4), Range(1, 2), seed));        // shrinking, removed: moves
+    CHECK_FALSE(decide(Range(1, 4), Range(1, 3), seed));               // shrinking, kept: stays
+    CHECK(decide(Range(1, 4), Range(1, 2), seed));                     // shrinking, removed: moves
     CHECK(decide(Range(1, 3), {Hp("s1"), Hp("s2"), Hp("s9")}, seed));  // same size, removed
-    CHECK(decide(Range(1, 4), Range(4, 10), seed));       // growing, removed: moves
+    CHECK(decide(Range(1, 4), Range(4, 10), seed));                    // growing, removed: moves
   }
   // Growing, kept: moves with probability 1 - 9/10 (testMigrateProbability).
   int moved = 0;
@@ -206,8 +207,7 @@ TEST_CASE("migration decisions follow the paper's cases", "[host_provider]") {
   CHECK(moved < 1100);
 }
 
-TEST_CASE("a client that is not connected uses its next, last or first server",
-          "[host_provider]") {
+TEST_CASE("a client that is not connected uses its next, last or first server", "[host_provider]") {
   // Two providers with one seed make the same draws; the twin reveals which
   // server the first one would use.
   for (uint64_t seed = 1; seed <= 100; ++seed) {
@@ -215,7 +215,8 @@ TEST_CASE("a client that is not connected uses its next, last or first server",
     // Never connected, no attempt: the first of its shuffled order (fixed
     // order: the server its first Next() returns).
     auto hp = HostProvider::Create(Range(1, 4), Options(FailoverPolicy::kFixedOrder), seed).value();
-    auto twin = HostProvider::Create(Range(1, 4), Options(FailoverPolicy::kFixedOrder), seed).value();
+    auto twin =
+        HostProvider::Create(Range(1, 4), Options(FailoverPolicy::kFixedOrder), seed).value();
     const HostPort first = twin.Next().host;
     std::vector<HostPort> without_first;
     for (const HostPort& h : Range(1, 4)) {
@@ -326,8 +327,7 @@ TEST_CASE("ApplyPlan: versions, named form, probabilistic form, errors", "[host_
   CHECK(hp.plan_version() == 5);
 }
 
-TEST_CASE("load-aware migration from a uniform load hint is the paper's rule",
-          "[host_provider]") {
+TEST_CASE("load-aware migration from a uniform load hint is the paper's rule", "[host_provider]") {
   // 3 -> 4 with equal counts: a kept client moves with probability 1/4.
   int moved = 0;
   int to_new = 0;

@@ -1,7 +1,8 @@
+#include "zk/hostprovider/migration_rules.h"
+
 #include <catch2/catch.hpp>
 
 #include "test_util.h"
-#include "zk/hostprovider/migration_rules.h"
 
 namespace zk {
 namespace {

@@ -1,7 +1,8 @@
+#include "zk/hostprovider/model_config.h"
+
 #include <catch2/catch.hpp>
 
 #include "test_util.h"
-#include "zk/hostprovider/model_config.h"
 
 namespace zk {
 namespace {
@@ -20,9 +21,13 @@ TEST_CASE("model configs round-trip through JSON", "[model_config]") {
   c.options.follower_fraction = 0.75;
   c.options.servers = {Hp("zk1"), Hp("::1", 2182), Hp("zk3")};
   c.options.initial_counts = {1000, 200, 34};
-  c.timeline = {ModelStep::Reconfigure(Range(1, 2), "shrink"), ModelStep::Restart(Hp("s1")),
-                ModelStep::Crash(Hp("s2")), ModelStep::Recover(Hp("s2")), ModelStep::Plan(3),
-                ModelStep::ExactPlan(), ModelStep::Shed(Hp("s1"), 0.25)};
+  c.timeline = {ModelStep::Reconfigure(Range(1, 2), "shrink"),
+                ModelStep::Restart(Hp("s1")),
+                ModelStep::Crash(Hp("s2")),
+                ModelStep::Recover(Hp("s2")),
+                ModelStep::Plan(3),
+                ModelStep::ExactPlan(),
+                ModelStep::Shed(Hp("s1"), 0.25)};
   const std::string text = SerializeModelConfig(c);
   INFO(text);
   Result<ModelConfig> back = ParseModelConfig(text);

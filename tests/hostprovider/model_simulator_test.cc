@@ -1,10 +1,10 @@
-#include <catch2/catch.hpp>
+#include "zk/hostprovider/model_simulator.h"
 
+#include <catch2/catch.hpp>
 #include <numeric>
 
 #include "test_util.h"
 #include "zk/hostprovider/host_provider.h"
-#include "zk/hostprovider/model_simulator.h"
 
 namespace zk {
 namespace {
@@ -20,7 +20,9 @@ ModelOptions Options(uint32_t clients, std::vector<HostPort> servers, uint64_t s
   return o;
 }
 
-uint64_t Sum(const std::vector<uint64_t>& v) { return std::accumulate(v.begin(), v.end(), uint64_t{0}); }
+uint64_t Sum(const std::vector<uint64_t>& v) {
+  return std::accumulate(v.begin(), v.end(), uint64_t{0});
+}
 
 TEST_CASE("simulator: bad options are rejected", "[simulator]") {
   CHECK(ModelSimulator::Create(Options(0, Range(1, 3))).status().code() == Error::kBadArguments);

@@ -1,8 +1,9 @@
+#include "zk/hostprovider/plan_json.h"
+
 #include <catch2/catch.hpp>
 
 #include "test_util.h"
 #include "zk/hostprovider/exact_plan.h"
-#include "zk/hostprovider/plan_json.h"
 
 namespace zk {
 namespace {
@@ -56,9 +57,8 @@ TEST_CASE("plan JSON: optional parts, numbers for ids, unknown keys", "[plan_jso
 
 TEST_CASE("malformed plans are rejected with a clear error", "[plan_json]") {
   const std::string head = R"({"type":"zkbalance-plan","format":1,"version":1,)";
-  const std::string ok_servers =
-      R"("servers":[{"server":"a:1","move_probability":0.1,"weight":0},)"
-      R"({"server":"b:1","move_probability":0,"weight":2}])";
+  const std::string ok_servers = R"("servers":[{"server":"a:1","move_probability":0.1,"weight":0},)"
+                                 R"({"server":"b:1","move_probability":0,"weight":2}])";
   struct Case {
     std::string text;
     std::string error;
@@ -84,16 +84,14 @@ TEST_CASE("malformed plans are rejected with a clear error", "[plan_json]") {
       {head + R"("servers":[{"server":"a:1","move_probability":0,"weight":0},)"
               R"({"server":"A:1","move_probability":0,"weight":0}]})",
        "listed twice"},
-      {head + ok_servers + R"(,"sessions":[{"session":"12","to":"a:1"}]})",
-       "sessions[0].session"},
+      {head + ok_servers + R"(,"sessions":[{"session":"12","to":"a:1"}]})", "sessions[0].session"},
       {head + ok_servers + R"(,"sessions":[{"session":-3,"to":"a:1"}]})", "negative"},
       {head + ok_servers + R"(,"sessions":[{"session":2,"to":"c:1"}]})",
        "sessions[0].to: c:1 is not a server of the plan"},
       {head + ok_servers + R"(,"sessions":[{"session":2,"to":"a:1"},{"session":1,"to":"a:1"}]})",
        "out of order"},
       {head + ok_servers + R"(,"shed":[{"server":"a:1"}]})", "shed[0].count: missing"},
-      {head + R"("servers":[{"server":"[::1:1","move_probability":0,"weight":0}]})",
-       "unclosed"},
+      {head + R"("servers":[{"server":"[::1:1","move_probability":0,"weight":0}]})", "unclosed"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.text);

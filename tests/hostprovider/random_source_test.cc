@@ -1,8 +1,7 @@
-#include <catch2/catch.hpp>
-
-#include <vector>
-
 #include "zk/hostprovider/random_source.h"
+
+#include <catch2/catch.hpp>
+#include <vector>
 
 namespace zk {
 namespace {

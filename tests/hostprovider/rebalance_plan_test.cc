@@ -1,8 +1,9 @@
+#include "zk/hostprovider/rebalance_plan.h"
+
 #include <catch2/catch.hpp>
 
 #include "test_util.h"
 #include "zk/hostprovider/migration_rules.h"
-#include "zk/hostprovider/rebalance_plan.h"
 
 namespace zk {
 namespace {
@@ -34,9 +35,10 @@ TEST_CASE("with uniform load the plan gives the paper's probabilities", "[plan]"
   SECTION("growing 3 -> 5") {
     // Old servers at 1000 each, two new at 0.
     const RebalancePlan p = ComputeLoadAwarePlan(1, Loads({1000, 1000, 1000, 0, 0})).value();
-    const double paper = PaperProbabilities(
-        DiffLists(ServerList::Create(testing::Range(1, 3)).value(),
-                  ServerList::Create(testing::Range(1, 5)).value())).move_if_kept;
+    const double paper =
+        PaperProbabilities(DiffLists(ServerList::Create(testing::Range(1, 3)).value(),
+                                     ServerList::Create(testing::Range(1, 5)).value()))
+            .move_if_kept;
     for (int i = 0; i < 3; ++i) CHECK(p.servers[i].move_probability == Approx(paper));
     CHECK(paper == Approx(0.4));
     // Destinations: only the new servers, equally.
@@ -56,9 +58,10 @@ TEST_CASE("with uniform load the plan gives the paper's probabilities", "[plan]"
       total += p.servers[j].weight;
       if (j >= 2 && j <= 4) to_kept += p.servers[j].weight;
     }
-    const double paper_pm = 1.0 - PaperProbabilities(
-        DiffLists(ServerList::Create(testing::Range(1, 5)).value(),
-                  ServerList::Create(testing::Range(3, 6)).value())).new_first_if_removed;
+    const double paper_pm =
+        1.0 - PaperProbabilities(DiffLists(ServerList::Create(testing::Range(1, 5)).value(),
+                                           ServerList::Create(testing::Range(3, 6)).value()))
+                  .new_first_if_removed;
     CHECK(to_kept / total == Approx(paper_pm));
     CHECK(paper_pm == Approx(3.0 / 8));
   }

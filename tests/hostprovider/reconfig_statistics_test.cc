@@ -25,13 +25,12 @@
 //     below 1% for every step), which is the stated bound with enough samples
 //     to hold it to.
 // Seeds are printed ("# ..." lines are TAP comments) and CAPTUREd.
-#include <catch2/catch.hpp>
+#include <fmt/format.h>
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <iostream>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "test_util.h"
 #include "zk/hostprovider/model_simulator.h"
@@ -77,9 +76,11 @@ double LoadNoise(double n, double clients) { return std::sqrt((n - 1) / clients)
 
 struct StepStats {
   std::string label;
-  double q = 0;            // expected fraction of movers
-  double exact_sum = 0;    // Σ movers / exact minimum
-  double paper_sum = 0;    // Σ movers / balanced-start minimum
+  double q = 0;          // expected fraction of movers
+  double exact_sum = 0;  // Σ movers / exact minimum
+  double paper_sum = 0;  // Σ movers / balanced-start minimum
+  double max_over_mean_sum = 0;
+  double worst_max_over_mean = 0;
   std::vector<double> load_sum;
 };
 
@@ -103,15 +104,18 @@ void CheckTransitions(FailoverPolicy failover, int seeds, bool per_seed, bool wi
         st.q = r.balanced_start_min_movers / kClients;
         st.exact_sum += r.MoversOverMinimum();
         st.paper_sum += r.MoversOverBalancedStartMinimum();
+        st.max_over_mean_sum += r.max_over_mean;
+        st.worst_max_over_mean = std::max(st.worst_max_over_mean, r.max_over_mean);
         st.load_sum.resize(r.counts.size());
-        for (size_t i = 0; i < r.counts.size(); ++i) st.load_sum[i] += static_cast<double>(r.counts[i]);
+        for (size_t i = 0; i < r.counts.size(); ++i)
+          st.load_sum[i] += static_cast<double>(r.counts[i]);
         if (!per_seed) continue;
         const double bound = std::max(0.05, kSeedZ * MoverNoise(st.q, kClients));
         const double n = static_cast<double>(r.counts.size());
         const double load_bound = std::max(0.10, kSeedZ * LoadNoise(n, kClients));
         std::cout << fmt::format("# {} seed {:2} {}  [bounds: load ±{:.1f}%, movers ±{:.1f}%]\n",
-                                 FailoverPolicyName(failover), seed, r.ToString(),
-                                 load_bound * 100, bound * 100);
+                                 FailoverPolicyName(failover), seed, r.ToString(), load_bound * 100,
+                                 bound * 100);
         CAPTURE(FailoverPolicyName(failover), tr.name, r.label, seed, bound, load_bound);
         const double share = static_cast<double>(kClients) / n;
         for (uint64_t c : r.counts) {
@@ -141,9 +145,10 @@ void CheckTransitions(FailoverPolicy failover, int seeds, bool per_seed, bool wi
       const double paper = st.paper_sum / seeds;
       std::cout << fmt::format(
           "# {} {} seeds {:<28} mean movers/min {:.4f} (exact min: {:.4f})  [bound ±{:.2f}%]  "
-          "worst mean load {:+.2f}%  [bound ±{:.2f}%]\n",
+          "worst mean load {:+.2f}%  [bound ±{:.2f}%]  max/mean: mean {:.3f} worst {:.3f}\n",
           FailoverPolicyName(failover), seeds, st.label, paper, st.exact_sum / seeds,
-          mover_bound * 100, worst_load * 100, load_bound * 100);
+          mover_bound * 100, worst_load * 100, load_bound * 100, st.max_over_mean_sum / seeds,
+          st.worst_max_over_mean);
       CAPTURE(FailoverPolicyName(failover), tr.name, st.label, seeds, mover_bound, load_bound);
       CHECK(std::abs(paper - 1) <= mover_bound);
       CHECK(worst_load <= load_bound);
@@ -156,7 +161,8 @@ TEST_CASE("migration rules, 10,000 clients x 20 seeds: servers within 10%, mover
   CheckTransitions(FailoverPolicy::kHerdFree, 20, /*per_seed=*/true, /*widen=*/true);
 }
 
-TEST_CASE("migration rules under fixed-order failover (Java), 20 seeds", "[statistics][migration]") {
+TEST_CASE("migration rules under fixed-order failover (Java), 20 seeds",
+          "[statistics][migration]") {
   CheckTransitions(FailoverPolicy::kFixedOrder, 20, /*per_seed=*/true, /*widen=*/true);
 }
 

@@ -24,12 +24,11 @@
 //              the 20 seeds together.
 // Only the exact plan meets both on every seed: within one client, with
 // exactly the minimum moves.
-#include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <iostream>
-
-#include <fmt/format.h>
 
 #include "zk/hostprovider/model_simulator.h"
 
@@ -62,7 +61,8 @@ RunResult Run(FailoverPolicy failover, uint32_t clients, uint64_t seed,
       std::cout << fmt::format("# {} C={} seed {:2} {}\n", FailoverPolicyName(failover), clients,
                                seed, r.ToString());
     }
-    if (r.label.find("restart") != std::string::npos && r.label.find("after") == std::string::npos) {
+    if (r.label.find("restart") != std::string::npos &&
+        r.label.find("after") == std::string::npos) {
       out.worst_restart = std::max(out.worst_restart, r.max_over_mean);
     } else {
       out.worst_plan = std::max(out.worst_plan, r.max_over_mean);
@@ -86,10 +86,12 @@ double MeanWorstRestart(FailoverPolicy f, double* worst_seed) {
   return sum / kSeeds;
 }
 
-TEST_CASE("rolling restart, 1000 clients: Java's fixed order herds to 2.5x", "[statistics][restart]") {
+TEST_CASE("rolling restart, 1000 clients: Java's fixed order herds to 2.5x",
+          "[statistics][restart]") {
   double worst = 0;
   const double mean = MeanWorstRestart(FailoverPolicy::kFixedOrder, &worst);
-  std::cout << fmt::format("# fixed-order: mean worst max/mean {:.3f}, worst seed {:.3f}\n", mean, worst);
+  std::cout << fmt::format("# fixed-order: mean worst max/mean {:.3f}, worst seed {:.3f}\n", mean,
+                           worst);
   INFO("seeds 1.." << kSeeds << ", mean of the worst max/mean " << mean);
   CHECK(mean >= 2.4);  // structural 2.5
   for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
@@ -135,8 +137,10 @@ TEST_CASE("why Java herds: every client that moved A->B goes to C when B restart
 TEST_CASE("rolling restart, 1000 clients: herd-free stays at 2.25x", "[statistics][restart]") {
   double worst = 0;
   const double mean = MeanWorstRestart(FailoverPolicy::kHerdFree, &worst);
-  std::cout << fmt::format("# herd-free: mean worst max/mean {:.3f}, worst seed {:.3f}\n", mean, worst);
-  INFO("seeds 1.." << kSeeds << ", mean of the worst max/mean " << mean << ", worst seed " << worst);
+  std::cout << fmt::format("# herd-free: mean worst max/mean {:.3f}, worst seed {:.3f}\n", mean,
+                           worst);
+  INFO("seeds 1.." << kSeeds << ", mean of the worst max/mean " << mean << ", worst seed "
+                   << worst);
   CHECK(mean <= 2.3);
   CHECK(worst < 2.4);
 }
@@ -145,8 +149,10 @@ TEST_CASE("rolling restart, 1000 clients: load-aware failover approaches 1.5x",
           "[statistics][restart]") {
   double worst = 0;
   const double mean = MeanWorstRestart(FailoverPolicy::kLoadAware, &worst);
-  std::cout << fmt::format("# load-aware: mean worst max/mean {:.3f}, worst seed {:.3f}\n", mean, worst);
-  INFO("seeds 1.." << kSeeds << ", mean of the worst max/mean " << mean << ", worst seed " << worst);
+  std::cout << fmt::format("# load-aware: mean worst max/mean {:.3f}, worst seed {:.3f}\n", mean,
+                           worst);
+  INFO("seeds 1.." << kSeeds << ", mean of the worst max/mean " << mean << ", worst seed "
+                   << worst);
   CHECK(mean <= 1.6);
   CHECK(worst <= 1.7);
 }
@@ -165,19 +171,20 @@ TEST_CASE("rolling restart with a load-aware plan after each restart", "[statist
         CAPTURE(passes, clients, seed, bound);
         if (passes > 1) CHECK(r.worst_plan <= bound);
         if (passes == 1) CHECK(r.plan_movers <= 1.10 * r.plan_min);
-        std::cout << fmt::format("# plan x{} C={} seed {:2}: worst max/mean after a plan {:.3f}, "
-                                 "moves {} / minimum {} = {:.3f}\n",
-                                 passes, clients, seed, r.worst_plan, r.plan_movers, r.plan_min,
-                                 double(r.plan_movers) / r.plan_min);
+        std::cout << fmt::format(
+            "# plan x{} C={} seed {:2}: worst max/mean after a plan {:.3f}, "
+            "moves {} / minimum {} = {:.3f}\n",
+            passes, clients, seed, r.worst_plan, r.plan_movers, r.plan_min,
+            double(r.plan_movers) / r.plan_min);
         movers += r.plan_movers;
         min += r.plan_min;
         worst_sum += r.worst_plan;
         worst = std::max(worst, r.worst_plan);
       }
-      std::cout << fmt::format("# plan x{} C={}: over {} seeds, mean worst max/mean {:.3f}, "
-                               "worst {:.3f}, moves / minimum {:.4f}\n",
-                               passes, clients, kSeeds, worst_sum / kSeeds, worst,
-                               double(movers) / min);
+      std::cout << fmt::format(
+          "# plan x{} C={}: over {} seeds, mean worst max/mean {:.3f}, "
+          "worst {:.3f}, moves / minimum {:.4f}\n",
+          passes, clients, kSeeds, worst_sum / kSeeds, worst, double(movers) / min);
       CAPTURE(passes, clients, bound);
       CHECK(worst_sum / kSeeds <= bound);
       CHECK(movers <= 1.10 * min);

@@ -1,8 +1,9 @@
+#include "zk/hostprovider/server_list.h"
+
 #include <catch2/catch.hpp>
 
 #include "test_util.h"
 #include "zk/hostprovider/host_provider.h"
-#include "zk/hostprovider/server_list.h"
 
 namespace zk {
 namespace {
@@ -19,7 +20,8 @@ TEST_CASE("identity rule: lowercased host + port, no DNS", "[server_list]") {
   CHECK(NormalizeHostPort(Hp("[Zk1]")).host == "zk1");
 }
 
-TEST_CASE("server lists: dedupe keeps the first occurrence, bad entries rejected", "[server_list]") {
+TEST_CASE("server lists: dedupe keeps the first occurrence, bad entries rejected",
+          "[server_list]") {
   Result<ServerList> l = ServerList::Create({Hp("b"), Hp("A"), Hp("a"), Hp("b", 2182), Hp("B")});
   REQUIRE(l.ok());
   REQUIRE(l->size() == 3);

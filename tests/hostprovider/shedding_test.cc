@@ -2,12 +2,11 @@
 // servers. A load-aware plan balances it with <= 1.10x the minimum movers;
 // an exact plan to within one client with exactly the minimum. Plain
 // shedding (the ticket's remedy) for comparison. Seeds printed.
-#include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <iostream>
-
-#include <fmt/format.h>
 
 #include "zk/hostprovider/model_simulator.h"
 
@@ -28,7 +27,8 @@ ModelSimulator Placed(uint64_t seed, FailoverPolicy failover = FailoverPolicy::k
   return sim;
 }
 
-TEST_CASE("900/50/50: a load-aware plan balances with <= 1.10x minimum movers", "[statistics][shed]") {
+TEST_CASE("900/50/50: a load-aware plan balances with <= 1.10x minimum movers",
+          "[statistics][shed]") {
   // The movers are Bin(900, 0.63): 567 +- 14.5, so 1.10x is 3.9 sigma; the
   // destinations' binomial noise leaves max/mean near 1.05 (one pass).
   double max_over_mean_sum = 0;
@@ -67,7 +67,8 @@ TEST_CASE("900/50/50 with 60% followers: the exact plan names them and sheds the
   for (uint64_t seed = 1; seed <= 5; ++seed) {
     ModelSimulator sim = Placed(seed, FailoverPolicy::kHerdFree, 0.6);
     const StepReport r = sim.Run(ModelStep::ExactPlan()).value();
-    std::cout << fmt::format("# seed {:2} 60% followers: {}  shed {}\n", seed, r.ToString(), r.shed);
+    std::cout << fmt::format("# seed {:2} 60% followers: {}  shed {}\n", seed, r.ToString(),
+                             r.shed);
     CAPTURE(seed, r.ToString());
     CHECK(r.movers == 566);
     CHECK(r.counts[0] == 334);
@@ -80,8 +81,8 @@ TEST_CASE("900/50/50 with 60% followers: the exact plan names them and sheds the
 TEST_CASE("900/50/50: shedding alone", "[statistics][shed]") {
   // Shedding 63% of the big server (567 connections): the shed clients
   // spread over the others by their own failover; none returns.
-  for (FailoverPolicy f : {FailoverPolicy::kFixedOrder, FailoverPolicy::kHerdFree,
-                           FailoverPolicy::kLoadAware}) {
+  for (FailoverPolicy f :
+       {FailoverPolicy::kFixedOrder, FailoverPolicy::kHerdFree, FailoverPolicy::kLoadAware}) {
     const uint64_t seed = 7;
     ModelSimulator sim = Placed(seed, f);
     const StepReport r = sim.Run(ModelStep::Shed(NumberedServers(3)[0], 0.63)).value();

@@ -2,17 +2,19 @@
 #ifndef ZK_TESTS_HOSTPROVIDER_TEST_UTIL_H_
 #define ZK_TESTS_HOSTPROVIDER_TEST_UTIL_H_
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "zk/wire/host_port.h"
 
 namespace zk::testing {
 
-inline HostPort Hp(std::string host, uint16_t port = 2181) { return HostPort{std::move(host), port}; }
+inline HostPort Hp(std::string host, uint16_t port = 2181) {
+  return HostPort{std::move(host), port};
+}
 
 // "s<first>" ... "s<last>" on port 2181 (as TestReconfig.cc's host lists).
 inline std::vector<HostPort> Range(int first, int last) {

@@ -41,8 +41,8 @@ std::optional<uint64_t> ParseFollowerZnodeName(std::string_view name);
 // What one server reports about its connections.
 struct ServerConnections {
   HostPort server;
-  bool sessions_known = true;     // false when `cons` could not be read there
-  uint64_t connections = 0;       // used when !sessions_known
+  bool sessions_known = true;      // false when `cons` could not be read there
+  uint64_t connections = 0;        // used when !sessions_known
   std::vector<uint64_t> sessions;  // from `cons` (session 0 and duplicates are ignored)
 };
 

@@ -26,8 +26,8 @@
 #ifndef ZK_HOSTPROVIDER_MIGRATION_RULES_H_
 #define ZK_HOSTPROVIDER_MIGRATION_RULES_H_
 
-#include <string_view>
 #include <optional>
+#include <string_view>
 
 #include "zk/hostprovider/random_source.h"
 #include "zk/hostprovider/server_list.h"

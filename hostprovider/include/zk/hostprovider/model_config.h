@@ -27,11 +27,10 @@
 #ifndef ZK_HOSTPROVIDER_MODEL_CONFIG_H_
 #define ZK_HOSTPROVIDER_MODEL_CONFIG_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "zk/hostprovider/model_simulator.h"
 

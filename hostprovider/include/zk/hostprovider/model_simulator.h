@@ -42,9 +42,9 @@
 #define ZK_HOSTPROVIDER_MODEL_SIMULATOR_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
-#include <optional>
 #include <vector>
 
 #include "zk/hostprovider/provider_core.h"
@@ -154,6 +154,7 @@ class ModelSimulator {
     ProviderState state;
     uint64_t random;  // SplitMix64 state
   };
+  static_assert(sizeof(Client) <= 64, "keep a client in one cache line");
 
   explicit ModelSimulator(ModelOptions options);
 

@@ -31,10 +31,9 @@
 #ifndef ZK_HOSTPROVIDER_PLAN_JSON_H_
 #define ZK_HOSTPROVIDER_PLAN_JSON_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "zk/hostprovider/rebalance_plan.h"
 

@@ -77,9 +77,9 @@ enum class ProviderPhase : uint8_t {
 };
 
 struct ProviderState {
-  uint64_t order_seed = 0;    // the client's shuffled list
-  uint64_t phase_seed = 0;    // the current failover round or migration order
-  uint64_t plan_version = 0;  // the last plan version followed (0: none)
+  uint64_t order_seed = 0;              // the client's shuffled list
+  uint64_t phase_seed = 0;              // the current failover round or migration order
+  uint64_t plan_version = 0;            // the last plan version followed (0: none)
   uint32_t current = kNoServer;         // connected server
   uint32_t last_connected = kNoServer;  // the server of the last connection
   uint32_t attempting = kNoServer;      // returned by Next(), not yet connected

@@ -69,11 +69,11 @@ class ServerList {
 // How a new list relates to the previous one: kept servers (M = S ∩ S'),
 // added ones (N = S' \ S) and removed ones (O = S \ S').
 struct ListChange {
-  uint32_t old_size = 0;  // |S|
-  uint32_t new_size = 0;  // |S'|
-  uint32_t kept = 0;      // |M|
-  uint32_t added = 0;     // |N|
-  uint32_t removed = 0;   // |O|
+  uint32_t old_size = 0;             // |S|
+  uint32_t new_size = 0;             // |S'|
+  uint32_t kept = 0;                 // |M|
+  uint32_t added = 0;                // |N|
+  uint32_t removed = 0;              // |O|
   std::vector<uint32_t> old_to_new;  // per old index: its new index, or kNoServer
   std::vector<uint8_t> is_added;     // per new index: 1 iff the server is in N
 
