@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <uv.h>
 
+#include "run/run_command.h"
 #include "sha1.h"
 #include "zk/sim/sim_server.h"
 
@@ -29,7 +30,31 @@ int main(int argc, char** argv) {
   serve->add_flag("--skip-acl", skip_acl, "skipACL=yes");
   std::string config;
   serve->add_option("--config", config, "zoo.cfg (not supported yet)");
+  // run: an experiment scenario (docs/experiments.md).
+  auto* run = app.add_subcommand("run", "run a rebalancing experiment scenario");
+  zk::sim::RunOptions ro;
+  uint32_t run_clients = 0;
+  uint64_t run_seed = 0;
+  run->add_option("scenario", ro.scenario,
+                  "a scenario JSON file or a built-in name: rolling-restart, paper-5.1, "
+                  "grow-shrink, avalanche, imbalanced-start")
+      ->required();
+  run->add_flag("--model", ro.model, "model clients (hostprovider's simulator), no sockets");
+  auto* clients_opt = run->add_option("--clients", run_clients, "number of clients");
+  auto* seed_opt = run->add_option("--seed", run_seed, "random seed (default: the scenario's)");
+  run->add_option("--json", ro.json_file, "write the results as JSON (- for stdout)");
+  run->add_option("--csv", ro.csv_file, "write per-server counts per step as CSV");
+  run->add_option("--plot", ro.plot_dir, "write gnuplot data, script, PNG and SVG here");
+  run->add_option("--ensemble", ro.ensemble, "host:port,... of a real ZooKeeper ensemble");
+  bool no_progress = false;
+  run->add_flag("--no-progress", no_progress, "no progress bar");
   CLI11_PARSE(app, argc, argv);
+  if (run->parsed()) {
+    if (clients_opt->count() > 0) ro.clients = run_clients;
+    if (seed_opt->count() > 0) ro.seed = run_seed;
+    ro.progress = !no_progress;
+    return zk::sim::RunCommand(ro);
+  }
   if (!config.empty()) {
     std::fprintf(stderr, "zksim: --config is not supported yet\n");
     return 2;

@@ -1,0 +1,28 @@
+// Plots of an ExperimentResult with gnuplot (Debian gnuplot-nox), as PNG and
+// SVG in a directory:
+//   <scenario>-balance.{png,svg}  max/mean per step, one line per policy
+//   <scenario>-spread.{png,svg}   min, mean and max clients per server per
+//                                 step, per policy (the paper's figure)
+// The data (<scenario>.dat) and the script (<scenario>.gp) are left beside
+// them, so that a plot can be redrawn or restyled by hand.
+#ifndef ZK_SIM_RUN_GNUPLOT_DRIVER_H_
+#define ZK_SIM_RUN_GNUPLOT_DRIVER_H_
+
+#include <string>
+#include <vector>
+
+#include "run/experiment_result.h"
+#include "zk/wire/status.h"
+
+namespace zk::sim {
+
+bool GnuplotInstalled();
+
+// Writes the data and script into `dir` (created if missing) and runs
+// gnuplot when installed. Returns the files written. Errors: kSystemError
+// when the directory or a file cannot be written or gnuplot fails.
+Result<std::vector<std::string>> Plot(const ExperimentResult& r, const std::string& dir);
+
+}  // namespace zk::sim
+
+#endif  // ZK_SIM_RUN_GNUPLOT_DRIVER_H_

@@ -1,0 +1,148 @@
+#include "run/result_writers.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace zk::sim {
+namespace {
+
+using Json = nlohmann::json;
+
+Json StepJson(const StepResult& s) {
+  Json j;
+  j["step"] = s.step;
+  j["op"] = s.op;
+  j["servers"] = s.servers;
+  j["counts"] = s.counts;
+  std::vector<int> up(s.up.begin(), s.up.end());
+  j["up"] = up;
+  j["movers"] = s.movers;
+  j["min_movers"] = s.min_movers;
+  // Rounded so that the document does not depend on printing the last bit.
+  j["max_over_mean"] = std::round(s.max_over_mean * 1e6) / 1e6;
+  j["settle_ms"] = s.settle_ms ? Json(*s.settle_ms) : Json(nullptr);
+  j["sessions_lost"] = s.sessions_lost;
+  j["shed"] = s.shed;
+  j["attempts"] = s.attempts;
+  j["peak_connects_per_s"] = s.peak_connects_per_s;
+  return j;
+}
+
+std::string Counts(const StepResult& s) {
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < s.counts.size(); ++i) {
+    parts.push_back(s.up.size() > i && !s.up[i] ? fmt::format("{}↓", s.counts[i])
+                                                : fmt::format("{}", s.counts[i]));
+  }
+  return fmt::format("{}", fmt::join(parts, "/"));
+}
+
+// Display width: "↓" is one column but three bytes.
+size_t Width(const std::string& s) {
+  size_t w = 0;
+  for (unsigned char c : s) w += (c & 0xC0) != 0x80;
+  return w;
+}
+
+std::string Pad(const std::string& s, size_t w) {
+  return s + std::string(w > Width(s) ? w - Width(s) : 0, ' ');
+}
+
+}  // namespace
+
+Json ResultToJson(const ExperimentResult& r) {
+  Json j;
+  j["scenario"] = r.scenario;
+  j["description"] = r.description;
+  j["mode"] = r.mode;
+  j["seed"] = r.seed;
+  j["clients"] = r.clients;
+  Json policies = Json::array();
+  for (const PolicyResult& p : r.policies) {
+    Json pj;
+    pj["policy"] = p.policy;
+    pj["failover"] = p.failover;
+    pj["migration"] = p.migration;
+    pj["failover_jitter_ms"] = p.failover_jitter_ms;
+    pj["start"] = StepJson(p.start);
+    Json steps = Json::array();
+    for (const StepResult& s : p.steps) steps.push_back(StepJson(s));
+    pj["steps"] = steps;
+    pj["total_movers"] = p.total_movers;
+    pj["total_min_movers"] = p.total_min_movers;
+    policies.push_back(pj);
+  }
+  j["policies"] = policies;
+  return j;
+}
+
+std::string ResultToCsv(const ExperimentResult& r) {
+  std::string out = "policy,t,step,op,server,up,count\n";
+  for (const PolicyResult& p : r.policies) {
+    auto rows = [&](size_t t, const StepResult& s) {
+      for (size_t i = 0; i < s.servers.size(); ++i) {
+        out += fmt::format("{},{},\"{}\",{},{},{},{}\n", p.policy, t, s.step, s.op, s.servers[i],
+                           s.up.size() > i ? int(s.up[i]) : 1, s.counts[i]);
+      }
+    };
+    rows(0, p.start);
+    for (size_t t = 0; t < p.steps.size(); ++t) rows(t + 1, p.steps[t]);
+  }
+  return out;
+}
+
+std::string ResultToTable(const ExperimentResult& r) {
+  std::string out = fmt::format("scenario {} ({}), {} clients, seed {}\n", r.scenario, r.mode,
+                                r.clients, r.seed);
+  if (r.policies.empty()) return out;
+  size_t wp = 6, ws = 4, wc = 6;
+  const size_t n = r.policies[0].steps.size();
+  bool same_steps = true;
+  for (const PolicyResult& p : r.policies) {
+    wp = std::max(wp, p.policy.size());
+    wc = std::max(wc, Width(Counts(p.start)));
+    for (const StepResult& s : p.steps) {
+      ws = std::max(ws, Width(s.step));
+      wc = std::max(wc, Width(Counts(s)));
+    }
+    same_steps = same_steps && p.steps.size() == n;
+  }
+  const bool burst = std::any_of(r.policies.begin(), r.policies.end(), [](const PolicyResult& p) {
+    return std::any_of(p.steps.begin(), p.steps.end(),
+                       [](const StepResult& s) { return s.op == "crash" || s.op == "restart"; });
+  });
+  auto line = [&](const std::string& step, const PolicyResult& p, const StepResult& s) {
+    out += fmt::format("{} {} {} {:>8.3f} {:>7} {:>7} {:>5}", Pad(step, ws), Pad(p.policy, wp),
+                       Pad(Counts(s), wc), s.max_over_mean, s.movers, s.min_movers,
+                       s.sessions_lost);
+    if (burst) out += fmt::format(" {:>8}", s.peak_connects_per_s);
+    out += "\n";
+  };
+  out += fmt::format("{} {} {} {:>8} {:>7} {:>7} {:>5}{}\n", Pad("step", ws), Pad("policy", wp),
+                     Pad("counts", wc), "max/mean", "movers", "minimum", "lost",
+                     burst ? "  peak/s" : "");
+  for (const PolicyResult& p : r.policies) line("start", p, p.start);
+  if (same_steps) {
+    // Policies share the timeline's steps: group the policies under each.
+    for (size_t i = 0; i < n; ++i) {
+      for (const PolicyResult& p : r.policies) line(p.steps[i].step, p, p.steps[i]);
+    }
+  } else {
+    for (const PolicyResult& p : r.policies) {
+      for (const StepResult& s : p.steps) line(s.step, p, s);
+    }
+  }
+  out += "\ntotal movers per policy (minimum = sum of each step's fewest moves to balance):\n";
+  for (const PolicyResult& p : r.policies) {
+    double worst = 0;
+    for (const StepResult& s : p.steps) worst = std::max(worst, s.max_over_mean);
+    out += fmt::format("  {} movers {:>6}  minimum {:>6}  worst max/mean {:.3f}  final {:.3f}\n",
+                       Pad(p.policy, wp), p.total_movers, p.total_min_movers, worst,
+                       p.steps.empty() ? p.start.max_over_mean : p.steps.back().max_over_mean);
+  }
+  return out;
+}
+
+}  // namespace zk::sim

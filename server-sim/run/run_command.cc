@@ -1,0 +1,99 @@
+#include "run/run_command.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "run/gnuplot_driver.h"
+#include "run/model_runner.h"
+#include "run/progress_bar.h"
+#include "run/result_writers.h"
+#include "run/scenario.h"
+
+namespace zk::sim {
+namespace {
+
+bool WriteFile(const std::string& path, const std::string& text) {
+  if (path == "-") {
+    fmt::print("{}", text);
+    return true;
+  }
+  std::ofstream out(path);
+  out << text;
+  return static_cast<bool>(out);
+}
+
+}  // namespace
+
+int RunCommand(const RunOptions& o) {
+  Result<Scenario> loaded = LoadScenario(o.scenario);
+  if (!loaded.ok()) {
+    fmt::print(stderr, "zksim run: {}\n", loaded.status().message());
+    return 2;
+  }
+  Scenario s = std::move(*loaded);
+  if (o.clients) {
+    if (*o.clients == 0) {
+      fmt::print(stderr, "zksim run: --clients must be at least 1\n");
+      return 2;
+    }
+    OverrideClients(&s, *o.clients);
+  }
+  if (o.seed) OverrideSeed(&s, *o.seed);
+  if (!o.ensemble.empty()) {
+    fmt::print(stderr,
+               "zksim run: --ensemble (a real ensemble) is not implemented yet; "
+               "use --model\n");
+    return 2;
+  }
+  if (!o.model) {
+    fmt::print(stderr,
+               "zksim run: the end-to-end mode (SDK sessions against the embedded ensemble) "
+               "is not implemented yet; use --model\n");
+    return 2;
+  }
+  // The seed first, so that it is on record even if the run fails.
+  fmt::print(stderr, "zksim run: scenario {} ({}), {} clients, model, seed {}\n", s.name,
+             s.origin, s.clients, s.seed);
+  size_t total_steps = 0;
+  for (const ScenarioPolicy& p : s.policies) total_steps += p.steps.size();
+  size_t done_before = 0, last_policy = 0;
+  ProgressBar bar(o.progress && StderrIsTerminal() && uint64_t(s.clients) * total_steps >= 1000000);
+  Result<ExperimentResult> r = RunModel(s, [&](size_t pi, size_t done, size_t total) {
+    if (pi != last_policy) {
+      done_before += s.policies[last_policy].steps.size();
+      last_policy = pi;
+    }
+    bar.Update(fmt::format("{} step {}/{}", s.policies[pi].name, done, total), done_before + done,
+               total_steps);
+  });
+  bar.Finish();
+  if (!r.ok()) {
+    fmt::print(stderr, "zksim run: {}\n", r.status().message());
+    return 1;
+  }
+  if (o.json_file != "-") fmt::print("{}", ResultToTable(*r));
+  if (!o.json_file.empty() && !WriteFile(o.json_file, ResultToJson(*r).dump(2) + "\n")) {
+    fmt::print(stderr, "zksim run: cannot write {}\n", o.json_file);
+    return 1;
+  }
+  if (!o.csv_file.empty() && !WriteFile(o.csv_file, ResultToCsv(*r))) {
+    fmt::print(stderr, "zksim run: cannot write {}\n", o.csv_file);
+    return 1;
+  }
+  if (!o.plot_dir.empty()) {
+    if (!GnuplotInstalled()) {
+      fmt::print(stderr, "zksim run: gnuplot is not installed: wrote only the data and script\n");
+    }
+    Result<std::vector<std::string>> files = Plot(*r, o.plot_dir);
+    if (!files.ok()) {
+      fmt::print(stderr, "zksim run: {}\n", files.status().message());
+      return 1;
+    }
+    for (const std::string& f : *files) fmt::print(stderr, "zksim run: wrote {}\n", f);
+  }
+  return 0;
+}
+
+}  // namespace zk::sim
