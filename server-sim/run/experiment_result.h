@@ -15,6 +15,8 @@ namespace zk::sim {
 struct StepResult {
   std::string step;  // label
   std::string op;    // "start", "restart", "shed", "wait", ...
+  double t = 0;      // position on the time axis (ScenarioPolicy::t; 0: start)
+  bool inserted = false;  // a policy's own step, not one of the timeline's
   std::vector<std::string> servers;
   std::vector<uint64_t> counts;  // per server
   std::vector<uint8_t> up;       // per server

@@ -56,13 +56,15 @@ Result<std::vector<std::string>> Plot(const ExperimentResult& r, const std::stri
     if (!dat) return Fail(fmt::format("plot: cannot write {}.dat", base));
     for (const PolicyResult& p : r.policies) {
       dat << "# " << p.policy << "\n";
-      auto row = [&](size_t t, const StepResult& s) {
+      // Only the timeline's steps label the x axis; a policy's own steps
+      // sit between them, unlabelled.
+      auto row = [&](double t, const StepResult& s) {
         const Row x = Summarize(s);
-        dat << fmt::format("{} {} {} {:.3f} {} {:.4f}\n", t, Quote(s.step), x.min, x.mean, x.max,
-                           x.max_over_mean);
+        dat << fmt::format("{:.4g} {} {} {:.3f} {} {:.4f}\n", t, Quote(s.inserted ? "" : s.step),
+                           x.min, x.mean, x.max, x.max_over_mean);
       };
       row(0, p.start);
-      for (size_t t = 0; t < p.steps.size(); ++t) row(t + 1, p.steps[t]);
+      for (const StepResult& s : p.steps) row(s.t, s);
       dat << "\n\n";
     }
     written.push_back(base + ".dat");

@@ -103,6 +103,8 @@ Result<ExperimentResult> RunModel(const Scenario& scenario, const ProgressFn& pr
         s = FromReport(*r, std::string(ModelStepKindName(step->kind)));
         s.peak_connects_per_s = PeakPerSecond(s.attempts, pr.failover_jitter_ms, &burst_rng);
       }
+      s.t = p.t[si];
+      s.inserted = p.inserted[si] != 0;
       pr.total_movers += s.movers;
       pr.total_min_movers += s.min_movers;
       pr.steps.push_back(std::move(s));

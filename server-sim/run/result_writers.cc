@@ -14,6 +14,7 @@ Json StepJson(const StepResult& s) {
   Json j;
   j["step"] = s.step;
   j["op"] = s.op;
+  j["t"] = s.t;
   j["servers"] = s.servers;
   j["counts"] = s.counts;
   std::vector<int> up(s.up.begin(), s.up.end());
@@ -81,14 +82,14 @@ Json ResultToJson(const ExperimentResult& r) {
 std::string ResultToCsv(const ExperimentResult& r) {
   std::string out = "policy,t,step,op,server,up,count\n";
   for (const PolicyResult& p : r.policies) {
-    auto rows = [&](size_t t, const StepResult& s) {
+    auto rows = [&](double t, const StepResult& s) {
       for (size_t i = 0; i < s.servers.size(); ++i) {
-        out += fmt::format("{},{},\"{}\",{},{},{},{}\n", p.policy, t, s.step, s.op, s.servers[i],
+        out += fmt::format("{},{:.4g},\"{}\",{},{},{},{}\n", p.policy, t, s.step, s.op, s.servers[i],
                            s.up.size() > i ? int(s.up[i]) : 1, s.counts[i]);
       }
     };
     rows(0, p.start);
-    for (size_t t = 0; t < p.steps.size(); ++t) rows(t + 1, p.steps[t]);
+    for (const StepResult& s : p.steps) rows(s.t, s);
   }
   return out;
 }
@@ -98,8 +99,6 @@ std::string ResultToTable(const ExperimentResult& r) {
                                 r.clients, r.seed);
   if (r.policies.empty()) return out;
   size_t wp = 6, ws = 4, wc = 6;
-  const size_t n = r.policies[0].steps.size();
-  bool same_steps = true;
   for (const PolicyResult& p : r.policies) {
     wp = std::max(wp, p.policy.size());
     wc = std::max(wc, Width(Counts(p.start)));
@@ -107,7 +106,6 @@ std::string ResultToTable(const ExperimentResult& r) {
       ws = std::max(ws, Width(s.step));
       wc = std::max(wc, Width(Counts(s)));
     }
-    same_steps = same_steps && p.steps.size() == n;
   }
   const bool burst = std::any_of(r.policies.begin(), r.policies.end(), [](const PolicyResult& p) {
     return std::any_of(p.steps.begin(), p.steps.end(),
@@ -124,14 +122,19 @@ std::string ResultToTable(const ExperimentResult& r) {
                      Pad("counts", wc), "max/mean", "movers", "minimum", "lost",
                      burst ? "  peak/s" : "");
   for (const PolicyResult& p : r.policies) line("start", p, p.start);
-  if (same_steps) {
-    // Policies share the timeline's steps: group the policies under each.
-    for (size_t i = 0; i < n; ++i) {
-      for (const PolicyResult& p : r.policies) line(p.steps[i].step, p, p.steps[i]);
-    }
-  } else {
+  // Steps in time order, the policies side by side at each time (a policy's
+  // own steps, e.g. a plan after each restart, between the timeline's).
+  std::vector<double> times;
+  for (const PolicyResult& p : r.policies) {
+    for (const StepResult& s : p.steps) times.push_back(s.t);
+  }
+  std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end()), times.end());
+  for (double t : times) {
     for (const PolicyResult& p : r.policies) {
-      for (const StepResult& s : p.steps) line(s.step, p, s);
+      for (const StepResult& s : p.steps) {
+        if (s.t == t) line(s.step, p, s);
+      }
     }
   }
   out += "\ntotal movers per policy (minimum = sum of each step's fewest moves to balance):\n";

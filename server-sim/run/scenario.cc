@@ -48,8 +48,14 @@ Json Resolve(const Json& step, const HostPort& busiest) {
   return s;
 }
 
-Result<std::vector<Json>> Expand(const Json& timeline, const Json& before, const Json& after,
-                                 const std::string& where) {
+struct Expanded {
+  std::vector<Json> steps;
+  std::vector<double> t;
+  std::vector<uint8_t> inserted;
+};
+
+Result<Expanded> Expand(const Json& timeline, const Json& before, const Json& after,
+                        const std::string& where) {
   if (!timeline.is_array()) return Bad(where + ".timeline", "not an array");
   for (const auto* m : {&before, &after}) {
     if (!m->is_null() && !m->is_object()) {
@@ -61,20 +67,27 @@ Result<std::vector<Json>> Expand(const Json& timeline, const Json& before, const
       }
     }
   }
-  std::vector<Json> out;
-  auto insert = [&](const Json& m, const Json& step) {
+  Expanded out;
+  auto insert = [&](const Json& m, const Json& step, double base, double sign) {
     if (!m.is_object() || !step.is_object() || !step.contains("op") || !step["op"].is_string()) {
       return;
     }
     const std::string op = step["op"];
-    if (m.contains(op)) {
-      for (const Json& s : m[op]) out.push_back(s);
+    if (!m.contains(op)) return;
+    const double n = double(m[op].size()) + 1;
+    for (size_t k = 0; k < m[op].size(); ++k) {
+      out.steps.push_back(m[op][k]);
+      out.t.push_back(sign > 0 ? base + double(k + 1) / n : base - (n - double(k + 1)) / n);
+      out.inserted.push_back(1);
     }
   };
-  for (const Json& step : timeline) {
-    insert(before, step);
-    out.push_back(step);
-    insert(after, step);
+  for (size_t i = 0; i < timeline.size(); ++i) {
+    const Json& step = timeline[i];
+    insert(before, step, double(i + 1), -1);
+    out.steps.push_back(step);
+    out.t.push_back(double(i + 1));
+    out.inserted.push_back(0);
+    insert(after, step, double(i + 1), +1);
   }
   return out;
 }
@@ -104,7 +117,7 @@ Result<ScenarioPolicy> BuildPolicy(const Json& root, const Json& p, const std::s
     if (p.contains(k)) model[k] = p[k];
   }
   const Json& timeline = p.contains("timeline") ? p["timeline"] : root.value("timeline", Json::array());
-  Result<std::vector<Json>> steps = Expand(timeline, p.value("before", Json()),
+  Result<Expanded> steps = Expand(timeline, p.value("before", Json()),
                                            p.value("after", Json()), where);
   if (!steps.ok()) return steps.status();
   // Validate with "busiest" standing for the first server; waits dropped.
@@ -115,7 +128,7 @@ Result<ScenarioPolicy> BuildPolicy(const Json& root, const Json& p, const std::s
     Result<HostPort> h = wire::ParseHostPortElement(model["servers"][0].get<std::string>());
     if (h.ok()) first = *h;
   }
-  for (const Json& s : *steps) {
+  for (const Json& s : steps->steps) {
     if (!IsWait(s)) checked.push_back(Resolve(s, first));
   }
   model["timeline"] = checked;
@@ -124,7 +137,9 @@ Result<ScenarioPolicy> BuildPolicy(const Json& root, const Json& p, const std::s
     return Bad(where, config.status().message());
   }
   out.options = config->options;
-  out.steps = std::move(*steps);
+  out.steps = std::move(steps->steps);
+  out.t = std::move(steps->t);
+  out.inserted = std::move(steps->inserted);
   return out;
 }
 

@@ -49,6 +49,12 @@ struct ScenarioPolicy {
   // timeline as JSON steps (a "busiest" server is resolved when run).
   ModelOptions options;
   std::vector<nlohmann::json> steps;
+  // Per step: its position on the scenario's time axis. Timeline step i is
+  // at i + 1; the k-th of m steps inserted after it at i + 1 + k/(m + 1),
+  // before it at i + 1 - (m + 1 - k)/(m + 1), so that policies with
+  // inserted steps line up with the others in tables and plots.
+  std::vector<double> t;
+  std::vector<uint8_t> inserted;  // per step: 1 if from "before"/"after"
 };
 
 struct Scenario {

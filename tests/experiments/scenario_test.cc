@@ -1,0 +1,117 @@
+// Scenario files: the built-in ones parse; bad files fail with a message that
+// names the file and the field.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "run/scenario.h"
+
+namespace zk::sim {
+namespace {
+
+Status Parse(const std::string& text) {
+  Result<Scenario> s = ParseScenario(text, "bad.json");
+  return s.status();
+}
+
+TEST_CASE("every built-in scenario loads", "[experiments][scenario]") {
+  for (const std::string& name : BuiltinScenarioNames()) {
+    Result<Scenario> s = LoadScenario(name);
+    CAPTURE(name, s.status().ToString());
+    REQUIRE(s.ok());
+    CHECK(s->name == name);
+    CHECK(s->origin == "builtin:" + name);
+    CHECK(!s->policies.empty());
+    for (const ScenarioPolicy& p : s->policies) {
+      CHECK(!p.steps.empty());
+      CHECK(p.t.size() == p.steps.size());
+    }
+  }
+}
+
+TEST_CASE("policies: overrides, before/after insertion and time positions",
+          "[experiments][scenario]") {
+  Result<Scenario> s = ParseScenario(R"({
+    "type": "zkbalance-scenario", "name": "x", "clients": 10, "seed": 3,
+    "servers": ["a:1", "b:1"],
+    "timeline": [{"op": "restart", "server": "a:1"}, {"op": "wait"}],
+    "policies": [
+      {"policy": "p1", "failover": "fixed-order"},
+      {"policy": "p2", "after": {"restart": [{"op": "plan"}, {"op": "shed", "server": "busiest", "fraction": 0.5}]},
+                       "before": {"restart": [{"op": "exact-plan"}]}},
+      {"policy": "p3", "timeline": [{"op": "plan"}]}
+    ]})",
+                                     "t.json");
+  REQUIRE(s.ok());
+  REQUIRE(s->policies.size() == 3);
+  CHECK(s->seed == 3);
+  CHECK(s->clients == 10);
+  CHECK(s->policies[0].options.provider.failover == FailoverPolicy::kFixedOrder);
+  CHECK(s->policies[1].options.provider.failover == FailoverPolicy::kHerdFree);
+  CHECK(s->policies[0].steps.size() == 2);
+  REQUIRE(s->policies[1].steps.size() == 5);
+  CHECK(s->policies[1].t == std::vector<double>{0.5, 1, 1 + 1 / 3.0, 1 + 2 / 3.0, 2});
+  CHECK(s->policies[1].inserted == std::vector<uint8_t>{1, 0, 1, 1, 0});
+  CHECK(s->policies[2].steps.size() == 1);
+}
+
+TEST_CASE("--clients scales a placed start exactly", "[experiments][scenario]") {
+  Result<Scenario> s = LoadScenario("imbalanced-start");
+  REQUIRE(s.ok());
+  OverrideClients(&*s, 10000);
+  CHECK(s->policies[0].options.initial_counts == std::vector<uint64_t>{9000, 500, 500});
+  OverrideClients(&*s, 7);
+  uint64_t sum = 0;
+  for (uint64_t c : s->policies[0].options.initial_counts) sum += c;
+  CHECK(sum == 7);
+  OverrideSeed(&*s, 99);
+  CHECK(s->seed == 99);
+  CHECK(s->policies[2].options.seed == 99);
+}
+
+TEST_CASE("bad scenario files fail with clear errors", "[experiments][scenario]") {
+  struct Case {
+    const char* text;
+    const char* message;
+  } cases[] = {
+      {"{", "bad.json: not valid JSON"},
+      {"[]", "bad.json: not a JSON object"},
+      {R"({"type": "other", "name": "x"})", "bad.json: type: is not \"zkbalance-scenario\""},
+      {R"({"servers": ["a:1"], "policies": [{"policy": "p"}]})", "bad.json: name: missing"},
+      {R"({"name": "x", "policies": [{"policy": "p"}]})", "bad.json: servers: missing"},
+      {R"({"name": "x", "servers": ["a:1"]})", "bad.json: policies: missing"},
+      {R"({"name": "x", "servers": ["a:1"], "policies": [{}]})",
+       "bad.json: policies[0].policy: missing"},
+      {R"({"name": "x", "servers": ["a:1"], "policies": [{"policy": "p", "colour": 1}]})",
+       "bad.json: policies[0].colour: unknown key"},
+      {R"({"name": "x", "servers": ["a:1"], "policies": [{"policy": "p"}, {"policy": "p"}]})",
+       "bad.json: policies[1].policy: \"p\" appears twice"},
+      {R"({"name": "x", "servers": ["a:1"], "policies": [{"policy": "p", "failover": "random"}]})",
+       "bad.json: policies[0]: model.failover"},
+      {R"({"name": "x", "servers": ["a:1"], "timeline": [{"op": "explode"}],
+           "policies": [{"policy": "p"}]})",
+       "bad.json: policies[0]: model.timeline[0].op: \"explode\" is not one of"},
+      {R"({"name": "x", "servers": ["a:1"],
+           "timeline": [{"op": "shed", "server": "busiest", "fraction": 1.5}],
+           "policies": [{"policy": "p"}]})",
+       "bad.json: policies[0]: model.timeline[0].fraction: 1.5 is not in [0, 1]"},
+      {R"({"name": "x", "servers": ["a:1"], "timeline": {},
+           "policies": [{"policy": "p"}]})",
+       "bad.json: policies[0].timeline: not an array"},
+  };
+  for (const Case& c : cases) {
+    const Status st = Parse(c.text);
+    CAPTURE(c.text, st.ToString());
+    REQUIRE(!st.ok());
+    CHECK(st.code() == Error::kBadArguments);
+    CHECK(st.message().rfind(c.message, 0) == 0);
+  }
+}
+
+TEST_CASE("an unknown scenario name lists the built-in ones", "[experiments][scenario]") {
+  Result<Scenario> s = LoadScenario("no-such-scenario");
+  REQUIRE(!s.ok());
+  CHECK(s.status().message().find("rolling-restart, paper-5.1") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace zk::sim
