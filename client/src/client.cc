@@ -142,13 +142,14 @@ Result<std::shared_ptr<Client>> Client::Create(uv_loop_t* loop, ClientOptions op
   cfg.can_be_read_only = options.can_be_read_only;
   cfg.chroot = parsed->chroot;
   cfg.max_queued_requests = options.max_queued_requests;
-  auto hosts = std::make_unique<client_internal::SimpleHostProvider>(parsed->hosts, seed);
+  auto hosts = HostProvider::Create(parsed->hosts, ProviderOptions{}, seed);
+  if (!hosts.ok()) return hosts.status();
 
   std::shared_ptr<Client> c(new Client());
   c->log_ = log;
   c->chroot_ = parsed->chroot;
   c->user_session_watcher_ = std::move(options.session_watcher);
-  c->impl_ = std::make_shared<ClientImpl>(loop, cfg, std::move(hosts), log);
+  c->impl_ = std::make_shared<ClientImpl>(loop, cfg, std::move(hosts).value(), log);
   c->tracker_ = std::make_unique<Tracker>(c.get(), options, seed ^ 0x9e3779b97f4a7c15ULL);
   // The Client keeps itself alive until its session ended (uvw's rule), so
   // callbacks never outlive it even if the user drops every reference.

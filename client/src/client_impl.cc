@@ -3,7 +3,7 @@
 namespace zk::client_internal {
 
 ClientImpl::ClientImpl(uv_loop_t* loop, SessionConfig config,
-                       std::unique_ptr<HostProviderPort> hosts, std::shared_ptr<Logger> logger)
+                       HostProvider hosts, std::shared_ptr<Logger> logger)
     : loop_(loop), core_(std::move(config), std::move(hosts), logger), log_(std::move(logger)) {}
 
 ClientImpl::~ClientImpl() {

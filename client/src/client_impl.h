@@ -23,7 +23,7 @@ namespace zk::client_internal {
 
 class ClientImpl : public Connection::Listener {
  public:
-  ClientImpl(uv_loop_t* loop, SessionConfig config, std::unique_ptr<HostProviderPort> hosts,
+  ClientImpl(uv_loop_t* loop, SessionConfig config, HostProvider hosts,
              std::shared_ptr<Logger> logger);
   ~ClientImpl() override;
 

@@ -4,7 +4,7 @@
 
 namespace zk::client_internal {
 
-SessionCore::SessionCore(SessionConfig config, std::unique_ptr<HostProviderPort> hosts,
+SessionCore::SessionCore(SessionConfig config, HostProvider hosts,
                          std::shared_ptr<Logger> logger)
     : config_(std::move(config)), hosts_(std::move(hosts)), log_(std::move(logger)) {
   if (!log_) log_ = Logger::Null();
@@ -24,10 +24,10 @@ void SessionCore::Start(TimePoint now) {
 
 void SessionCore::OrderConnect(TimePoint now, Millis extra_delay) {
   (void)now;
-  NextHost n = hosts_->Next();
+  zk::NextHost n = hosts_.Next();
   Millis timeout = negotiated_.count() > 0 ? negotiated_ : config_.session_timeout;
   timeout = std::max(config_.min_connect_timeout,
-                     Millis(timeout.count() / static_cast<int64_t>(std::max<size_t>(1, hosts_->size()))));
+                     Millis(timeout.count() / static_cast<int64_t>(std::max<size_t>(1, hosts_.size()))));
   connect_order_ = ConnectOrder{n.host, n.delay + extra_delay, timeout};
   connecting_to_ = n.host;
   link_ = Link::kTcpConnecting;
@@ -53,7 +53,7 @@ void SessionCore::OnTransportConnected(TimePoint now) {
   if (!connect_order_) {
     Millis t = std::max(config_.min_connect_timeout,
                         Millis(config_.session_timeout.count() /
-                               static_cast<int64_t>(std::max<size_t>(1, hosts_->size()))));
+                               static_cast<int64_t>(std::max<size_t>(1, hosts_.size()))));
     link_deadline_ = now + t;
   }
 }
@@ -99,7 +99,7 @@ void SessionCore::HandleConnectReply(std::string_view payload, TimePoint now) {
   current_ = connecting_to_;
   ++connects_;
   if (!c.read_only) seen_rw_ = true;
-  hosts_->OnConnected();
+  hosts_.OnConnected();
   log_->Log(LogLevel::kInfo, "session 0x{:x} attached to {} (timeout {} ms{})", session_id_,
             current_ ? current_->ToString() : "?", c.timeout_ms, c.read_only ? ", read-only" : "");
   // Java's order after a (re)connect: auth packets, SetWatches, queued requests.
@@ -327,12 +327,32 @@ void SessionCore::Close(TimePoint now) {
 bool SessionCore::UpdateServerList(const std::vector<HostPort>& hosts, TimePoint now) {
   now_hint_ = now;
   if (terminal() || hosts.empty()) return false;
-  HostPort cur = current_ ? *current_ : connecting_to_ ? *connecting_to_ : HostPort{};
-  bool move = hosts_->UpdateServerList(hosts, cur);
+  std::optional<HostPort> cur = current_;
+  auto r = hosts_.UpdateServerList(hosts, cur);
+  if (!r.ok()) {
+    log_->Log(LogLevel::kWarn, "session 0x{:x}: server list refused: {}", session_id_, r.status());
+    return false;
+  }
+  return MaybeMove(r.value(), cur, now);
+}
+
+bool SessionCore::ApplyPlan(const RebalancePlan& plan, TimePoint now) {
+  now_hint_ = now;
+  if (terminal()) return false;
+  std::optional<HostPort> cur = current_;
+  auto r = hosts_.ApplyPlan(plan, cur, static_cast<uint64_t>(session_id_));
+  if (!r.ok()) {
+    log_->Log(LogLevel::kWarn, "session 0x{:x}: plan refused: {}", session_id_, r.status());
+    return false;
+  }
+  return MaybeMove(r.value(), cur, now);
+}
+
+bool SessionCore::MaybeMove(bool move, const std::optional<HostPort>& cur, TimePoint now) {
   if (!move) return false;
   if (link_ == Link::kOpen || link_ == Link::kHandshaking || link_ == Link::kTcpConnecting) {
     log_->Log(LogLevel::kInfo, "session 0x{:x}: host provider moves it off {}", session_id_,
-              cur.ToString());
+              cur ? cur->ToString() : "(none)");
     Drop("moving to another server", now, true);
   }
   return true;

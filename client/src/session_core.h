@@ -22,12 +22,13 @@
 #include <string>
 #include <vector>
 
-#include "host_provider_port.h"
 #include "proto.h"
 #include "small_queue.h"
 #include "watch_registry.h"
 #include "zk/client/logger.h"
 #include "zk/client/watch.h"
+#include "zk/hostprovider/host_provider.h"
+#include "zk/hostprovider/rebalance_plan.h"
 #include "zk/wire/status.h"
 
 namespace zk::client_internal {
@@ -64,7 +65,7 @@ struct Request {
 
 class SessionCore {
  public:
-  SessionCore(SessionConfig config, std::unique_ptr<HostProviderPort> hosts,
+  SessionCore(SessionConfig config, HostProvider hosts,
               std::shared_ptr<Logger> logger);
 
   // ---------------- inputs from the adapter
@@ -102,6 +103,9 @@ class SessionCore {
   // Hands the new list to the host provider; if it says move, drops the
   // connection (keeping the session) and reconnects where it points.
   bool UpdateServerList(const std::vector<HostPort>& hosts, TimePoint now);
+  // Follows a rebalancing plan (once per version, the provider decides);
+  // moves like UpdateServerList.
+  bool ApplyPlan(const RebalancePlan& plan, TimePoint now);
   // Registers a watch locally without a request (used for removeWatches).
   std::vector<Watcher> RemoveLocalWatches(WatcherKind kind, const std::string& path) {
     return watches_.Remove(kind, path);
@@ -140,6 +144,7 @@ class SessionCore {
   };
 
   void OrderConnect(TimePoint now, Millis extra_delay);
+  bool MaybeMove(bool move, const std::optional<HostPort>& cur, TimePoint now);
   void Drop(const std::string& reason, TimePoint now, bool order_drop);
   void HandleFrame(std::string_view payload, TimePoint now);
   void HandleConnectReply(std::string_view payload, TimePoint now);
@@ -155,7 +160,7 @@ class SessionCore {
   std::string StripChroot(const std::string& server_path) const;
 
   SessionConfig config_;
-  std::unique_ptr<HostProviderPort> hosts_;
+  HostProvider hosts_;
   std::shared_ptr<Logger> log_;
 
   SessionState state_ = SessionState::kConnecting;

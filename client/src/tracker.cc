@@ -1,6 +1,7 @@
 #include "tracker.h"
 
 #include "client_impl.h"
+#include "zk/hostprovider/plan_json.h"
 
 namespace zk {
 
@@ -8,7 +9,8 @@ Client::Tracker::Tracker(Client* client, const ClientOptions& options, uint64_t 
     : client_(client),
       enabled_(options.track_ensemble),
       jitter_(options.tracking_jitter),
-      rng_(seed) {}
+      rng_(seed),
+      plan_path_(options.plan_path) {}
 
 Client::Tracker::~Tracker() { Stop(); }
 
@@ -23,7 +25,64 @@ void Client::Tracker::Stop() {
 
 void Client::Tracker::OnState(SessionState s) {
   if (!enabled_ || stopped_) return;
-  if (s == SessionState::kConnected || s == SessionState::kConnectedReadOnly) Fetch(false);
+  if (s == SessionState::kConnected || s == SessionState::kConnectedReadOnly) {
+    Fetch(false);
+    if (!plan_path_.empty()) FetchPlan(false);
+  }
+}
+
+void Client::Tracker::FetchPlan(bool sync_first) {
+  if (stopped_ || plan_fetching_) return;
+  plan_fetching_ = true;
+  auto get = [this] {
+    Watcher w;
+    if (!plan_watch_armed_) {
+      w = [this](const WatchEvent& e) {
+        plan_watch_armed_ = false;
+        if (e.type == EventType::kNodeDataChanged || e.type == EventType::kNodeCreated) {
+          FetchPlan(true);
+        }
+      };
+    }
+    // Exists first: its watch is set even when the plan does not exist yet.
+    bool with_watch = static_cast<bool>(w);
+    Status s = client_->Exists(plan_path_, std::move(w), [this, with_watch](Result<Stat> st) {
+      // An exists watch is registered on success and on ZNONODE.
+      if (with_watch) plan_watch_armed_ = st.ok() || st.status().code() == Error::kNoNode;
+      if (stopped_ || !st.ok()) {
+        plan_fetching_ = false;
+        return;
+      }
+      Status g = client_->GetData(plan_path_, {}, [this](Result<DataResult> d) {
+        plan_fetching_ = false;
+        if (stopped_ || !d.ok()) return;
+        auto plan = ParsePlan(d->data);
+        if (!plan.ok()) {
+          client_->log_->Log(LogLevel::kWarn, "tracker: bad plan at {}: {}", plan_path_,
+                             plan.status());
+          return;
+        }
+        if (plan->version <= plan_seen_) return;
+        plan_seen_ = plan->version;
+        pending_plan_ = std::move(plan).value();
+        Schedule();
+      });
+      if (!g.ok()) plan_fetching_ = false;
+    });
+    if (!s.ok()) plan_fetching_ = false;
+  };
+  if (!sync_first) {
+    get();
+    return;
+  }
+  Status s = client_->Sync(plan_path_, [this, get](Status st) {
+    if (stopped_ || !st.ok()) {
+      plan_fetching_ = false;
+      return;
+    }
+    get();
+  });
+  if (!s.ok()) plan_fetching_ = false;
 }
 
 void Client::Tracker::Fetch(bool sync_first) {
@@ -39,8 +98,11 @@ void Client::Tracker::Fetch(bool sync_first) {
         }
       };
     }
-    Status s = client_->GetConfig(std::move(w), [this](Result<ConfigResult> r) {
+    bool with_watch = static_cast<bool>(w);
+    Status s = client_->GetConfig(std::move(w), [this, with_watch](Result<ConfigResult> r) {
       fetching_ = false;
+      // The watch is registered with a successful reply only.
+      if (with_watch) watch_armed_ = r.ok();
       if (stopped_) return;
       if (!r.ok()) {
         // Connection loss: the next connect fetches again.
@@ -49,11 +111,7 @@ void Client::Tracker::Fetch(bool sync_first) {
       }
       Consider(r.value());
     });
-    if (s.ok()) {
-      watch_armed_ = true;  // registered on reply; re-armed locally by SetWatches
-    } else {
-      fetching_ = false;
-    }
+    if (!s.ok()) fetching_ = false;
   };
   if (!sync_first) {
     get();
@@ -84,12 +142,19 @@ void Client::Tracker::Consider(const ConfigResult& cfg) {
   if (cs.empty()) return;
   cs += client_->chroot_;
   pending_connect_ = cs;
-  auto delay = first || jitter_.count() <= 0
+  client_->log_->Log(LogLevel::kInfo, "tracker: config version {:x} ({})", cfg.version, cs);
+  if (first) {
+    Apply();
+    return;
+  }
+  Schedule();
+}
+
+void Client::Tracker::Schedule() {
+  auto delay = jitter_.count() <= 0
                    ? std::chrono::milliseconds(0)
                    : std::chrono::milliseconds(std::uniform_int_distribution<int64_t>(
                          0, jitter_.count())(rng_));
-  client_->log_->Log(LogLevel::kInfo, "tracker: config version {:x} ({}), applying in {} ms",
-                     cfg.version, cs, delay.count());
   if (timer_ == nullptr) {
     timer_ = new uv_timer_t;
     uv_timer_init(client_->impl_->loop(), timer_);
@@ -104,7 +169,14 @@ void Client::Tracker::OnJitter(uv_timer_t* t) {
 }
 
 void Client::Tracker::Apply() {
-  if (stopped_ || pending_connect_.empty()) return;
+  if (stopped_) return;
+  if (pending_plan_) {
+    RebalancePlan plan = std::move(*pending_plan_);
+    pending_plan_.reset();
+    client_->impl_->core().ApplyPlan(plan, client_->impl_->Now());
+    client_->impl_->AfterUserCall();
+  }
+  if (pending_connect_.empty()) return;
   std::string cs = std::move(pending_connect_);
   pending_connect_.clear();
   applied_version_ = seen_version_;

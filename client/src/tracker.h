@@ -6,15 +6,20 @@
 //
 // Lives inside its Client (which outlives every callback, see client.cc);
 // its jitter timer is the only libuv handle it owns, allocated on demand.
+// With ClientOptions::plan_path it also follows an operator's rebalancing
+// plan znode (plan_json.h format); the host provider applies each version
+// once.
 #ifndef ZK_CLIENT_SRC_TRACKER_H_
 #define ZK_CLIENT_SRC_TRACKER_H_
 
 #include <uv.h>
 
+#include <optional>
 #include <random>
 
 #include "small_queue.h"
 #include "zk/client/client.h"
+#include "zk/hostprovider/rebalance_plan.h"
 
 namespace zk {
 
@@ -28,6 +33,8 @@ struct Client::Tracker {
 
  private:
   void Fetch(bool sync_first);
+  void FetchPlan(bool sync_first);
+  void Schedule();
   void Consider(const ConfigResult& cfg);
   void Apply();
   static void OnJitter(uv_timer_t* t);
@@ -42,6 +49,11 @@ struct Client::Tracker {
   int64_t seen_version_ = 0;     // newest version read
   int64_t applied_version_ = 0;  // newest version handed to UpdateServerList
   std::string pending_connect_;  // waiting for the jitter timer
+  std::string plan_path_;
+  bool plan_watch_armed_ = false;
+  bool plan_fetching_ = false;
+  uint64_t plan_seen_ = 0;
+  std::optional<RebalancePlan> pending_plan_;
   uv_timer_t* timer_ = nullptr;
 };
 

@@ -48,8 +48,8 @@ struct Harness {
 
   Harness()
       : core(SessionConfig{3000ms, false, "", 3, 500ms},
-             std::make_unique<SimpleHostProvider>(
-                 std::vector<zk::HostPort>{{"10.0.0.1", 1}, {"10.0.0.2", 2}}, 7),
+             zk::HostProvider::Create({{"10.0.0.1", 1}, {"10.0.0.2", 2}}, zk::ProviderOptions{}, 7)
+                 .value(),
              std::make_shared<zk::Logger>(
                  [this](zk::LogLevel, std::string_view l) { logs.emplace_back(l); },
                  zk::LogLevel::kDebug)) {

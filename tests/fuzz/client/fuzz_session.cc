@@ -15,8 +15,9 @@ using namespace zk::client_internal;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   SessionCore core(SessionConfig{},
-                   std::make_unique<SimpleHostProvider>(
-                       std::vector<zk::HostPort>{{"10.0.0.1", 1}, {"10.0.0.2", 2}}, 1),
+                   zk::HostProvider::Create({{"10.0.0.1", 1}, {"10.0.0.2", 2}},
+                                            zk::ProviderOptions{}, 1)
+                       .value(),
                    zk::Logger::Null());
   TimePoint now{};
   core.Start(now);
