@@ -2,11 +2,13 @@
 // to the session core as (opcode, body); replies are decoded here.
 #include "zk/client/client.h"
 
+#include <cctype>
 #include <random>
 
 #include "client_impl.h"
-#include "connect_string_port.h"
 #include "tracker.h"
+#include "zk/wire/client_config.h"
+#include "zk/wire/connect_string.h"
 #include "zk/wire/jute.h"
 #include "zk/wire/records.h"
 #include "zk/wire/requests.h"
@@ -56,11 +58,59 @@ Result<ConfigResult> DecodeConfig(std::string_view body) {
   r.Buffer(&c.text);
   wire::Decode(r, &c.stat);
   if (!r.ok()) return r.status();
-  auto parsed = client_internal::ParseConfigPort(c.text);
-  if (!parsed.ok()) return parsed.status();
-  c.version = parsed->version != 0 ? parsed->version : c.stat.mzxid;
-  c.client_addresses = std::move(parsed->client_addresses);
+  // The client addresses as `config -c` lists them (wire/client_config.h):
+  // servers without a client address are left out. A config without a
+  // version key (a standalone-style config) gets the znode's mzxid, and one
+  // without any client address an empty list; the raw text is always kept.
+  std::string line = wire::ClientConfigString(c.text);
+  if (!line.empty() && line.front() == ' ') line = "0" + line;
+  auto parsed = wire::ParseClientConfig(line);
+  if (parsed.ok()) {
+    c.version = parsed->version;
+    c.client_addresses = std::move(parsed->hosts);
+  }
+  if (c.version == 0) c.version = c.stat.mzxid;
   return c;
+}
+
+// Connect strings go through wire's parser (Java's ConnectStringParser rules,
+// IPv6 literals, chroot validation); the client is stricter in two ways,
+// documented in client.h: every element must name its port, and empty
+// elements ("a:1,,b:2") are refused instead of skipped.
+Result<wire::ConnectString> ParseClientConnectString(std::string_view text) {
+  std::string_view hosts = text.substr(0, text.find('/'));
+  size_t start = 0;
+  for (int n = 1;; ++n) {
+    size_t comma = hosts.find(',', start);
+    std::string_view el = hosts.substr(start, comma == std::string_view::npos ? std::string_view::npos
+                                                                            : comma - start);
+    while (!el.empty() && std::isspace(static_cast<unsigned char>(el.front()))) el.remove_prefix(1);
+    while (!el.empty() && std::isspace(static_cast<unsigned char>(el.back()))) el.remove_suffix(1);
+    if (el.empty()) {
+      if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+        return Status(Error::kBadArguments, "empty connect string");
+      }
+      return Status(Error::kBadArguments,
+                    fmt::format("connect string \"{}\": server {} is empty", text, n));
+    }
+    size_t colon = el.rfind(':');
+    size_t close = el.rfind(']');
+    bool has_port = colon != std::string_view::npos && colon + 1 < el.size() &&
+                    (close == std::string_view::npos || colon > close);
+    if (!has_port) {
+      return Status(Error::kBadArguments,
+                    fmt::format("connect string \"{}\": server {} (\"{}\") has no port", text, n,
+                                el));
+    }
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  auto parsed = wire::ParseConnectString(text);
+  if (!parsed.ok()) {
+    return Status(Error::kBadArguments,
+                  fmt::format("connect string \"{}\": {}", text, parsed.status().message()));
+  }
+  return parsed;
 }
 
 std::string Join(const std::vector<std::string>& v, char sep) {
@@ -123,7 +173,7 @@ Op Op::GetChildren(std::string path) {
 
 // ------------------------------------------------------------------ Client
 Result<std::shared_ptr<Client>> Client::Create(uv_loop_t* loop, ClientOptions options) {
-  auto parsed = client_internal::ParseConnectStringPort(options.connect_string);
+  auto parsed = ParseClientConnectString(options.connect_string);
   if (!parsed.ok()) return parsed.status();
   if (options.session_timeout.count() <= 0) {
     return Status(Error::kBadArguments, "session_timeout must be positive");
@@ -592,7 +642,7 @@ Status Client::Reconfig(ReconfigSpec spec, Callback<ConfigResult> cb) {
 }
 
 Status Client::UpdateServerList(const std::string& connect_string) {
-  auto parsed = client_internal::ParseConnectStringPort(connect_string);
+  auto parsed = ParseClientConnectString(connect_string);
   if (!parsed.ok()) return parsed.status();
   if (parsed->chroot != chroot_) {
     return Status(Error::kBadArguments, "UpdateServerList cannot change the chroot");

@@ -52,7 +52,10 @@ using ClientInfo = wire::ClientInfo;
 using CreateMode = wire::CreateMode;
 
 struct ClientOptions {
-  // "host:port[,host:port...][/chroot]". Required.
+  // "host:port[,host:port...][/chroot]". Required. Parsed by
+  // zk::wire::ParseConnectString (IPv6 as "[::1]:2181", canonical IP
+  // literals, chroot validated); stricter than Java: every server names its
+  // port and empty elements ("a:1,,b:2") are refused.
   std::string connect_string;
   // Requested session timeout; the server clamps it to [2, 20] × tickTime.
   std::chrono::milliseconds session_timeout{10000};
