@@ -1,5 +1,7 @@
 #include "ensemble.h"
 
+#include "zk/wire/dynamic_config.h"
+
 #include <fmt/format.h>
 
 namespace zk::sim {
@@ -13,7 +15,11 @@ Ensemble::Ensemble(EnsembleOptions opts, const Clock* clock, Hooks hooks)
                                                  : 2 * opts_.tick_ms,
                 opts_.max_session_timeout_ms > 0 ? opts_.max_session_timeout_ms
                                                  : 20 * opts_.tick_ms) {
-  for (int k = 1; k <= opts_.servers; ++k) {
+  for (const Member& m : opts_.members) {
+    members_[m.id] = m;
+    AddServer(m);
+  }
+  for (int k = 1; opts_.members.empty() && k <= opts_.servers; ++k) {
     Member m;
     m.id = k;
     m.host = opts_.host;
@@ -65,16 +71,42 @@ QuorumSpec Ensemble::Quorum() const {
   return q;
 }
 
-std::string Ensemble::ConfigTextOf(const std::map<int64_t, Member>& members, int64_t version) {
-  std::string out;
-  for (const auto& [id, m] : members) {
-    out += fmt::format("server.{}={}:{}:{}:{}", id, m.host, m.quorum_port, m.election_port,
-                       m.observer ? "observer" : "participant");
-    if (m.client_port != 0) out += fmt::format(";{}:{}", m.client_host, m.client_port);
-    out += "\n";
+wire::ServerSpec SpecOf(const Member& m) {
+  wire::ServerSpec spec;
+  spec.id = m.id;
+  spec.addresses.push_back({m.host, static_cast<uint16_t>(m.quorum_port),
+                            static_cast<uint16_t>(m.election_port)});
+  spec.type = m.observer ? wire::LearnerType::kObserver : wire::LearnerType::kParticipant;
+  if (m.client_port != 0) spec.client = HostPort{m.client_host, static_cast<uint16_t>(m.client_port)};
+  return spec;
+}
+
+Member MemberOf(const wire::ServerSpec& spec) {
+  Member m;
+  m.id = spec.id;
+  if (!spec.addresses.empty()) {
+    m.host = spec.addresses.front().host;
+    m.quorum_port = spec.addresses.front().quorum_port;
+    m.election_port = spec.addresses.front().election_port;
   }
-  out += fmt::format("version={:x}", version);
-  return out;
+  m.observer = !spec.is_participant();
+  if (spec.client) {
+    m.client_host = spec.client->host;
+    m.client_port = spec.client->port;
+  } else {
+    m.client_port = 0;
+  }
+  return m;
+}
+
+// The /zookeeper/config text, written by the wire library exactly as
+// ZooKeeper writes it. Members are put in ascending id order, which is the
+// order ZooKeeper prints for ids below 8 (dynamic_config.h).
+std::string Ensemble::ConfigTextOf(const std::map<int64_t, Member>& members, int64_t version) {
+  wire::DynamicConfig config;
+  for (const auto& [id, m] : members) config.Upsert(SpecOf(m));
+  config.set_version(version);
+  return config.ToText();
 }
 
 std::string Ensemble::ConfigText() const { return ConfigTextOf(members_, config_version_); }
@@ -318,20 +350,6 @@ void Ensemble::OnConfigCommitted() {
     LoseQuorum();
     Elect();
   }
-}
-
-std::array<uint8_t, 16> Ensemble::Password(int64_t session_id) {
-  // java.util.Random(sessionId ^ 0xB3415C00).nextBytes(16), PROTOCOL.md
-  // Appendix A. TODO: use zk/wire/password.h once it lands.
-  uint64_t seed = (static_cast<uint64_t>(session_id) ^ 0xB3415C00ULL ^ 0x5DEECE66DULL) &
-                  ((1ULL << 48) - 1);
-  std::array<uint8_t, 16> out{};
-  for (int i = 0; i < 16;) {
-    seed = (seed * 0x5DEECE66DULL + 0xB) & ((1ULL << 48) - 1);
-    auto r = static_cast<int32_t>(seed >> 16);
-    for (int k = 0; k < 4 && i < 16; ++k, ++i) out[i] = static_cast<uint8_t>(r >> (8 * k));
-  }
-  return out;
 }
 
 }  // namespace zk::sim

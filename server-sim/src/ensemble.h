@@ -25,6 +25,7 @@
 #include "server_state.h"
 #include "session_table.h"
 #include "txn.h"
+#include "zk/wire/server_spec.h"
 
 namespace zk::sim {
 
@@ -37,6 +38,10 @@ struct Member {
   std::string client_host = "127.0.0.1";
   int client_port = 0;  // 0: no client address
 };
+
+// A member as the wire library's server line (server_spec.h) and back.
+wire::ServerSpec SpecOf(const Member& m);
+Member MemberOf(const wire::ServerSpec& spec);
 
 struct EnsembleOptions {
   int servers = 3;
@@ -52,6 +57,8 @@ struct EnsembleOptions {
   uint64_t seed = 1;
   // Explicit client ports, one per server (overrides client_port_base).
   std::vector<int> client_ports;
+  // Explicit membership (zoo.cfg); empty: servers 1..`servers`.
+  std::vector<Member> members;
 };
 
 class Ensemble {
@@ -108,9 +115,6 @@ class Ensemble {
   bool Isolate(int64_t id, bool isolated);
   bool SetLag(int64_t id, int64_t lag_ms);
 
-  // Session password (16 bytes), a pure function of the id so that every
-  // server can check it.
-  static std::array<uint8_t, 16> Password(int64_t session_id);
 
   // Installs a committed membership (reconfig) with its version; writes the
   // config node through the normal transaction path by the caller.

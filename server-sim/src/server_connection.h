@@ -14,7 +14,10 @@
 
 #include "acl.h"
 #include "ensemble.h"
+#include "zk/wire/frame.h"
 #include "zk/wire/jute.h"
+#include "zk/wire/requests.h"
+#include "zk/wire/status.h"
 
 namespace zk::sim {
 
@@ -65,8 +68,8 @@ class ServerConnection {
   void HandleConnect(std::string_view frame);
   // Returns false if the request is pending (the queue waits for it).
   bool HandleRequest(std::string_view frame);
-  bool HandleReconfig(wire::Reader& r, int32_t xid, int64_t start_ms);
-  void Reply(int32_t xid, int32_t err, const std::string& body, int64_t start_ms);
+  bool HandleReconfig(const wire::ReconfigRequest& req, int32_t xid, int64_t start_ms);
+  void Reply(int32_t xid, Error err, const std::string& body, int64_t start_ms);
   void Fail(const std::string& reason);
   int64_t Zxid() const;
 
@@ -77,7 +80,7 @@ class ServerConnection {
   int remote_port_;
   Sink sink_;
   AuthInfo auth_;
-  std::string in_;
+  wire::FrameSplitter splitter_;
   std::deque<std::string> frames_;
   bool handshake_done_ = false;
   bool first_bytes_ = true;

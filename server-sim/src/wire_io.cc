@@ -2,53 +2,39 @@
 
 namespace zk::sim {
 
-void WriteStat(wire::Writer& w, const Stat& s) {
-  w.Long(s.czxid);
-  w.Long(s.mzxid);
-  w.Long(s.ctime);
-  w.Long(s.mtime);
-  w.Int(s.version);
-  w.Int(s.cversion);
-  w.Int(s.aversion);
-  w.Long(s.ephemeral_owner);
-  w.Int(s.data_length);
-  w.Int(s.num_children);
-  w.Long(s.pzxid);
+wire::Stat ToWire(const Stat& s) {
+  return wire::Stat{s.czxid,         s.mzxid,           s.ctime,        s.mtime,
+                    s.version,       s.cversion,        s.aversion,     s.ephemeral_owner,
+                    s.data_length,   s.num_children,    s.pzxid};
 }
 
-void WriteAcls(wire::Writer& w, const AclList& acl) {
-  w.Int(static_cast<int32_t>(acl.size()));
-  for (const Acl& a : acl) {
-    w.Int(a.perms);
-    w.String(a.id.scheme);
-    w.String(a.id.id);
-  }
+std::vector<wire::Acl> ToWire(const AclList& acl) {
+  std::vector<wire::Acl> out;
+  out.reserve(acl.size());
+  for (const Acl& a : acl) out.push_back({a.perms, {a.id.scheme, a.id.id}});
+  return out;
 }
 
-bool ReadAcls(wire::Reader& r, AclList* out) {
-  return r.Vector(out, 12, [](wire::Reader& rr, Acl* a) {
-    return rr.Int(&a->perms) && rr.String(&a->id.scheme) && rr.String(&a->id.id);
-  });
+AclList FromWire(const std::vector<wire::Acl>& acl) {
+  AclList out;
+  out.reserve(acl.size());
+  for (const wire::Acl& a : acl) out.push_back({a.perms, {a.id.scheme, a.id.id}});
+  return out;
 }
 
-size_t BeginFrame(std::string* out) {
-  size_t start = out->size();
-  out->append(4, '\0');
-  return start;
+CreateReq FromWire(const wire::CreateRequest& r, wire::OpCode op) {
+  CreateReq c{r.path, r.data, FromWire(r.acl), static_cast<int32_t>(r.flags), -1};
+  if (op == wire::OpCode::kCreateContainer) c.flags = kContainer;
+  return c;
 }
 
-void EndFrame(std::string* out, size_t start) {
-  auto len = static_cast<uint32_t>(out->size() - start - 4);
-  (*out)[start] = static_cast<char>(len >> 24);
-  (*out)[start + 1] = static_cast<char>(len >> 16);
-  (*out)[start + 2] = static_cast<char>(len >> 8);
-  (*out)[start + 3] = static_cast<char>(len);
+CreateReq FromWire(const wire::CreateTtlRequest& r) {
+  return CreateReq{r.path, r.data, FromWire(r.acl), static_cast<int32_t>(r.flags), r.ttl};
 }
 
-void WriteReplyHeader(wire::Writer& w, int32_t xid, int64_t zxid, int32_t err) {
-  w.Int(xid);
-  w.Long(zxid);
-  w.Int(err);
-}
+DeleteReq FromWire(const wire::DeleteRequest& r) { return {r.path, r.version}; }
+SetDataReq FromWire(const wire::SetDataRequest& r) { return {r.path, r.data, r.version}; }
+SetAclReq FromWire(const wire::SetAclRequest& r) { return {r.path, FromWire(r.acl), r.version}; }
+CheckReq FromWire(const wire::CheckVersionRequest& r) { return {r.path, r.version}; }
 
 }  // namespace zk::sim
