@@ -258,7 +258,20 @@ Status SimServer::Start(uv_loop_t* loop, const SimOptions& opts) {
   eo.skip_acl = opts.skip_acl;
   eo.super_digest = opts.super_digest;
   eo.seed = opts.seed;
-  for (int k = 1; k <= opts.servers; ++k) {
+  for (const SimMember& sm : opts.members) {
+    uv_tcp_t* l = nullptr;
+    int bound = 0;
+    Status st = m.Listen(sm.id, sm.listen_port, &l, &bound);
+    if (!st.ok()) {
+      Stop();
+      return st;
+    }
+    m.listeners[sm.id] = l;
+    m.ports[sm.id] = bound;
+    eo.members.push_back(Member{sm.id, sm.host, sm.quorum_port, sm.election_port, sm.observer,
+                                sm.client_host, sm.client_port});
+  }
+  for (int k = 1; opts.members.empty() && k <= opts.servers; ++k) {
     uv_tcp_t* l = nullptr;
     int bound = 0;
     Status st = m.Listen(k, opts.client_port_base ? opts.client_port_base + k - 1 : 0, &l, &bound);
@@ -279,6 +292,9 @@ Status SimServer::Start(uv_loop_t* loop, const SimOptions& opts) {
   hooks.close_conn = [self](int64_t, uint64_t conn, const std::string& reason) {
     self->Close(conn, reason);
   };
+  if (opts.on_config_committed) {
+    hooks.config_changed = [self] { self->opts.on_config_committed(self->ens->ConfigText()); };
+  }
   m.ens = std::make_unique<Ensemble>(eo, m.clock.get(), hooks);
   uv_check_init(loop, &m.check);
   m.check.data = &m;
@@ -345,6 +361,8 @@ std::vector<int> SimServer::ClientPorts() const {
   for (const auto& [k, p] : impl_->ports) out.push_back(p);
   return out;
 }
+
+std::string SimServer::ConfigText() const { return impl_->ens->ConfigText(); }
 
 int SimServer::AdminPort() const { return impl_->admin_port; }
 bool SimServer::Kill(int64_t id) { return impl_->ens->Kill(id); }

@@ -1,12 +1,14 @@
 // zksim: a simulated ZooKeeper ensemble. See docs/zksim.md.
 #include <csignal>
 #include <cstdio>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <uv.h>
 
 #include "run/run_command.h"
+#include "serve_config.h"
 #include "sha1.h"
 #include "zk/sim/sim_server.h"
 
@@ -29,7 +31,8 @@ int main(int argc, char** argv) {
   serve->add_flag("--no-reconfig", no_reconfig, "reconfigEnabled=false");
   serve->add_flag("--skip-acl", skip_acl, "skipACL=yes");
   std::string config;
-  serve->add_option("--config", config, "zoo.cfg (not supported yet)");
+  serve->add_option("--config", config,
+                    "a ZooKeeper zoo.cfg (split or backward-compatible form); updated on reconfig");
   // run: an experiment scenario (docs/experiments.md).
   auto* run = app.add_subcommand("run", "run a rebalancing experiment scenario");
   zk::sim::RunOptions ro;
@@ -55,13 +58,6 @@ int main(int argc, char** argv) {
     ro.progress = !no_progress;
     return zk::sim::RunCommand(ro);
   }
-  if (!config.empty()) {
-    std::fprintf(stderr, "zksim: --config is not supported yet\n");
-    return 2;
-  }
-  o.reconfig_enabled = !no_reconfig;
-  o.skip_acl = skip_acl;
-  if (!super_user.empty()) o.super_digest = zk::sim::DigestId(super_user);
   o.four_letter_whitelist.clear();
   size_t pos = 0;
   while (pos <= whitelist.size()) {
@@ -71,6 +67,24 @@ int main(int argc, char** argv) {
     if (c == std::string::npos) break;
     pos = c + 1;
   }
+  o.reconfig_enabled = !no_reconfig;
+  // --config: the file's values; the flags below still win when given.
+  std::optional<zk::sim::ServeConfig> serve_config;
+  if (!config.empty()) {
+    auto loaded = zk::sim::ServeConfig::Load(config, &o);
+    if (!loaded.ok()) {
+      fmt::print(stderr, "zksim: bad config: {}\n", loaded.status().message());
+      return 2;
+    }
+    serve_config = std::move(*loaded);
+    if (no_reconfig) o.reconfig_enabled = false;
+    o.on_config_committed = [&serve_config](const std::string& text) {
+      zk::Status st = serve_config->OnCommitted(text);
+      if (!st.ok()) fmt::print(stderr, "zksim: writing the config files: {}\n", st.ToString());
+    };
+  }
+  if (skip_acl) o.skip_acl = true;
+  if (!super_user.empty()) o.super_digest = zk::sim::DigestId(super_user);
   std::signal(SIGPIPE, SIG_IGN);
   uv_loop_t* loop = uv_default_loop();
   zk::sim::SimServer sim;
@@ -78,6 +92,13 @@ int main(int argc, char** argv) {
   if (!st.ok()) {
     fmt::print(stderr, "zksim: {}\n", st.ToString());
     return 1;
+  }
+  if (serve_config) {
+    // The first config's version is the last "version=<hex>" of its text.
+    std::string text = sim.ConfigText();
+    int64_t version = std::stoll(text.substr(text.rfind('=') + 1), nullptr, 16);
+    st = serve_config->OnStarted(version);
+    if (!st.ok()) fmt::print(stderr, "zksim: splitting {}: {}\n", config, st.ToString());
   }
   fmt::print("connect: {}\n", sim.ConnectString());
   if (sim.AdminPort() >= 0) fmt::print("admin: {}:{}\n", o.host, sim.AdminPort());

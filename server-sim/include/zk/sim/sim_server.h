@@ -4,6 +4,7 @@
 #define ZK_SIM_SIM_SERVER_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -14,6 +15,19 @@
 #include "zk/wire/status.h"
 
 namespace zk::sim {
+
+// One member given explicitly (zksim serve --config): its line in the
+// dynamic config, and the port the simulated server listens on.
+struct SimMember {
+  int64_t id = 0;
+  std::string host = "127.0.0.1";
+  int quorum_port = 0;
+  int election_port = 0;
+  bool observer = false;
+  std::string client_host = "0.0.0.0";
+  int client_port = 0;  // 0: no client address in the config line
+  int listen_port = 0;  // bound on SimOptions::host; 0: a free port
+};
 
 struct SimOptions {
   int servers = 3;
@@ -27,6 +41,12 @@ struct SimOptions {
   bool skip_acl = false;
   std::string super_digest;  // "super:<base64 sha1>"
   std::set<std::string> four_letter_whitelist = {"*"};
+  // Explicit membership; when non-empty, `servers` and `client_port_base`
+  // are ignored.
+  std::vector<SimMember> members;
+  // Called on the loop after every committed reconfig with the new
+  // /zookeeper/config text.
+  std::function<void(const std::string& config_text)> on_config_committed;
 };
 
 class SimServerImpl;
@@ -42,6 +62,8 @@ class SimServer {
   // "host:port,host:port,..."
   std::string ConnectString() const;
   std::vector<int> ClientPorts() const;
+  // The current /zookeeper/config text (ends with "version=<hex>").
+  std::string ConfigText() const;
   int AdminPort() const;
 
   // Control (also reachable over the admin endpoint).

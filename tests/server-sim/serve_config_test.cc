@@ -1,0 +1,170 @@
+// zksim serve --config: zoo.cfg loading (split and backward-compatible
+// forms, errors naming the line) and the files written on reconfig.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "ensemble.h"
+#include "serve_config.h"
+
+namespace fs = std::filesystem;
+using zk::sim::ServeConfig;
+using zk::sim::SimOptions;
+
+namespace {
+
+struct TempDir {
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "zksim-cfg-XXXXXX").string();
+    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+    path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::string Write(const std::string& name, const std::string& text) const {
+    std::string p = (fs::path(path) / name).string();
+    std::ofstream(p) << text;
+    return p;
+  }
+  std::string Read(const std::string& name) const {
+    std::ifstream in(fs::path(path) / name);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  std::string path;
+};
+
+}  // namespace
+
+TEST_CASE("split form: members from the dynamic file, version from its name") {
+  TempDir d;
+  std::string dyn = d.Write("zoo.cfg.dynamic.100000000",
+                            "server.1=127.0.0.1:2881:3881:participant;127.0.0.1:22181\n"
+                            "server.2=127.0.0.1:2882:3882:participant;127.0.0.1:22182\n"
+                            "server.3=127.0.0.1:2883:3883:observer;127.0.0.1:22183\n");
+  std::string cfg = d.Write("zoo.cfg", "tickTime=500\ndataDir=/tmp/x\nreconfigEnabled=true\n"
+                                       "dynamicConfigFile=" + dyn + "\n");
+  SimOptions o;
+  auto sc = ServeConfig::Load(cfg, &o);
+  REQUIRE(sc.ok());
+  CHECK(o.tick_ms == 500);
+  CHECK(o.reconfig_enabled);
+  REQUIRE(o.members.size() == 3);
+  CHECK(o.members[0].listen_port == 22181);
+  CHECK(o.members[2].observer);
+  CHECK(sc->my_id() == 1);
+}
+
+TEST_CASE("backward-compatible form: clientPort serves the lowest participant") {
+  TempDir d;
+  std::string cfg = d.Write("zoo.cfg",
+                            "tickTime=2000\ndataDir=/tmp/x\nclientPort=22791\n"
+                            "server.1=127.0.0.1:2780:2783:participant\n"
+                            "server.2=127.0.0.1:2781:2784:participant;22792\n"
+                            "server.3=127.0.0.1:2782:2785:participant;22793\n");
+  SimOptions o;
+  auto sc = ServeConfig::Load(cfg, &o);
+  REQUIRE(sc.ok());
+  CHECK_FALSE(o.reconfig_enabled);  // ZooKeeper's default
+  REQUIRE(o.members.size() == 3);
+  CHECK(o.members[0].listen_port == 22791);
+  CHECK(o.members[0].client_port == 0);  // no client address in its line
+  CHECK(o.members[1].listen_port == 22792);
+  CHECK(o.members[1].client_host == "0.0.0.0");
+}
+
+TEST_CASE("bad config: the error names the file and the line") {
+  TempDir d;
+  std::string cfg = d.Write("zoo.cfg", "tickTime=2000\ndataDir=/tmp/x\n"
+                                       "server.1=127.0.0.1:2780:2783:participant;2791\n"
+                                       "server.2=127.0.0.1:2781:participant;2792\n");
+  SimOptions o;
+  auto sc = ServeConfig::Load(cfg, &o);
+  REQUIRE_FALSE(sc.ok());
+  INFO(sc.status().message());
+  CHECK(sc.status().message().find(cfg + ": line 4:") == 0);
+
+  std::string bad_num = d.Write("zoo2.cfg", "tickTime=abc\ndataDir=/tmp/x\nclientPort=2181\n");
+  auto sc2 = ServeConfig::Load(bad_num, &o);
+  REQUIRE_FALSE(sc2.ok());
+  CHECK(sc2.status().message().find(bad_num + ": line 1:") == 0);
+
+  auto missing = ServeConfig::Load(d.path + "/nope.cfg", &o);
+  REQUIRE_FALSE(missing.ok());
+}
+
+TEST_CASE("reconfig writes zoo.cfg.dynamic.<hex> and points the static file at it") {
+  TempDir d;
+  std::string dyn = d.Write("zoo.cfg.dynamic.100000000",
+                            "server.1=127.0.0.1:2881:3881:participant;127.0.0.1:22181\n"
+                            "server.2=127.0.0.1:2882:3882:participant;127.0.0.1:22182\n"
+                            "server.3=127.0.0.1:2883:3883:participant;127.0.0.1:22183\n");
+  std::string cfg = d.Write("zoo.cfg", "tickTime=2000\ndataDir=/tmp/x\nreconfigEnabled=true\n"
+                                       "dynamicConfigFile=" + dyn + "\n");
+  SimOptions o;
+  auto sc = ServeConfig::Load(cfg, &o);
+  REQUIRE(sc.ok());
+  REQUIRE(sc->OnStarted(0x100000000).ok());  // split form: nothing to do
+  REQUIRE(sc->OnCommitted("server.1=127.0.0.1:2881:3881:participant;127.0.0.1:22181\n"
+                          "server.2=127.0.0.1:2882:3882:participant;127.0.0.1:22182\n"
+                          "version=100000002")
+              .ok());
+  CHECK(d.Read("zoo.cfg.dynamic.100000002") ==
+        "server.1=127.0.0.1:2881:3881:participant;127.0.0.1:22181\n"
+        "server.2=127.0.0.1:2882:3882:participant;127.0.0.1:22182");
+  std::string canonical = fs::weakly_canonical(fs::path(d.path) / "zoo.cfg.dynamic.100000002");
+  std::string st = d.Read("zoo.cfg");
+  CHECK(st.find("dynamicConfigFile=" + canonical + "\n") != std::string::npos);
+  CHECK(st.find("reconfigEnabled=true\n") != std::string::npos);
+  CHECK(d.Read("zoo.cfg.dynamic.100000000").size() > 0);  // earlier files are kept
+}
+
+TEST_CASE("backward-compatible form is split at start, clientPort kept when not redundant") {
+  TempDir d;
+  std::string cfg = d.Write("zoo.cfg",
+                            "tickTime=2000\ndataDir=/tmp/x\nreconfigEnabled=true\nclientPort=22791\n"
+                            "server.1=127.0.0.1:2780:2783:participant\n"
+                            "server.2=127.0.0.1:2781:2784:participant;22792\n"
+                            "server.3=127.0.0.1:2782:2785:participant;22793\n");
+  SimOptions o;
+  auto sc = ServeConfig::Load(cfg, &o);
+  REQUIRE(sc.ok());
+  REQUIRE(sc->OnStarted(0x100000000).ok());
+  CHECK(fs::exists(cfg + ".bak"));
+  CHECK(d.Read("zoo.cfg.dynamic.100000000") ==
+        "server.1=127.0.0.1:2780:2783:participant\n"
+        "server.2=127.0.0.1:2781:2784:participant;0.0.0.0:22792\n"
+        "server.3=127.0.0.1:2782:2785:participant;0.0.0.0:22793");
+  std::string st = d.Read("zoo.cfg");
+  CHECK(st.find("clientPort=22791\n") != std::string::npos);
+  CHECK(st.find("server.") == std::string::npos);
+  // A reconfig that gives server 1 a client address makes clientPort redundant.
+  REQUIRE(sc->OnCommitted("server.1=127.0.0.1:2780:2783:participant;0.0.0.0:22791\n"
+                          "server.2=127.0.0.1:2781:2784:participant;0.0.0.0:22792\n"
+                          "version=100000003")
+              .ok());
+  st = d.Read("zoo.cfg");
+  CHECK(st.find("clientPort") == std::string::npos);
+  CHECK(st.find("zoo.cfg.dynamic.100000003\n") != std::string::npos);
+}
+
+TEST_CASE("config text is written by the wire library as ZooKeeper writes it") {
+  std::map<int64_t, zk::sim::Member> members;
+  members[1] = zk::sim::Member{1, "127.0.0.1", 2881, 3881, false, "127.0.0.1", 2181};
+  members[2] = zk::sim::Member{2, "127.0.0.1", 2882, 3882, true, "0.0.0.0", 2182};
+  members[3] = zk::sim::Member{3, "127.0.0.1", 2883, 3883, false, "127.0.0.1", 0};
+  CHECK(zk::sim::Ensemble::ConfigTextOf(members, 0x100000000) ==
+        "server.1=127.0.0.1:2881:3881:participant;127.0.0.1:2181\n"
+        "server.2=127.0.0.1:2882:3882:observer;0.0.0.0:2182\n"
+        "server.3=127.0.0.1:2883:3883:participant\n"
+        "version=100000000");
+}
