@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "run/e2e_runner.h"
 #include "run/gnuplot_driver.h"
 #include "run/model_runner.h"
 #include "run/progress_bar.h"
@@ -47,28 +48,23 @@ int RunCommand(const RunOptions& o) {
                "use --model\n");
     return 2;
   }
-  if (!o.model) {
-    fmt::print(stderr,
-               "zksim run: the end-to-end mode (SDK sessions against the embedded ensemble) "
-               "is not implemented yet; use --model\n");
-    return 2;
-  }
   // The seed first, so that it is on record even if the run fails.
-  fmt::print(stderr, "zksim run: scenario {} ({}), {} clients, model, seed {}\n", s.name,
-             s.origin, s.clients, s.seed);
+  fmt::print(stderr, "zksim run: scenario {} ({}), {} clients, {}, seed {}\n", s.name, s.origin,
+             s.clients, o.model ? "model" : "end to end on the embedded zksim ensemble", s.seed);
   size_t total_steps = 0;
   for (const ScenarioPolicy& p : s.policies) total_steps += p.steps.size();
   size_t done_before = 0, last_policy = 0;
-  ProgressBar bar(o.progress && StderrIsTerminal() && uint64_t(s.clients) * total_steps >= 1000000);
-  Result<ExperimentResult> r = RunModel(s, [&](size_t pi, size_t done, size_t total) {
-    if (pi != last_policy) {
-      done_before += s.policies[last_policy].steps.size();
-      last_policy = pi;
-    }
+  ProgressBar bar(o.progress && StderrIsTerminal() &&
+                  (!o.model || uint64_t(s.clients) * total_steps >= 1000000));
+  const ProgressFn progress = [&](size_t pi, size_t done, size_t total) {
+    while (last_policy < pi) done_before += s.policies[last_policy++].steps.size();
     bar.Update(fmt::format("{} step {}/{}", s.policies[pi].name, done, total), done_before + done,
                total_steps);
-  });
+  };
+  std::vector<std::string> notes;
+  Result<ExperimentResult> r = o.model ? RunModel(s, progress) : RunEndToEnd(s, &notes, progress);
   bar.Finish();
+  for (const std::string& n : notes) fmt::print(stderr, "zksim run: {}\n", n);
   if (!r.ok()) {
     fmt::print(stderr, "zksim run: {}\n", r.status().message());
     return 1;
