@@ -1,0 +1,120 @@
+#include "shell.h"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "format.h"
+
+namespace zk::cli {
+
+Shell::Shell(ShellOptions options, Printer& printer)
+    : options_(std::move(options)), printer_(printer), server_(options_.server) {}
+
+Shell::~Shell() {
+  // zkCli.sh exits at the end of its input without closing the session and
+  // so prints no "Closed" event; close ours quietly.
+  silent_ = true;
+  CloseSession();
+  client_.reset();
+}
+
+void Shell::PrintEventBlock(const std::string& line) {
+  if (silent_ || !print_watches_) return;
+  printer_.Event("\nWATCHER::\n\n" + line + "\n");
+}
+
+Watcher Shell::DefaultWatcher() {
+  return [this](const WatchEvent& e) { PrintEventBlock(FormatEvent(e)); };
+}
+
+bool Shell::Connect(const std::string& server) {
+  CloseSession();
+  client_.reset();
+  server_ = server;
+  ClientOptions o;
+  o.connect_string = server;
+  o.session_timeout = options_.timeout;
+  o.can_be_read_only = options_.read_only;
+  // zkCli's session does not follow the ensemble by itself; `updateserverlist`
+  // moves it on request.
+  o.track_ensemble = false;
+  o.logger = std::getenv("ZK_LOG") != nullptr ? Logger::Stderr() : Logger::Null();
+  o.session_watcher = [this](SessionState s) {
+    if (auto text = FormatSessionEvent(s)) PrintEventBlock(*text);
+  };
+  auto c = BlockingClient::Connect(std::move(o), options_.connect_wait, options_.timeout);
+  if (!c.ok()) return false;
+  client_ = std::move(c).value();
+  return true;
+}
+
+void Shell::CloseSession() {
+  // BlockingClient::Close on a session that already ended waits for its
+  // op_timeout (a client quirk); close only live sessions.
+  if (Alive()) client_->Close();
+}
+
+SessionState Shell::state() {
+  return client_ ? client_->state() : SessionState::kClosed;
+}
+
+bool Shell::Alive() {
+  if (!client_) return false;
+  SessionState s = client_->state();
+  return s != SessionState::kClosed && s != SessionState::kExpired && s != SessionState::kAuthFailed;
+}
+
+void Shell::PrintUsage() {
+  std::string text = "ZooKeeper -server host:port -client-configuration properties-file cmd args\n";
+  for (const auto& c : Commands()) text += "\t" + c.usage + "\n";
+  printer_.Err(text);
+}
+
+int Shell::ExecuteLine(const std::string& line) {
+  if (line.empty()) return exit_code_;
+  history_.resize(command_count_ + 1);
+  history_[command_count_] = line;
+  int rc = Dispatch(SplitCommandLine(line));
+  ++command_count_;
+  return rc;
+}
+
+int Shell::ExecuteWords(const std::vector<std::string>& words) { return Dispatch(words); }
+
+int Shell::RunHistoryEntry(int index) {
+  history_[command_count_] = history_[index];
+  return Dispatch(SplitCommandLine(history_[index]));
+}
+
+int Shell::Dispatch(const std::vector<std::string>& words) {
+  if (words.empty()) {
+    PrintUsage();
+    printer_.Err("No command entered\n");
+    return exit_code_ = 1;
+  }
+  const Command* cmd = FindCommand(words[0]);
+  if (cmd == nullptr) {
+    PrintUsage();
+    printer_.Err(fmt::format("Command not found: Command not found {}\n", words[0]));
+    return exit_code_ = 127;
+  }
+  if (cmd->needs_session && !Alive()) {
+    printer_.Out("Not connected\n");
+    return exit_code_ = 0;
+  }
+  ParsedArgs args;
+  if (auto err = ParseArgs(words, cmd->options, &args)) {
+    printer_.Err(err->message + "\n");
+    return exit_code_ = 1;
+  }
+  CmdResult r = cmd->run(*this, args);
+  if (quit_) return exit_code_;
+  if (r) {
+    if (!r->message.empty()) printer_.Err(r->message + "\n");
+    return exit_code_ = r->code;
+  }
+  return exit_code_ = 0;
+}
+
+}  // namespace zk::cli
