@@ -192,7 +192,7 @@ Result<std::shared_ptr<Client>> Client::Create(uv_loop_t* loop, ClientOptions op
   cfg.can_be_read_only = options.can_be_read_only;
   cfg.chroot = parsed->chroot;
   cfg.max_queued_requests = options.max_queued_requests;
-  auto hosts = HostProvider::Create(parsed->hosts, ProviderOptions{}, seed);
+  auto hosts = HostProvider::Create(parsed->hosts, options.host_provider, seed);
   if (!hosts.ok()) return hosts.status();
 
   std::shared_ptr<Client> c(new Client());

@@ -1,9 +1,15 @@
 #include "tracker.h"
 
 #include "client_impl.h"
+#include "zk/hostprovider/follower_registry.h"
 #include "zk/hostprovider/plan_json.h"
 
 namespace zk {
+
+namespace {
+// Written into each follower znode ({"client":"zkbalance/<version>"}).
+constexpr std::string_view kClientVersion = "0.1.0";
+}  // namespace
 
 Client::Tracker::Tracker(Client* client, const ClientOptions& options, uint64_t seed)
     : client_(client),
@@ -24,11 +30,75 @@ void Client::Tracker::Stop() {
 }
 
 void Client::Tracker::OnState(SessionState s) {
-  if (!enabled_ || stopped_) return;
+  if (stopped_) return;
   if (s == SessionState::kConnected || s == SessionState::kConnectedReadOnly) {
-    Fetch(false);
-    if (!plan_path_.empty()) FetchPlan(false);
+    if (enabled_) Fetch(false);
+    // Plan following is asked for by plan_path alone: it does not need
+    // config tracking (a client may keep a fixed list and still follow).
+    if (!plan_path_.empty()) {
+      FetchPlan(false);
+      if (s == SessionState::kConnected) Register();
+    }
   }
+}
+
+// docs/hostprovider.md "Followers": once per session, the ephemeral
+// /zkbalance/followers/0x<16 hex> (world read, creator all). The parents
+// are created (open ACL) when missing. Without any authentication the
+// creator-all entry is refused (ZINVALIDACL); the znode is then world-read
+// only, which changes nothing for the operator tool (the server still deletes
+// it with the session). Paths are client paths (under the chroot, if any).
+void Client::Tracker::Register() {
+  int64_t sid = client_->session_id();
+  if (registering_ || sid == 0 || sid == registered_session_) return;
+  registering_ = true;
+  std::string followers(kFollowersZnode);
+  CreateParent(followers.substr(0, followers.rfind('/')), [this, followers] {
+    CreateParent(followers, [this] { CreateFollower(true); });
+  });
+}
+
+void Client::Tracker::CreateParent(const std::string& path, std::function<void()> next) {
+  Status s = client_->CreateNode(
+      path, "", wire::OpenAclUnsafe(), CreateMode::kPersistent,
+      [this, next = std::move(next)](Result<CreateResult> r) {
+        if (stopped_) return;
+        if (!r.ok() && r.status().code() != Error::kNodeExists) {
+          registering_ = false;
+          client_->log_->Log(LogLevel::kWarn, "tracker: follower registry: {}", r.status());
+          return;
+        }
+        next();
+      });
+  if (!s.ok()) registering_ = false;
+}
+
+void Client::Tracker::CreateFollower(bool creator_all) {
+  int64_t sid = client_->session_id();
+  std::string node = FollowerZnodePath(static_cast<uint64_t>(sid));
+  std::vector<Acl> acl = wire::ReadAclUnsafe();
+  if (creator_all) {
+    for (auto& a : wire::CreatorAllAcl()) acl.push_back(a);
+  }
+  std::string data = R"({"client":"zkbalance/)" + std::string(kClientVersion) + R"("})";
+  Status s = client_->CreateNode(
+      node, std::move(data), std::move(acl), CreateMode::kEphemeral,
+      [this, node, sid, creator_all](Result<CreateResult> r) {
+        if (stopped_) return;
+        if (!r.ok() && r.status().code() == Error::kInvalidAcl && creator_all) {
+          CreateFollower(false);
+          return;
+        }
+        registering_ = false;
+        if (r.ok() || r.status().code() == Error::kNodeExists) {
+          registered_session_ = sid;
+          client_->log_->Log(LogLevel::kDebug, "tracker: registered as follower {}", node);
+        } else {
+          client_->log_->Log(LogLevel::kWarn, "tracker: follower registration {}: {}", node,
+                             r.status());
+        }
+      });
+  if (!s.ok()) registering_ = false;
 }
 
 void Client::Tracker::FetchPlan(bool sync_first) {

@@ -14,7 +14,9 @@
 
 #include <uv.h>
 
+#include <functional>
 #include <optional>
+#include <string>
 #include <random>
 
 #include "small_queue.h"
@@ -34,6 +36,9 @@ struct Client::Tracker {
  private:
   void Fetch(bool sync_first);
   void FetchPlan(bool sync_first);
+  void Register();
+  void CreateParent(const std::string& path, std::function<void()> next);
+  void CreateFollower(bool creator_all);
   void Schedule();
   void Consider(const ConfigResult& cfg);
   void Apply();
@@ -54,6 +59,8 @@ struct Client::Tracker {
   bool plan_fetching_ = false;
   uint64_t plan_seen_ = 0;
   std::optional<RebalancePlan> pending_plan_;
+  bool registering_ = false;
+  int64_t registered_session_ = 0;  // session registered under /zkbalance/followers
   uv_timer_t* timer_ = nullptr;
 };
 

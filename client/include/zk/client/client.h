@@ -32,6 +32,7 @@
 
 #include "zk/client/logger.h"
 #include "zk/client/watch.h"
+#include "zk/hostprovider/provider_core.h"
 #include "zk/wire/host_port.h"
 #include "zk/wire/protocol.h"
 #include "zk/wire/records.h"
@@ -68,7 +69,13 @@ struct ClientOptions {
   // Upper bound of the uniform random delay before following a new config.
   std::chrono::milliseconds tracking_jitter{3000};
   // A rebalance-plan znode to follow ("" = none). Client path (chrooted).
+  // Independent of track_ensemble. A following session registers itself as
+  // the ephemeral /zkbalance/followers/0x<16 hex> (docs/hostprovider.md).
   std::string plan_path;
+  // Host provider policies (failover, migration on list changes, delays);
+  // see zk/hostprovider/provider_core.h. Plans are followed whatever the
+  // migration policy.
+  ProviderOptions host_provider;
   // Seed of every random choice (host order, jitter); 0 = random (logged).
   uint64_t random_seed = 0;
   // Default: Logger::Stderr().
