@@ -1,10 +1,10 @@
 #include "serve_config.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "sha1.h"
 #include "zk/wire/dynamic_config.h"
@@ -78,14 +78,14 @@ Result<ServeConfig> ServeConfig::Load(const std::string& static_path, SimOptions
   } else {
     // Standalone: one server on clientPort.
     if (!cfg->client_port())
-      return Status(Error::kBadArguments,
-                    fmt::format("{}: no server lines, no dynamicConfigFile and no clientPort",
-                                static_path));
+      return Status(
+          Error::kBadArguments,
+          fmt::format("{}: no server lines, no dynamicConfigFile and no clientPort", static_path));
     wire::ServerSpec spec;
     spec.id = 1;
     spec.addresses.push_back({"127.0.0.1", 2881, 3881});
-    spec.client = HostPort{std::string(cfg->client_port_address().value_or("0.0.0.0")),
-                           *cfg->client_port()};
+    spec.client =
+        HostPort{std::string(cfg->client_port_address().value_or("0.0.0.0")), *cfg->client_port()};
     dyn.Upsert(spec);
   }
   opts->members.clear();

@@ -1,8 +1,8 @@
 #include "server_connection.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "prep.h"
 #include "sha1.h"
@@ -22,31 +22,58 @@ using wire::OpCode;
 // The short names ZooKeeper's `cons` prints as lop (ServerCnxn.getLastOperation).
 const char* OpName(OpCode op) {
   switch (op) {
-    case OpCode::kPing: return "PING";
-    case OpCode::kMulti: return "MULT";
-    case OpCode::kMultiRead: return "MLTR";
-    case OpCode::kCreate: case OpCode::kCreate2: case OpCode::kCreateContainer:
-    case OpCode::kCreateTtl: return "CREA";
-    case OpCode::kDelete: return "DELE";
-    case OpCode::kSetData: return "SETD";
-    case OpCode::kReconfig: return "RECO";
-    case OpCode::kSetAcl: return "SETA";
-    case OpCode::kCloseSession: return "CLOS";
-    case OpCode::kSync: return "SYNC";
-    case OpCode::kCheck: return "CHEC";
-    case OpCode::kExists: return "EXIS";
-    case OpCode::kGetData: return "GETD";
-    case OpCode::kSetWatches: return "SETW";
-    case OpCode::kSetWatches2: return "STW2";
-    case OpCode::kAddWatch: return "ADDW";
-    case OpCode::kGetAcl: return "GETA";
-    case OpCode::kGetChildren: case OpCode::kGetChildren2: return "GETC";
-    case OpCode::kGetAllChildrenNumber: return "GETACN";
-    case OpCode::kCheckWatches: return "CHKW";
-    case OpCode::kRemoveWatches: return "REMW";
-    case OpCode::kWhoAmI: return "HOMI";
-    case OpCode::kGetEphemerals: return "GETE";
-    default: return "NA";
+    case OpCode::kPing:
+      return "PING";
+    case OpCode::kMulti:
+      return "MULT";
+    case OpCode::kMultiRead:
+      return "MLTR";
+    case OpCode::kCreate:
+    case OpCode::kCreate2:
+    case OpCode::kCreateContainer:
+    case OpCode::kCreateTtl:
+      return "CREA";
+    case OpCode::kDelete:
+      return "DELE";
+    case OpCode::kSetData:
+      return "SETD";
+    case OpCode::kReconfig:
+      return "RECO";
+    case OpCode::kSetAcl:
+      return "SETA";
+    case OpCode::kCloseSession:
+      return "CLOS";
+    case OpCode::kSync:
+      return "SYNC";
+    case OpCode::kCheck:
+      return "CHEC";
+    case OpCode::kExists:
+      return "EXIS";
+    case OpCode::kGetData:
+      return "GETD";
+    case OpCode::kSetWatches:
+      return "SETW";
+    case OpCode::kSetWatches2:
+      return "STW2";
+    case OpCode::kAddWatch:
+      return "ADDW";
+    case OpCode::kGetAcl:
+      return "GETA";
+    case OpCode::kGetChildren:
+    case OpCode::kGetChildren2:
+      return "GETC";
+    case OpCode::kGetAllChildrenNumber:
+      return "GETACN";
+    case OpCode::kCheckWatches:
+      return "CHKW";
+    case OpCode::kRemoveWatches:
+      return "REMW";
+    case OpCode::kWhoAmI:
+      return "HOMI";
+    case OpCode::kGetEphemerals:
+      return "GETE";
+    default:
+      return "NA";
   }
 }
 
@@ -177,8 +204,7 @@ void ServerConnection::Complete() {
   Pump();
 }
 
-void ServerConnection::Reply(int32_t xid, Error err, const std::string& body,
-                             int64_t start_ms) {
+void ServerConnection::Reply(int32_t xid, Error err, const std::string& body, int64_t start_ms) {
   if (closed_) return;
   const int64_t zxid = xid == wire::kAuthXid ? 0 : Zxid();
   std::string payload;
@@ -208,9 +234,8 @@ void ServerConnection::Reply(int32_t xid, Error err, const std::string& body,
 void ServerConnection::Notify(EventType type, const std::string& path) {
   if (closed_ || !handshake_done_) return;
   std::string out;
-  wire::AppendNotificationFrame(
-      &out, wire::WatcherEvent{static_cast<wire::EventType>(type),
-                               wire::KeeperState::kSyncConnected, path});
+  wire::AppendNotificationFrame(&out, wire::WatcherEvent{static_cast<wire::EventType>(type),
+                                                         wire::KeeperState::kSyncConnected, path});
   ++sent;
   if (ServerState* s = ens_->Server(server_)) ++s->stats.packets_sent;
   sink_.send(std::move(out));
@@ -249,15 +274,16 @@ void ServerConnection::HandleConnect(std::string_view frame) {
     int64_t id = ens_->sessions().NextId(static_cast<int>(server_));
     busy_ = true;
     auto alive = alive_;
-    ens_->Submit(server_, id, CreateSessionTxn{id, timeout_ms}, [this, alive, id, respond](const Txn&) {
-      if (!*alive || closed_) return;
-      session_id_ = id;
-      if (Session* se = ens_->sessions().Find(id)) se->conn = conn_;
-      handshake_done_ = true;
-      last_op = "SESS";
-      respond(timeout_ms, id);
-      Complete();
-    });
+    ens_->Submit(server_, id, CreateSessionTxn{id, timeout_ms},
+                 [this, alive, id, respond](const Txn&) {
+                   if (!*alive || closed_) return;
+                   session_id_ = id;
+                   if (Session* se = ens_->sessions().Find(id)) se->conn = conn_;
+                   handshake_done_ = true;
+                   last_op = "SESS";
+                   respond(timeout_ms, id);
+                   Complete();
+                 });
     return;
   }
   Session* se = ens_->sessions().Find(sid);
@@ -348,8 +374,13 @@ bool ServerConnection::HandleRequest(std::string_view frame) {
       }
       return true;
     }
-    case OpCode::kCreate: case OpCode::kCreate2: case OpCode::kCreateContainer:
-    case OpCode::kCreateTtl: case OpCode::kDelete: case OpCode::kSetData: case OpCode::kSetAcl: {
+    case OpCode::kCreate:
+    case OpCode::kCreate2:
+    case OpCode::kCreateContainer:
+    case OpCode::kCreateTtl:
+    case OpCode::kDelete:
+    case OpCode::kSetData:
+    case OpCode::kSetAcl: {
       WriteOp wop;
       if (auto* c = std::get_if<wire::CreateRequest>(&body)) {
         wop = FromWire(*c, op);
@@ -398,22 +429,29 @@ bool ServerConnection::HandleRequest(std::string_view frame) {
         wire::MultiResponse resp;
         for (size_t i = 0; i < types.size(); ++i) {
           if (!mt.errors.empty()) {
-            resp.results.emplace_back(std::in_place_type<wire::ErrorResult>, wire::ErrorResult{mt.errors[i]});
+            resp.results.emplace_back(std::in_place_type<wire::ErrorResult>,
+                                      wire::ErrorResult{mt.errors[i]});
             continue;
           }
           std::string path = std::visit([](const auto& x) { return x.path; }, mt.ops[i]);
           switch (types[i]) {
             case OpCode::kCreate:
-              resp.results.emplace_back(std::in_place_type<wire::CreateResponse>, wire::CreateResponse{path});
+              resp.results.emplace_back(std::in_place_type<wire::CreateResponse>,
+                                        wire::CreateResponse{path});
               break;
-            case OpCode::kCreate2: case OpCode::kCreateContainer: case OpCode::kCreateTtl:
-              resp.results.emplace_back(std::in_place_type<wire::Create2Response>, wire::Create2Response{path, stat_of(path)});
+            case OpCode::kCreate2:
+            case OpCode::kCreateContainer:
+            case OpCode::kCreateTtl:
+              resp.results.emplace_back(std::in_place_type<wire::Create2Response>,
+                                        wire::Create2Response{path, stat_of(path)});
               break;
             case OpCode::kDelete:
-              resp.results.emplace_back(std::in_place_type<wire::DeleteResult>, wire::DeleteResult{});
+              resp.results.emplace_back(std::in_place_type<wire::DeleteResult>,
+                                        wire::DeleteResult{});
               break;
             case OpCode::kSetData:
-              resp.results.emplace_back(std::in_place_type<wire::SetDataResponse>, wire::SetDataResponse{stat_of(path)});
+              resp.results.emplace_back(std::in_place_type<wire::SetDataResponse>,
+                                        wire::SetDataResponse{stat_of(path)});
               break;
             default:
               resp.results.emplace_back(std::in_place_type<wire::CheckResult>, wire::CheckResult{});
@@ -438,7 +476,9 @@ bool ServerConnection::HandleRequest(std::string_view frame) {
       });
       return false;
     }
-    case OpCode::kExists: case OpCode::kGetData: case OpCode::kGetChildren:
+    case OpCode::kExists:
+    case OpCode::kGetData:
+    case OpCode::kGetChildren:
     case OpCode::kGetChildren2: {
       std::string path;
       bool watch = false;
@@ -503,23 +543,26 @@ bool ServerConnection::HandleRequest(std::string_view frame) {
     case OpCode::kMultiRead: {
       wire::MultiResponse resp;
       for (const wire::MultiOp& mop : std::get<wire::MultiRequest>(body).ops) {
-        const std::string& path = std::visit(
-            [](const auto& req) -> const std::string& { return req.path; }, mop.request);
+        const std::string& path =
+            std::visit([](const auto& req) -> const std::string& { return req.path; }, mop.request);
         const Node* n = s->tree.Find(path);
         Error e = n == nullptr ? Error::kNoNode : !readable(*n) ? Error::kNoAuth : Error::kOk;
         if (e != Error::kOk) {
           resp.results.emplace_back(std::in_place_type<wire::ErrorResult>, wire::ErrorResult{e});
         } else if (mop.type == OpCode::kGetData) {
-          resp.results.emplace_back(std::in_place_type<wire::GetDataResponse>, wire::GetDataResponse{n->data, ToWire(n->ToStat())});
+          resp.results.emplace_back(std::in_place_type<wire::GetDataResponse>,
+                                    wire::GetDataResponse{n->data, ToWire(n->ToStat())});
         } else {
-          resp.results.emplace_back(std::in_place_type<wire::GetChildrenResponse>, wire::GetChildrenResponse{
-              std::vector<std::string>(n->children.begin(), n->children.end())});
+          resp.results.emplace_back(std::in_place_type<wire::GetChildrenResponse>,
+                                    wire::GetChildrenResponse{std::vector<std::string>(
+                                        n->children.begin(), n->children.end())});
         }
       }
       Reply(xid, Error::kOk, EncodeBody(resp), start);
       return true;
     }
-    case OpCode::kCheckWatches: case OpCode::kRemoveWatches: {
+    case OpCode::kCheckWatches:
+    case OpCode::kRemoveWatches: {
       std::string path;
       wire::WatcherType type{};
       if (auto* c = std::get_if<wire::CheckWatchesRequest>(&body)) {
@@ -584,7 +627,8 @@ bool ServerConnection::HandleRequest(std::string_view frame) {
     }
     case OpCode::kWhoAmI: {
       std::vector<AclId> ids = auth_.ids;
-      std::stable_partition(ids.begin(), ids.end(), [](const AclId& i) { return i.scheme != "ip"; });
+      std::stable_partition(ids.begin(), ids.end(),
+                            [](const AclId& i) { return i.scheme != "ip"; });
       wire::WhoAmIResponse resp;
       for (const AclId& id : ids) {
         std::string user = id.scheme == "digest" ? id.id.substr(0, id.id.find(':')) : id.id;

@@ -3,9 +3,9 @@
 namespace zk::sim {
 
 wire::Stat ToWire(const Stat& s) {
-  return wire::Stat{s.czxid,         s.mzxid,           s.ctime,        s.mtime,
-                    s.version,       s.cversion,        s.aversion,     s.ephemeral_owner,
-                    s.data_length,   s.num_children,    s.pzxid};
+  return wire::Stat{s.czxid,       s.mzxid,        s.ctime,    s.mtime,
+                    s.version,     s.cversion,     s.aversion, s.ephemeral_owner,
+                    s.data_length, s.num_children, s.pzxid};
 }
 
 std::vector<wire::Acl> ToWire(const AclList& acl) {

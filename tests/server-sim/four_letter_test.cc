@@ -1,7 +1,10 @@
 // zksim's 4lw texts against captures of a real ZooKeeper 3.8 ensemble
 // (tests/server-sim/data/, copied from the reference captures): byte for
 // byte where zksim's fields allow, otherwise the same keys in the same order.
+#include "four_letter.h"
+
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -9,11 +12,8 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
-
 #include "clock.h"
 #include "ensemble.h"
-#include "four_letter.h"
 
 namespace {
 
@@ -31,8 +31,9 @@ std::map<std::string, std::string> Sections(const std::string& file) {
   std::vector<std::pair<std::string, std::pair<size_t, size_t>>> found;
   for (auto it = std::sregex_iterator(text.begin(), text.end(), head); it != std::sregex_iterator();
        ++it) {
-    found.push_back({(*it)[1], {static_cast<size_t>(it->position()),
-                                static_cast<size_t>(it->position() + it->length())}});
+    found.push_back({(*it)[1],
+                     {static_cast<size_t>(it->position()),
+                      static_cast<size_t>(it->position() + it->length())}});
   }
   for (size_t i = 0; i < found.size(); ++i) {
     size_t start = found[i].second.second;

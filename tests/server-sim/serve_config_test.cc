@@ -1,17 +1,17 @@
 // zksim serve --config: zoo.cfg loading (split and backward-compatible
 // forms, errors naming the line) and the files written on reconfig.
+#include "serve_config.h"
+
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
-#include <catch2/catch.hpp>
-
 #include "ensemble.h"
-#include "serve_config.h"
 
 namespace fs = std::filesystem;
 using zk::sim::ServeConfig;
@@ -51,8 +51,10 @@ TEST_CASE("split form: members from the dynamic file, version from its name") {
                             "server.1=127.0.0.1:2881:3881:participant;127.0.0.1:22181\n"
                             "server.2=127.0.0.1:2882:3882:participant;127.0.0.1:22182\n"
                             "server.3=127.0.0.1:2883:3883:observer;127.0.0.1:22183\n");
-  std::string cfg = d.Write("zoo.cfg", "tickTime=500\ndataDir=/tmp/x\nreconfigEnabled=true\n"
-                                       "dynamicConfigFile=" + dyn + "\n");
+  std::string cfg = d.Write("zoo.cfg",
+                            "tickTime=500\ndataDir=/tmp/x\nreconfigEnabled=true\n"
+                            "dynamicConfigFile=" +
+                                dyn + "\n");
   SimOptions o;
   auto sc = ServeConfig::Load(cfg, &o);
   REQUIRE(sc.ok());
@@ -84,9 +86,10 @@ TEST_CASE("backward-compatible form: clientPort serves the lowest participant") 
 
 TEST_CASE("bad config: the error names the file and the line") {
   TempDir d;
-  std::string cfg = d.Write("zoo.cfg", "tickTime=2000\ndataDir=/tmp/x\n"
-                                       "server.1=127.0.0.1:2780:2783:participant;2791\n"
-                                       "server.2=127.0.0.1:2781:participant;2792\n");
+  std::string cfg = d.Write("zoo.cfg",
+                            "tickTime=2000\ndataDir=/tmp/x\n"
+                            "server.1=127.0.0.1:2780:2783:participant;2791\n"
+                            "server.2=127.0.0.1:2781:participant;2792\n");
   SimOptions o;
   auto sc = ServeConfig::Load(cfg, &o);
   REQUIRE_FALSE(sc.ok());
@@ -108,8 +111,10 @@ TEST_CASE("reconfig writes zoo.cfg.dynamic.<hex> and points the static file at i
                             "server.1=127.0.0.1:2881:3881:participant;127.0.0.1:22181\n"
                             "server.2=127.0.0.1:2882:3882:participant;127.0.0.1:22182\n"
                             "server.3=127.0.0.1:2883:3883:participant;127.0.0.1:22183\n");
-  std::string cfg = d.Write("zoo.cfg", "tickTime=2000\ndataDir=/tmp/x\nreconfigEnabled=true\n"
-                                       "dynamicConfigFile=" + dyn + "\n");
+  std::string cfg = d.Write("zoo.cfg",
+                            "tickTime=2000\ndataDir=/tmp/x\nreconfigEnabled=true\n"
+                            "dynamicConfigFile=" +
+                                dyn + "\n");
   SimOptions o;
   auto sc = ServeConfig::Load(cfg, &o);
   REQUIRE(sc.ok());
@@ -130,11 +135,12 @@ TEST_CASE("reconfig writes zoo.cfg.dynamic.<hex> and points the static file at i
 
 TEST_CASE("backward-compatible form is split at start, clientPort kept when not redundant") {
   TempDir d;
-  std::string cfg = d.Write("zoo.cfg",
-                            "tickTime=2000\ndataDir=/tmp/x\nreconfigEnabled=true\nclientPort=22791\n"
-                            "server.1=127.0.0.1:2780:2783:participant\n"
-                            "server.2=127.0.0.1:2781:2784:participant;22792\n"
-                            "server.3=127.0.0.1:2782:2785:participant;22793\n");
+  std::string cfg =
+      d.Write("zoo.cfg",
+              "tickTime=2000\ndataDir=/tmp/x\nreconfigEnabled=true\nclientPort=22791\n"
+              "server.1=127.0.0.1:2780:2783:participant\n"
+              "server.2=127.0.0.1:2781:2784:participant;22792\n"
+              "server.3=127.0.0.1:2782:2785:participant;22793\n");
   SimOptions o;
   auto sc = ServeConfig::Load(cfg, &o);
   REQUIRE(sc.ok());

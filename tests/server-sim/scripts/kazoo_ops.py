@@ -20,7 +20,7 @@ print("events", events)
 sid = zk.client_id[0]
 host, port = zk._connection._socket.getpeername()[:2]
 s = socket.create_connection((host, port)); s.sendall(b"shed")
-print("shed", s.recv(100).decode().strip()); s.close()
+print("shed " + s.recv(100).decode().strip(), flush=True); s.close()
 deadline = time.time() + 10
 while time.time() < deadline:
     try:
