@@ -106,11 +106,6 @@ struct Run {
 };
 
 bool Runnable(const ScenarioPolicy& p, std::string* why) {
-  if (p.options.provider.failover != FailoverPolicy::kHerdFree) {
-    *why = fmt::format("failover {} (the SDK has only herd-free)",
-                       FailoverPolicyName(p.options.provider.failover));
-    return false;
-  }
   if (!p.options.initial_counts.empty()) {
     *why = "a placed start (initial_counts)";
     return false;
@@ -146,6 +141,7 @@ Result<PolicyResult> RunPolicy(const ScenarioPolicy& p, size_t pi, const Progres
     co.session_timeout = std::chrono::milliseconds(30000);
     co.random_seed = DeriveSeed(p.options.seed, i) | 1;  // 0 would mean "random"
     co.logger = quiet;
+    co.host_provider = p.options.provider;  // the policy's failover and migration
     Result<std::shared_ptr<Client>> c = Client::Create(&run->loop, co);
     if (!c.ok()) {
       failed = c.status();

@@ -2,8 +2,8 @@
 // this process, and one SDK session (zk::Client) per client on the same loop,
 // over TCP on loopback. Counts are the clients' current servers.
 //
-// Supported now: policies whose failover is the SDK's (herd-free; the SDK
-// has no option for another) and steps restart, crash, recover and wait. A
+// Supported now: every failover/migration policy (ClientOptions::host_provider)
+// with the steps restart, crash, recover and wait. A
 // restart kills the server, waits until the clients settle, starts it
 // again (empty) and waits again. Other policies are skipped with a note.
 // Note: killing zksim's leader costs the quorum an election and every
