@@ -49,12 +49,13 @@ Result<DynamicConfig> DynamicConfig::FromEntries(const std::vector<PropertyEntry
   DynamicConfig cfg;
   // Pass 1, in file order so that the first error reported is the first in
   // the file: classify keys and parse every value.
-  struct Parsed {
-    ServerSpec spec;
-    ServerGroup group;
-    ServerWeight weight;
+  // Parsed values by entry index.
+  std::vector<std::optional<ServerSpec>> specs(entries.size());
+  std::vector<ServerGroup> groups(entries.size());
+  std::vector<ServerWeight> weights(entries.size());
+  const auto index = [&entries](const PropertyEntry& e) {
+    return static_cast<std::size_t>(&e - entries.data());
   };
-  std::unordered_map<const PropertyEntry*, Parsed> parsed;
   std::unordered_map<int64_t, int> server_lines;
   std::unordered_map<int64_t, int> weight_lines;
   for (const auto& e : entries) {
@@ -77,7 +78,7 @@ Result<DynamicConfig> DynamicConfig::FromEntries(const std::vector<PropertyEntry
         return Bad(fmt::format("line {}: server.{} is already defined on line {}", e.line, *id,
                                it->second));
       }
-      parsed[&e].spec = std::move(*spec);
+      specs[index(e)] = std::move(*spec);
     } else if (key == "version") {
       auto v = JavaParseLong(value, 16);
       if (!v) return Unchecked(fmt::format("line {}: version {} is not a hex number", e.line, Quote(value)));
@@ -95,7 +96,12 @@ Result<DynamicConfig> DynamicConfig::FromEntries(const std::vector<PropertyEntry
         }
         g.members.push_back(*sid);
       }
-      parsed[&e].group = std::move(g);
+      if (g.members.empty()) {
+        // Java accepts "group.1=:" as a group without members; reading the
+        // config back would then not even be hierarchical.
+        return Bad(fmt::format("line {}: group.{} has no members", e.line, *gid));
+      }
+      groups[index(e)] = std::move(g);
     } else if (key.starts_with("weight")) {
       auto sid = KeyId(key);
       if (!sid.ok()) return AtLine(e.line, sid.status());
@@ -107,20 +113,19 @@ Result<DynamicConfig> DynamicConfig::FromEntries(const std::vector<PropertyEntry
         return Bad(fmt::format("line {}: the weight of server {} is already given on line {}", e.line,
                                *sid, it->second));
       }
-      parsed[&e].weight = ServerWeight{*sid, *w};
+      weights[index(e)] = ServerWeight{*sid, *w};
     }
   }
   // Pass 2: build the maps in the order ZooKeeper iterates the Properties.
   for (const PropertyEntry* e : InJavaOrder(entries)) {
     const std::string_view key = JavaTrim(e->key);
-    auto it = parsed.find(e);
-    if (it == parsed.end()) continue;
+    const std::size_t i = index(*e);
     if (key.starts_with("server.")) {
-      cfg.Upsert(std::move(it->second.spec));
+      cfg.Upsert(std::move(*specs[i]));
     } else if (key.starts_with("group")) {
-      cfg.groups_.push_back(std::move(it->second.group));
+      cfg.groups_.push_back(std::move(groups[i]));
     } else if (key.starts_with("weight")) {
-      cfg.weights_.push_back(it->second.weight);
+      cfg.weights_.push_back(weights[i]);
     }
   }
   Status st = cfg.Validate(options);
@@ -289,6 +294,32 @@ std::string DynamicConfig::ToText() const {
   out += "version=";
   out += internal::JavaLongToHex(version_);
   return out;
+}
+
+namespace {
+
+// sid -> gid and sid -> effective weight (explicit, else 1 for participants).
+std::pair<std::map<int64_t, int64_t>, std::map<int64_t, int64_t>> Hierarchy(
+    const DynamicConfig& c) {
+  std::map<int64_t, int64_t> group_of;
+  std::map<int64_t, int64_t> weight_of;
+  for (const auto& g : c.groups()) {
+    for (auto sid : g.members) group_of[sid] = g.id;
+  }
+  for (const auto* s : c.Servers()) {
+    if (s->is_participant()) weight_of[s->id] = 1;
+  }
+  for (const auto& w : c.weights()) weight_of[w.server_id] = w.weight;
+  return {group_of, weight_of};
+}
+
+}  // namespace
+
+bool operator==(const DynamicConfig& a, const DynamicConfig& b) {
+  if (a.version_ != b.version_ || a.hierarchical_ != b.hierarchical_ || a.servers_ != b.servers_) {
+    return false;
+  }
+  return !a.hierarchical_ || Hierarchy(a) == Hierarchy(b);
 }
 
 std::vector<std::string> DynamicConfig::SortedFileLines(bool keep_version) const {

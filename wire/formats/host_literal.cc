@@ -143,7 +143,12 @@ std::string JavaHostString(std::string_view host) {
 bool IsPlausibleHost(std::string_view host) {
   for (char c : host) {
     auto u = static_cast<unsigned char>(c);
-    if (u <= ' ' || u == 0x7f || c == '[' || c == ']') return false;
+    if (u <= ' ' || u == 0x7f || c == '[' || c == ']' || c == ',' || c == '/' || c == '\\') {
+      return false;
+    }
+  }
+  if (host.find(':') != std::string_view::npos) {
+    return ParseIpv6(host.substr(0, host.find('%'))).has_value();
   }
   return true;
 }

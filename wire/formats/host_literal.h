@@ -31,8 +31,12 @@ std::optional<std::array<uint8_t, 16>> ParseIpv6(std::string_view s);
 //  * anything else (names, invalid literals) -> unchanged.
 std::string JavaHostString(std::string_view host);
 
-// True when `host` is usable as a host in our formats: no whitespace, no
-// control characters, no brackets, and not "" (callers decide about "").
+// True when `host` can travel through every format here: no whitespace or
+// control characters, none of "[]" (brackets are syntax), ',' (separates
+// servers in `config -c` and reconfig lists), '/' (starts a chroot when a
+// client reads the hosts back), '\\' (a Properties escape), and a ':' only
+// inside a valid IPv6 literal (optionally with a %zone). Java accepts most of
+// these as unresolvable names; nothing could connect to them.
 bool IsPlausibleHost(std::string_view host);
 
 }  // namespace zk::wire::internal

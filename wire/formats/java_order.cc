@@ -209,40 +209,39 @@ JavaLongHashMap JavaLongHashMap::CopyOf(const std::vector<int64_t>& source_order
   return m;
 }
 
-std::size_t JavaLongHashMap::Bucket(int64_t key, std::size_t capacity) const {
+std::size_t JavaLongHashMap::Bucket(int64_t key, std::size_t capacity) {
   const auto u = static_cast<uint64_t>(key);
   auto h = static_cast<uint32_t>(u ^ (u >> 32));  // Long.hashCode
   h ^= h >> 16;                                     // HashMap.hash
   return h & (capacity - 1);
 }
 
-std::size_t JavaLongHashMap::BucketCount(std::size_t bucket) const {
-  std::size_t n = 0;
-  for (auto k : keys_) n += Bucket(k, capacity_) == bucket ? 1 : 0;
-  return n;
-}
-
-bool JavaLongHashMap::Contains(int64_t key) const {
-  return std::find(keys_.begin(), keys_.end(), key) != keys_.end();
+void JavaLongHashMap::Grow() {
+  capacity_ <<= 1;
+  bucket_sizes_.assign(capacity_, 0);
+  for (auto k : keys_) ++bucket_sizes_[Bucket(k, capacity_)];
 }
 
 void JavaLongHashMap::Put(int64_t key) {
-  if (Contains(key)) return;
-  if (capacity_ == 0) capacity_ = initial_capacity_;
+  if (!present_.insert(key).second) return;
+  if (capacity_ == 0) {
+    capacity_ = initial_capacity_;
+    bucket_sizes_.assign(capacity_, 0);
+  }
   // putVal: appending to a bucket that already holds 8 nodes calls
   // treeifyBin, which only doubles the table while it is below 64 buckets.
-  const std::size_t in_bucket = BucketCount(Bucket(key, capacity_));
+  const std::size_t in_bucket = bucket_sizes_[Bucket(key, capacity_)]++;
   keys_.push_back(key);
-  if (in_bucket >= kTreeifyThreshold && capacity_ < kMinTreeifyCapacity) capacity_ <<= 1;
+  if (in_bucket >= kTreeifyThreshold && capacity_ < kMinTreeifyCapacity) Grow();
   // ++size > threshold (0.75 × capacity) doubles the table. A resize splits
   // every bucket in order, so the insertion order alone stays decisive.
-  if (static_cast<double>(keys_.size()) > 0.75 * static_cast<double>(capacity_)) capacity_ <<= 1;
+  if (static_cast<double>(keys_.size()) > 0.75 * static_cast<double>(capacity_)) Grow();
 }
 
 bool JavaLongHashMap::Remove(int64_t key) {
-  auto it = std::find(keys_.begin(), keys_.end(), key);
-  if (it == keys_.end()) return false;
-  keys_.erase(it);
+  if (present_.erase(key) == 0) return false;
+  keys_.erase(std::find(keys_.begin(), keys_.end(), key));
+  --bucket_sizes_[Bucket(key, capacity_)];
   return true;
 }
 

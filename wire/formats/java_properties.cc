@@ -42,6 +42,7 @@ int HexValue(char c) {
 // \uXXXX. \u escapes are UTF-16 code units; a surrogate pair becomes one
 // code point, a lone surrogate U+FFFD.
 std::optional<std::string> Unescape(std::string_view in) {
+  if (in.find('\\') == std::string_view::npos) return std::string(in);
   std::string out;
   out.reserve(in.size());
   uint32_t high = 0;  // pending high surrogate, 0 for none
@@ -126,24 +127,32 @@ Result<std::vector<PropertyEntry>> LoadProperties(std::string_view text) {
       while (pos < n && text[pos] != '\r' && text[pos] != '\n') ++pos;
       continue;
     }
-    // Collect the logical line, joining continuation lines.
-    std::string buf;
-    bool preceding_backslash = false;
-    while (pos < n) {
-      c = text[pos];
-      if (c == '\r' || c == '\n') {
-        if (!preceding_backslash) break;
-        buf.pop_back();
-        preceding_backslash = false;
-        eat_eol();
-        while (pos < n && IsPropWhite(text[pos])) ++pos;
-        continue;
+    // Collect the logical line, joining continuation lines. Most lines have
+    // none and are used in place.
+    std::string joined;
+    std::string_view buf;
+    while (true) {
+      std::size_t eol = pos;
+      while (eol < n && text[eol] != '\r' && text[eol] != '\n') ++eol;
+      std::size_t backslashes = 0;
+      while (backslashes < eol - pos && text[eol - 1 - backslashes] == '\\') ++backslashes;
+      const bool continues = backslashes % 2 == 1;
+      std::string_view piece = text.substr(pos, eol - pos);
+      if (continues) piece.remove_suffix(1);  // also at the end of the text
+      pos = eol;
+      if (!continues || pos >= n) {
+        if (joined.empty()) {
+          buf = piece;
+        } else {
+          joined += piece;
+          buf = joined;
+        }
+        break;
       }
-      buf += c;
-      preceding_backslash = c == '\\' ? !preceding_backslash : false;
-      ++pos;
+      joined += piece;
+      eat_eol();
+      while (pos < n && IsPropWhite(text[pos])) ++pos;
     }
-    if (pos >= n && preceding_backslash) buf.pop_back();
 
     // Split key and value (Properties.load0).
     std::size_t key_len = 0;
@@ -175,8 +184,8 @@ Result<std::vector<PropertyEntry>> LoadProperties(std::string_view text) {
       }
       ++value_start;
     }
-    auto key = Unescape(std::string_view(buf).substr(0, key_len));
-    auto value = Unescape(std::string_view(buf).substr(value_start));
+    auto key = Unescape(buf.substr(0, key_len));
+    auto value = Unescape(buf.substr(value_start));
     if (!key || !value) {
       return Status(Error::kBadArguments,
                     fmt::format("line {}: malformed \\uxxxx escape", start_line));

@@ -51,6 +51,10 @@ Result<uint16_t> Port(std::string_view what, std::string_view text) {
 }
 
 Result<std::string> Host(std::string_view what, std::string_view host) {
+  if (host.find(':') != std::string_view::npos &&
+      !internal::ParseIpv6(host.substr(0, host.find('%')))) {
+    return Bad(fmt::format("{} {}: not an IPv6 address", what, Quote(host)));
+  }
   if (!internal::IsPlausibleHost(host)) {
     return Bad(fmt::format("{} {}: invalid character in host", what, Quote(host)));
   }
@@ -136,6 +140,7 @@ Result<ServerSpec> ParseServerSpec(int64_t id, std::string_view spec,
   }
   if (type) out.type = *type;
 
+  if (out.addresses.size() == 1) return out;
   std::sort(out.addresses.begin(), out.addresses.end());
   // ZooKeeper keeps quorum and election addresses in two sets, so a repeated
   // one would silently vanish and mis-pair the rest; refuse it.

@@ -266,6 +266,8 @@ TEST_CASE("dynamic config: errors name the line and the problem") {
       {"server.1=a:1:2;3\ngroup.1=1:x", Error::kMarshallingError,
        "line 2: group.1: member \"x\" is not a number"},
       {"server.1=a:1:2;3\ngroup=1", Error::kMarshallingError, "line 2: \"group\": expected group.<id>"},
+      // Found by fuzz_dynamic_config: a hierarchical config that prints as a majority one.
+      {"\x03group.3::", Error::kBadArguments, "line 1: group.3 has no members"},
       {"server.1=a:1:2;3\ngroup.1=1\nweight.1=x", Error::kMarshallingError,
        "line 3: weight.1: \"x\" is not a number"},
       {"server.1=a:1:2;3\ngroup.1=1\nweight.1=2\nweight.01=3", Error::kBadArguments,

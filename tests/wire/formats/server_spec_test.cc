@@ -111,7 +111,6 @@ TEST_CASE("server lines: host normalisation follows Java's InetSocketAddress") {
       {"4294967295:1:2", "255.255.255.255:1:2:participant"},
       {"256.1.1.1:1:2", "256.1.1.1:1:2:participant"},  // not an address: a name
       {"Zoo-1.Example.COM:1:2", "Zoo-1.Example.COM:1:2:participant"},  // names keep their case
-      {"[1::2::3]:1:2", "[1::2::3]:1:2:participant"},  // invalid literal: kept as a name
       {":1:2", "localhost:1:2:participant"},            // Java resolves "" to the loopback
       {"h:1:2;[::]:5", "h:1:2:participant;[0:0:0:0:0:0:0:0]:5"},
       {"h:+1:2", "h:1:2:participant"},  // Integer.parseInt accepts a '+'
@@ -161,6 +160,11 @@ TEST_CASE("server lines: each illegal form gets its own error") {
       {"h:1:2;[::1]", Error::kBadArguments, "client port \"::1\" is not a number"},
       {"|", Error::kBadArguments, "\"|\": no quorum address"},
       {"a b:1:2", Error::kBadArguments, "address \"a b\": invalid character in host"},
+      {"a,b:1:2", Error::kBadArguments, "address \"a,b\": invalid character in host"},
+      {"a/b:1:2", Error::kBadArguments, "address \"a/b\": invalid character in host"},
+      {"h:1:2;a\\b:3", Error::kBadArguments, "client address \"a\\\\b\": invalid character in host"},
+      {"[1::2::3]:1:2", Error::kBadArguments, "address \"1::2::3\": not an IPv6 address"},
+      {"[foo]x:1:2", Error::kBadArguments, "\"[foo]x:1:2\" does not have ':' after ']'"},
       {"a:1:2|a:1:3", Error::kBadArguments, "quorum address a:1 appears twice"},
       {"a:1:2|a:3:2", Error::kBadArguments, "election address a:2 appears twice"},
       {"h:70000:3888", Error::kMarshallingError, "quorum port out of range: 70000"},

@@ -86,8 +86,9 @@ class DynamicConfig {
   // kBadArguments: "Server N is in multiple groups", "Server N is not in a
   // group" (a participant, hierarchical configs only), and, stricter than
   // ZooKeeper: a group member that is not a server, an observer in a group
-  // without a weight (both crash ZooKeeper with a NullPointerException), two
-  // keys naming the same id ("server.1" and "server.01"), a negative version.
+  // without a weight (both crash ZooKeeper with a NullPointerException), a
+  // group without members ("group.1=:"), two keys naming the same id
+  // ("server.1" and "server.01"), a negative version.
   static Result<DynamicConfig> Parse(std::string_view text,
                                      const DynamicConfigOptions& options = {});
 
@@ -163,12 +164,12 @@ class DynamicConfig {
   // What `config -c` prints for this config: ClientConfigString(ToText()).
   std::string ClientConfigString() const;
 
-  // Same members (by value), groups, weights, hierarchy flag and version;
-  // print order is not compared.
-  friend bool operator==(const DynamicConfig& a, const DynamicConfig& b) {
-    return a.version_ == b.version_ && a.hierarchical_ == b.hierarchical_ &&
-           a.servers_ == b.servers_ && a.groups_ == b.groups_ && a.weights_ == b.weights_;
-  }
+  // Same meaning: members (by value), version, quorum kind, and for
+  // hierarchical configs the group of every server and the weight of every
+  // id (a default weight equals an explicit 1). Print order, the order of
+  // group members and how groups were split over keys are not compared, so
+  // Parse(x.ToText()) == x.
+  friend bool operator==(const DynamicConfig& a, const DynamicConfig& b);
 
  private:
   std::vector<std::string> SortedFileLines(bool keep_version) const;

@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace zk::wire {
@@ -53,7 +54,7 @@ class JavaLongHashMap {
   void Put(int64_t key);
   // HashMap.remove. Returns false when the key was absent. Never shrinks.
   bool Remove(int64_t key);
-  bool Contains(int64_t key) const;
+  bool Contains(int64_t key) const { return present_.count(key) != 0; }
   std::size_t size() const { return keys_.size(); }
   // The table size (0 before the first insertion).
   std::size_t capacity() const { return capacity_; }
@@ -62,10 +63,12 @@ class JavaLongHashMap {
   std::vector<int64_t> IterationOrder() const;
 
  private:
-  std::size_t Bucket(int64_t key, std::size_t capacity) const;
-  std::size_t BucketCount(std::size_t bucket) const;
+  static std::size_t Bucket(int64_t key, std::size_t capacity);
+  void Grow();
 
-  std::vector<int64_t> keys_;  // present keys, in insertion order
+  std::vector<int64_t> keys_;             // present keys, in insertion order
+  std::unordered_set<int64_t> present_;   // the same keys, for lookups
+  std::vector<uint32_t> bucket_sizes_;    // keys per bucket at capacity_
   std::size_t capacity_ = 0;
   std::size_t initial_capacity_ = 16;  // table size used at first insertion
 };

@@ -94,9 +94,11 @@ struct ServerSpecOptions {
 //      have similar roles");
 //    - '|' while multi_address_enabled is false ("Multiple address feature
 //      is disabled…");
-//    - stricter than ZooKeeper: no address at all ("|"), a host with
-//      whitespace, control characters or brackets, the same quorum or
-//      election address twice in one server.
+//    - stricter than ZooKeeper (which takes these for unresolvable names
+//      or silently merges them): no address at all ("|"); a host with
+//      whitespace, control characters, brackets, ',', '/' or '\'; a
+//      bracketed host that is not an IPv6 literal ("[1::2::3]"); the same
+//      quorum or election address twice in one server.
 //  * kMarshallingError (a Java unchecked exception in ZooKeeper; reconfig
 //    answers MarshallingError):
 //    - a port outside 0..65535 ("port out of range:N");
