@@ -3,6 +3,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -40,7 +43,15 @@ std::string Script() { return std::string(ZK_TESTS_DIR) + "/interop/zkensemble.p
 Ensemble* g_ensemble = nullptr;
 
 void StopAtExit() {
-  if (g_ensemble == nullptr || g_ensemble->dir.empty()) return;
+  if (g_ensemble == nullptr) return;
+  if (g_ensemble->zksim) {
+    if (!g_ensemble->servers.empty() && g_ensemble->servers[0].pid > 0) {
+      kill(g_ensemble->servers[0].pid, SIGTERM);
+      waitpid(g_ensemble->servers[0].pid, nullptr, 0);
+    }
+    return;
+  }
+  if (g_ensemble->dir.empty()) return;
   int rc;
   Run(fmt::format("python3 {} stop {} 2>&1", Script(), g_ensemble->dir), &rc);
   std::error_code ec;
@@ -81,11 +92,81 @@ Ensemble Start() {
   return e;
 }
 
+// zksim (server-sim/): `zksim serve` in a child process; its first stdout
+// line is "connect: h:p,h:p,h:p". All servers share the one process (its pid
+// is in every EnsembleServer). No quorum/election ports: reconfig suites are
+// not run against it.
+Ensemble StartZksim(const std::string& bin) {
+  Ensemble e;
+  e.zksim = true;
+  int fds[2];
+  if (pipe(fds) != 0) return e;
+  pid_t pid = fork();
+  if (pid < 0) return e;
+  if (pid == 0) {
+    dup2(fds[1], STDOUT_FILENO);
+    // zksim logs every closed connection on stderr; keep the TAP log readable.
+    int devnull = open("/dev/null", O_WRONLY);
+    if (devnull >= 0) dup2(devnull, STDERR_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    execl(bin.c_str(), bin.c_str(), "serve", "--servers", "3", "--client-port-base", "0", "--tick",
+          "500", "--super", "super:test", "--4lw-whitelist", "*", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(fds[1]);
+  // Watchdog: stops zksim when this process is gone, however it ended.
+  std::string watchdog = fmt::format(
+      "(while kill -0 {} 2>/dev/null; do sleep 1; done; kill {} 2>/dev/null) "
+      "</dev/null >/dev/null 2>&1 &",
+      getpid(), pid);
+  if (std::system(watchdog.c_str()) != 0) fmt::print(stderr, "zksim watchdog failed\n");
+  std::string line;
+  char ch;
+  while (read(fds[0], &ch, 1) == 1 && ch != '\n') line.push_back(ch);
+  // Keep the pipe open (zksim may print more); it is closed at exit.
+  const std::string prefix = "connect: ";
+  if (line.rfind(prefix, 0) != 0) {
+    fmt::print(stderr, "zksim did not start: \"{}\"\n", line);
+    return e;
+  }
+  e.connect = line.substr(prefix.size());
+  e.super_auth = "super:test";
+  int id = 1;
+  size_t start = 0;
+  while (start < e.connect.size()) {
+    size_t comma = e.connect.find(',', start);
+    std::string hp = e.connect.substr(start, comma == std::string::npos ? std::string::npos
+                                                                        : comma - start);
+    EnsembleServer s;
+    s.id = id++;
+    s.client_port = static_cast<uint16_t>(std::stoi(hp.substr(hp.rfind(':') + 1)));
+    s.pid = pid;
+    e.servers.push_back(s);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  e.ok = e.servers.size() == 3;
+  fmt::print(stderr, "# zksim {} (pid {}) ({})\n", e.connect, pid, e.ok ? "ready" : "NOT ready");
+  return e;
+}
+
 }  // namespace
+
+bool TargetIsZksim() {
+  const char* t = std::getenv("ZK_CLIENT_TARGET");
+  return t != nullptr && std::string(t) == "zksim";
+}
 
 const Ensemble& SharedEnsemble() {
   static std::once_flag once;
   std::call_once(once, [] {
+    if (TargetIsZksim()) {
+      const char* bin = std::getenv("ZKSIM_BIN");
+      g_ensemble = new Ensemble(bin != nullptr ? StartZksim(bin) : Ensemble{});
+      std::atexit(StopAtExit);
+      return;
+    }
     g_ensemble = new Ensemble(Start());
     std::atexit(StopAtExit);
   });

@@ -25,9 +25,18 @@ struct Ensemble {
   std::string super_auth;  // "super:password"
   std::string dir;
   bool ok = false;  // false: ZooKeeper is not installed or did not start
+  bool zksim = false;  // the simulated ensemble (server-sim/), not ZooKeeper 3.8
 };
 
-// The shared ensemble; starts it (3 servers, tickTime 500) on first call.
+// True when the tests target zksim: ZK_CLIENT_TARGET=zksim, with the binary
+// in ZKSIM_BIN (set by the `client-zksim` meson test). Checks where zksim is
+// known to differ from ZooKeeper 3.8 are skipped with `if (TargetIsZksim())`
+// and a comment naming the difference.
+bool TargetIsZksim();
+
+// The shared ensemble; starts it (3 servers, tickTime 500) on first call:
+// a real ZooKeeper 3.8 (tests/interop/zkensemble.py) or, with
+// ZK_CLIENT_TARGET=zksim, `zksim serve --servers 3`.
 const Ensemble& SharedEnsemble();
 
 // Sends a four-letter word to a loopback port; returns the reply ("" on error).
