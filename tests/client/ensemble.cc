@@ -41,8 +41,19 @@ std::string Run(const std::string& cmd, int* rc) {
 std::string Script() { return std::string(ZK_TESTS_DIR) + "/interop/zkensemble.py"; }
 
 Ensemble* g_ensemble = nullptr;
+Ensemble* g_no_reconfig = nullptr;
+
+void StopOne(Ensemble* e) {
+  if (e == nullptr || e->zksim || e->dir.empty()) return;
+  int rc;
+  Run(fmt::format("python3 {} stop {} 2>&1", Script(), e->dir), &rc);
+  std::error_code ec;
+  std::filesystem::remove_all(e->dir, ec);
+  e->dir.clear();
+}
 
 void StopAtExit() {
+  StopOne(g_no_reconfig);
   if (g_ensemble == nullptr) return;
   if (g_ensemble->zksim) {
     if (!g_ensemble->servers.empty() && g_ensemble->servers[0].pid > 0) {
@@ -58,7 +69,7 @@ void StopAtExit() {
   std::filesystem::remove_all(g_ensemble->dir, ec);
 }
 
-Ensemble Start() {
+Ensemble Start(const std::string& extra = "") {
   Ensemble e;
   if (!std::filesystem::exists("/usr/share/java/zookeeper.jar")) return e;
   char tmpl[] = "/tmp/zkclient-ens-XXXXXX";
@@ -66,7 +77,7 @@ Ensemble Start() {
   e.dir = tmpl;
   int rc;
   std::string out =
-      Run(fmt::format("python3 {} start {} --servers 3 --tick 500", Script(), e.dir), &rc);
+      Run(fmt::format("python3 {} start {} --servers 3 --tick 500 {}", Script(), e.dir, extra), &rc);
   // Watchdog: stops the ensemble when this process is gone, however it ended.
   std::string watchdog = fmt::format(
       "(while kill -0 {} 2>/dev/null; do sleep 1; done; python3 {} stop {} >/dev/null 2>&1; "
@@ -171,6 +182,16 @@ const Ensemble& SharedEnsemble() {
     std::atexit(StopAtExit);
   });
   return *g_ensemble;
+}
+
+const Ensemble& NoReconfigEnsemble() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    g_no_reconfig = new Ensemble(TargetIsZksim() ? Ensemble{} : Start("--no-reconfig"));
+    static std::once_flag at_exit;
+    std::call_once(at_exit, [] { std::atexit([] { StopOne(g_no_reconfig); }); });
+  });
+  return *g_no_reconfig;
 }
 
 std::string FourLetter(uint16_t port, const std::string& word) {

@@ -39,6 +39,10 @@ bool TargetIsZksim();
 // ZK_CLIENT_TARGET=zksim, `zksim serve --servers 3`.
 const Ensemble& SharedEnsemble();
 
+// A second ensemble started with zkensemble.py --no-reconfig
+// (reconfigEnabled=false), for ZRECONFIGDISABLED; not ok under zksim.
+const Ensemble& NoReconfigEnsemble();
+
 // Sends a four-letter word to a loopback port; returns the reply ("" on error).
 std::string FourLetter(uint16_t port, const std::string& word);
 

@@ -251,3 +251,21 @@ TEST_CASE("300 sessions follow a reconfig: movers are exactly the removed server
   CloseClient(lr, su);
   CHECK(lr.Drained());
 }
+
+TEST_CASE("reconfig on an ensemble with reconfigEnabled=false gives ZRECONFIGDISABLED",
+          "[reconfig][interop]") {
+  const auto& ens = NoReconfigEnsemble();
+  if (!ens.ok) return;
+  LoopRunner lr;
+  auto su = SuperClient(lr, ens);
+  Wait<zk::ConfigResult> r;
+  zk::ReconfigSpec spec;
+  spec.leaving = {"3"};
+  REQUIRE(su->Reconfig(spec, r.cb()).ok());
+  RUN_OK(lr, r);
+  REQUIRE_FALSE(r.r->ok());
+  CHECK(r.r->status().code() == zk::Error::kReconfigDisabled);
+  CHECK(r.r->status().message().find("ZRECONFIGDISABLED") != std::string::npos);
+  CloseClient(lr, su);
+  CHECK(lr.Drained());
+}

@@ -67,7 +67,7 @@ def server_line(srv):
             f":participant;127.0.0.1:{srv['client_port']}")
 
 
-def write_server_files(base, srv, servers, tick):
+def write_server_files(base, srv, servers, tick, reconfig=True):
     d = os.path.join(base, f"s{srv['id']}")
     os.makedirs(os.path.join(d, "data"), exist_ok=True)
     with open(os.path.join(d, "data", "myid"), "w") as f:
@@ -78,7 +78,7 @@ def write_server_files(base, srv, servers, tick):
     with open(os.path.join(d, "zoo.cfg"), "w") as f:
         f.write(f"tickTime={tick}\ninitLimit=20\nsyncLimit=10\n"
                 f"dataDir={d}/data\n"
-                "reconfigEnabled=true\nstandaloneEnabled=false\n"
+                f"reconfigEnabled={'true' if reconfig else 'false'}\nstandaloneEnabled=false\n"
                 "4lw.commands.whitelist=*\nmaxClientCnxns=0\n"
                 f"admin.serverAddress=127.0.0.1\nadmin.serverPort={srv['admin_port']}\n"
                 f"dynamicConfigFile={d}/zoo.cfg.dynamic\n")
@@ -125,7 +125,7 @@ def cmd_start(args):
         servers.append({"id": i + 1, "quorum_port": ports[4 * i], "election_port": ports[4 * i + 1],
                         "client_port": ports[4 * i + 2], "admin_port": ports[4 * i + 3]})
     for s in servers:
-        write_server_files(base, s, servers, args.tick)
+        write_server_files(base, s, servers, args.tick, reconfig=not args.no_reconfig)
     for s in servers:
         start_server(base, s)
     desc = {"connect": ",".join(f"127.0.0.1:{s['client_port']}" for s in servers),
@@ -187,6 +187,8 @@ def main():
     st.add_argument("dir")
     st.add_argument("--servers", type=int, default=3)
     st.add_argument("--tick", type=int, default=500)
+    st.add_argument("--no-reconfig", action="store_true",
+                    help="reconfigEnabled=false: reconfig requests fail with ZRECONFIGDISABLED")
     sp = sub.add_parser("stop")
     sp.add_argument("dir")
     wt = sub.add_parser("wait")
