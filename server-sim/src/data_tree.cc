@@ -98,8 +98,7 @@ void DataTree::Create(const CreateTxn& t, int64_t zxid, int64_t time_ms,
   n.ctime = n.mtime = time_ms;
   n.ephemeral_owner = t.ephemeral_owner;
   nodes_.emplace(t.path, std::move(n));
-  if (t.ephemeral_owner != 0 && t.ephemeral_owner != kContainerOwner &&
-      (t.ephemeral_owner & kTtlOwnerMask) != kTtlOwnerMask) {
+  if (IsEphemeralOwner(t.ephemeral_owner)) {
     ephemerals_[t.ephemeral_owner].insert(t.path);
   }
   if (changes) changes->push_back({TreeChange::kCreated, t.path});

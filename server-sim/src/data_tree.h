@@ -16,6 +16,7 @@
 
 #include "acl.h"
 #include "txn.h"
+#include "zk/wire/protocol.h"
 
 namespace zk::sim {
 
@@ -34,8 +35,11 @@ struct Stat {
   friend bool operator==(const Stat&, const Stat&) = default;
 };
 
-inline constexpr int64_t kContainerOwner = INT64_MIN;  // 0x8000000000000000
-inline constexpr int64_t kTtlOwnerMask = static_cast<int64_t>(0xFF00000000000000ULL);
+// True when `owner` (Stat.ephemeralOwner) marks a session-owned ephemeral node,
+// as opposed to a persistent (0), container or TTL node.
+constexpr bool IsEphemeralOwner(int64_t owner) {
+  return owner != 0 && owner != wire::kContainerEphemeralOwner && !wire::IsTtlEphemeralOwner(owner);
+}
 
 struct Node {
   std::optional<std::string> data;

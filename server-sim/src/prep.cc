@@ -15,9 +15,9 @@ bool Allowed(const Node& n, const PrepContext& ctx, int32_t perm) {
 int32_t NextVersion(int32_t v) { return v + 1 == -1 ? 0 : v + 1; }
 
 Result<SubTxn> PrepCreate(const DataTree& tree, const CreateReq& r, const PrepContext& ctx) {
-  const int32_t f = r.flags;
-  if (f < 0 || f > 6) return Status(Error::kBadArguments, "bad create flags");
-  const bool ttl = f == kPersistentWithTtl || f == kPersistentSequentialWithTtl;
+  const auto mode = static_cast<wire::CreateMode>(r.flags);
+  if (!wire::IsValidCreateMode(mode)) return Status(Error::kBadArguments, "bad create flags");
+  const bool ttl = wire::IsTtl(mode);
   if (ttl) {
     if (!ctx.ttl_enabled) return Status(Error::kUnimplemented, "TTL nodes are disabled");
     if (r.ttl <= 0 || r.ttl > ctx.max_ttl_ms) return Status(Error::kBadArguments, "bad TTL");
@@ -32,27 +32,24 @@ Result<SubTxn> PrepCreate(const DataTree& tree, const CreateReq& r, const PrepCo
   if (parent == nullptr) return Status(Error::kNoNode, parent_path);
   if (!Allowed(*parent, ctx, kPermCreate)) return Status(Error::kNoAuth, parent_path);
   std::string path = r.path;
-  const bool sequential =
-      f == kPersistentSequential || f == kEphemeralSequential || f == kPersistentSequentialWithTtl;
-  if (sequential) {
+  if (wire::IsSequential(mode)) {
     path += fmt::format("{:010d}", parent->child_creates);
     if (!IsValidPath(path)) return Status(Error::kBadArguments, "bad path");
   }
   if (tree.Find(path) != nullptr) return Status(Error::kNodeExists, path);
-  if (parent->ephemeral_owner != 0 && parent->ephemeral_owner != kContainerOwner &&
-      (parent->ephemeral_owner & kTtlOwnerMask) != kTtlOwnerMask) {
+  if (IsEphemeralOwner(parent->ephemeral_owner)) {
     return Status(Error::kNoChildrenForEphemerals, parent_path);
   }
   CreateTxn t;
   t.path = std::move(path);
   t.data = r.data;
   t.acl = std::move(acl.value());
-  if (f == kEphemeral || f == kEphemeralSequential) {
+  if (wire::IsEphemeral(mode)) {
     t.ephemeral_owner = ctx.session_id;
-  } else if (f == kContainer) {
-    t.ephemeral_owner = kContainerOwner;
+  } else if (wire::IsContainer(mode)) {
+    t.ephemeral_owner = wire::kContainerEphemeralOwner;
   } else if (ttl) {
-    t.ephemeral_owner = kTtlOwnerMask | r.ttl;
+    t.ephemeral_owner = wire::TtlEphemeralOwner(r.ttl);
   }
   return SubTxn(std::move(t));
 }

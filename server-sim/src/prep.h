@@ -17,22 +17,11 @@
 
 namespace zk::sim {
 
-// Create flags (CreateMode).
-enum CreateFlags : int32_t {
-  kPersistent = 0,
-  kEphemeral = 1,
-  kPersistentSequential = 2,
-  kEphemeralSequential = 3,
-  kContainer = 4,
-  kPersistentWithTtl = 5,
-  kPersistentSequentialWithTtl = 6,
-};
-
 struct CreateReq {
   std::string path;
   std::optional<std::string> data;
   AclList acl;
-  int32_t flags = 0;
+  int32_t flags = 0;  // wire::CreateMode, checked by PrepCreate
   int64_t ttl = -1;  // only for createTTL
 };
 struct DeleteReq {

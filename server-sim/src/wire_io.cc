@@ -24,7 +24,7 @@ AclList FromWire(const std::vector<wire::Acl>& acl) {
 
 CreateReq FromWire(const wire::CreateRequest& r, wire::OpCode op) {
   CreateReq c{r.path, r.data, FromWire(r.acl), static_cast<int32_t>(r.flags), -1};
-  if (op == wire::OpCode::kCreateContainer) c.flags = kContainer;
+  if (op == wire::OpCode::kCreateContainer) c.flags = static_cast<int32_t>(wire::CreateMode::kContainer);
   return c;
 }
 

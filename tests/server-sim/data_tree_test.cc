@@ -6,8 +6,11 @@
 
 using namespace zk::sim;
 using zk::Error;
+namespace wire = zk::wire;
 
 namespace {
+
+int32_t Flags(wire::CreateMode mode) { return static_cast<int32_t>(mode); }
 
 struct Fixture {
   DataTree tree;
@@ -70,9 +73,9 @@ TEST_CASE("path validation") {
 TEST_CASE("create: sequential names, cversion, pzxid, ephemerals") {
   Fixture f;
   CHECK(f.Do(CreateReq{"/a", std::string("hello"), OpenAclUnsafe(), 0}) == Error::kOk);
-  CHECK(f.Do(CreateReq{"/a/eph", std::string(), OpenAclUnsafe(), kEphemeral}) == Error::kOk);
+  CHECK(f.Do(CreateReq{"/a/eph", std::string(), OpenAclUnsafe(), Flags(wire::CreateMode::kEphemeral)}) == Error::kOk);
   std::string seq;
-  CHECK(f.Do(CreateReq{"/a/seq-", std::string("y"), OpenAclUnsafe(), kPersistentSequential},
+  CHECK(f.Do(CreateReq{"/a/seq-", std::string("y"), OpenAclUnsafe(), Flags(wire::CreateMode::kPersistentSequential)},
              &seq) == Error::kOk);
   CHECK(seq == "/a/seq-0000000001");
   Stat s = f.tree.Find("/a")->ToStat();
@@ -84,7 +87,7 @@ TEST_CASE("create: sequential names, cversion, pzxid, ephemerals") {
   CHECK(f.Do(DeleteReq{"/a/eph", -1}) == Error::kOk);
   CHECK(f.tree.Find("/a")->ToStat().cversion == 3);
   CHECK(f.tree.Ephemerals(0x42).empty());
-  CHECK(f.Do(CreateReq{"/a/s-", std::nullopt, OpenAclUnsafe(), kPersistentSequential}, &seq) ==
+  CHECK(f.Do(CreateReq{"/a/s-", std::nullopt, OpenAclUnsafe(), Flags(wire::CreateMode::kPersistentSequential)}, &seq) ==
         Error::kOk);
   CHECK(seq == "/a/s-0000000002");  // deletes do not decrement the counter
   CHECK_FALSE(f.tree.Find(seq)->data.has_value());
@@ -95,11 +98,11 @@ TEST_CASE("write validation order and codes") {
   CHECK(f.Do(CreateReq{"/x/y", std::string(), OpenAclUnsafe(), 0}) == Error::kNoNode);
   CHECK(f.Do(CreateReq{"bad", std::string(), OpenAclUnsafe(), 0}) == Error::kBadArguments);
   CHECK(f.Do(CreateReq{"/x", std::string(), {}, 0}) == Error::kInvalidAcl);
-  CHECK(f.Do(CreateReq{"/x", std::string(), OpenAclUnsafe(), kPersistentWithTtl, 100}) ==
+  CHECK(f.Do(CreateReq{"/x", std::string(), OpenAclUnsafe(), Flags(wire::CreateMode::kPersistentWithTtl), 100}) ==
         Error::kUnimplemented);
   CHECK(f.Do(CreateReq{"/x", std::string("1"), OpenAclUnsafe(), 0}) == Error::kOk);
   CHECK(f.Do(CreateReq{"/x", std::string(), OpenAclUnsafe(), 0}) == Error::kNodeExists);
-  CHECK(f.Do(CreateReq{"/e", std::string(), OpenAclUnsafe(), kEphemeral}) == Error::kOk);
+  CHECK(f.Do(CreateReq{"/e", std::string(), OpenAclUnsafe(), Flags(wire::CreateMode::kEphemeral)}) == Error::kOk);
   CHECK(f.Do(CreateReq{"/e/c", std::string(), OpenAclUnsafe(), 0}) ==
         Error::kNoChildrenForEphemerals);
   CHECK(f.Do(SetDataReq{"/x", std::string("2"), 5}) == Error::kBadVersion);
@@ -142,8 +145,8 @@ TEST_CASE("multi: atomic, per-op errors, sees earlier ops") {
 TEST_CASE("close session deletes ephemerals in path order") {
   Fixture f;
   CHECK(f.Do(CreateReq{"/p", std::string(), OpenAclUnsafe(), 0}) == Error::kOk);
-  CHECK(f.Do(CreateReq{"/p/e1", std::string(), OpenAclUnsafe(), kEphemeral}) == Error::kOk);
-  CHECK(f.Do(CreateReq{"/p/e2", std::string(), OpenAclUnsafe(), kEphemeral}) == Error::kOk);
+  CHECK(f.Do(CreateReq{"/p/e1", std::string(), OpenAclUnsafe(), Flags(wire::CreateMode::kEphemeral)}) == Error::kOk);
+  CHECK(f.Do(CreateReq{"/p/e2", std::string(), OpenAclUnsafe(), Flags(wire::CreateMode::kEphemeral)}) == Error::kOk);
   f.changes.clear();
   Txn t;
   t.zxid = ++f.zxid;
