@@ -28,7 +28,8 @@ std::string ClientConfigString(std::string_view config_data, const ServerSpecOpt
     if (!spec.ok()) continue;
     if (!first) elements += ',';
     first = false;
-    if (spec->client) fmt::format_to(std::back_inserter(elements), "{}:{}", spec->client->host, spec->client->port);
+    if (spec->client)
+      fmt::format_to(std::back_inserter(elements), "{}:{}", spec->client->host, spec->client->port);
   }
   return version + " " + elements;
 }
@@ -46,7 +47,8 @@ std::string ClientConfig::ToString() const {
 Result<ClientConfig> ParseClientConfig(std::string_view line) {
   const auto space = line.find(' ');
   if (space == std::string_view::npos) {
-    return Status(Error::kBadArguments, fmt::format("{}: expected \"<version> <hosts>\"", Quote(line)));
+    return Status(Error::kBadArguments,
+                  fmt::format("{}: expected \"<version> <hosts>\"", Quote(line)));
   }
   ClientConfig cc;
   auto version = internal::JavaParseLong(line.substr(0, space), 16);
@@ -67,7 +69,8 @@ Result<ClientConfig> ParseClientConfig(std::string_view line) {
     if (element.empty()) continue;
     auto hp = ParseHostPortElement(element);
     if (!hp.ok()) {
-      return Status(Error::kBadArguments, fmt::format("element {}: {}", index, hp.status().message()));
+      return Status(Error::kBadArguments,
+                    fmt::format("element {}: {}", index, hp.status().message()));
     }
     cc.hosts.push_back(std::move(*hp));
   }

@@ -50,7 +50,8 @@ Result<HostPort> ParseHostPortElement(std::string_view element, uint16_t default
       port = element.substr(close + 2);
       has_port = true;
     }
-    if (host.find(':') == std::string_view::npos || !internal::ParseIpv6(host.substr(0, host.find('%')))) {
+    if (host.find(':') == std::string_view::npos ||
+        !internal::ParseIpv6(host.substr(0, host.find('%')))) {
       return Bad(fmt::format("{}: {} is not an IPv6 address", Quote(element), Quote(host)));
     }
   } else {

@@ -34,10 +34,12 @@ bool IsHierarchicalKey(std::string_view key) {
 Result<int64_t> KeyId(std::string_view key) {
   const auto dot = key.find('.');
   if (dot == std::string_view::npos) {
-    return Unchecked(fmt::format("{}: expected {}.<id>", Quote(key), key.starts_with("group") ? "group" : "weight"));
+    return Unchecked(fmt::format("{}: expected {}.<id>", Quote(key),
+                                 key.starts_with("group") ? "group" : "weight"));
   }
   auto id = JavaParseLong(key.substr(dot + 1));
-  if (!id) return Unchecked(fmt::format("{}: id {} is not a number", key, Quote(key.substr(dot + 1))));
+  if (!id)
+    return Unchecked(fmt::format("{}: id {} is not a number", key, Quote(key.substr(dot + 1))));
   return *id;
 }
 
@@ -81,7 +83,9 @@ Result<DynamicConfig> DynamicConfig::FromEntries(const std::vector<PropertyEntry
       specs[index(e)] = std::move(*spec);
     } else if (key == "version") {
       auto v = JavaParseLong(value, 16);
-      if (!v) return Unchecked(fmt::format("line {}: version {} is not a hex number", e.line, Quote(value)));
+      if (!v)
+        return Unchecked(
+            fmt::format("line {}: version {} is not a hex number", e.line, Quote(value)));
       if (*v < 0) return Bad(fmt::format("line {}: version {} is negative", e.line, Quote(value)));
       cfg.version_ = *v;
     } else if (key.starts_with("group")) {
@@ -107,11 +111,12 @@ Result<DynamicConfig> DynamicConfig::FromEntries(const std::vector<PropertyEntry
       if (!sid.ok()) return AtLine(e.line, sid.status());
       auto w = JavaParseLong(value);
       if (!w) {
-        return Unchecked(fmt::format("line {}: weight.{}: {} is not a number", e.line, *sid, Quote(value)));
+        return Unchecked(
+            fmt::format("line {}: weight.{}: {} is not a number", e.line, *sid, Quote(value)));
       }
       if (auto [it, fresh] = weight_lines.emplace(*sid, e.line); !fresh) {
-        return Bad(fmt::format("line {}: the weight of server {} is already given on line {}", e.line,
-                               *sid, it->second));
+        return Bad(fmt::format("line {}: the weight of server {} is already given on line {}",
+                               e.line, *sid, it->second));
       }
       weights[index(e)] = ServerWeight{*sid, *w};
     }
@@ -166,7 +171,8 @@ Status DynamicConfig::Validate(const DynamicConfigOptions& options) const {
     std::set<int64_t> grouped;
     for (const auto& g : groups_) {
       for (auto sid : g.members) {
-        if (!grouped.insert(sid).second) return Bad(fmt::format("Server {} is in multiple groups", sid));
+        if (!grouped.insert(sid).second)
+          return Bad(fmt::format("Server {} is in multiple groups", sid));
         const ServerSpec* s = Find(sid);
         if (s == nullptr) return Bad(fmt::format("group.{}: {} is not a server", g.id, sid));
         if (!s->is_participant() &&
@@ -217,8 +223,8 @@ std::vector<const ServerSpec*> DynamicConfig::Servers() const {
 }
 
 std::size_t DynamicConfig::ParticipantCount() const {
-  return static_cast<std::size_t>(std::count_if(servers_.begin(), servers_.end(),
-                                                [](const auto& kv) { return kv.second.is_participant(); }));
+  return static_cast<std::size_t>(std::count_if(
+      servers_.begin(), servers_.end(), [](const auto& kv) { return kv.second.is_participant(); }));
 }
 
 void DynamicConfig::Upsert(ServerSpec server) {

@@ -111,8 +111,8 @@ std::string Ipv4Text(uint32_t a) {
 std::string JavaHostString(std::string_view host) {
   if (host.empty()) return "localhost";
   const char c0 = host[0];
-  const bool hex_start = (c0 >= '0' && c0 <= '9') || (c0 >= 'a' && c0 <= 'f') ||
-                         (c0 >= 'A' && c0 <= 'F') || c0 == ':';
+  const bool hex_start =
+      (c0 >= '0' && c0 <= '9') || (c0 >= 'a' && c0 <= 'f') || (c0 >= 'A' && c0 <= 'F') || c0 == ':';
   if (!hex_start) return std::string(host);
   if (auto v4 = ParseJavaIpv4(host)) return Ipv4Text(*v4);
   std::string_view addr = host;

@@ -212,7 +212,7 @@ JavaLongHashMap JavaLongHashMap::CopyOf(const std::vector<int64_t>& source_order
 std::size_t JavaLongHashMap::Bucket(int64_t key, std::size_t capacity) {
   const auto u = static_cast<uint64_t>(key);
   auto h = static_cast<uint32_t>(u ^ (u >> 32));  // Long.hashCode
-  h ^= h >> 16;                                     // HashMap.hash
+  h ^= h >> 16;                                   // HashMap.hash
   return h & (capacity - 1);
 }
 

@@ -61,11 +61,21 @@ std::optional<std::string> Unescape(std::string_view in) {
     if (c != 'u') {
       flush_high();
       switch (c) {
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case 'n': out += '\n'; break;
-        case 'f': out += '\f'; break;
-        default: out += c; break;
+        case 't':
+          out += '\t';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        default:
+          out += c;
+          break;
       }
       continue;
     }
@@ -113,32 +123,35 @@ Result<std::vector<PropertyEntry>> LoadProperties(std::string_view text) {
 
   while (pos < n) {
     // Skip blanks and empty lines before a logical line.
-    char c = text[pos];
-    if (IsPropWhite(c)) {
+    if (IsPropWhite(text[pos])) {
       ++pos;
       continue;
     }
-    if (c == '\r' || c == '\n') {
+    if (text[pos] == '\r' || text[pos] == '\n') {
       eat_eol();
       continue;
     }
     const int start_line = line_no;
-    if (c == '#' || c == '!') {
-      while (pos < n && text[pos] != '\r' && text[pos] != '\n') ++pos;
-      continue;
-    }
-    // Collect the logical line, joining continuation lines. Most lines have
-    // none and are used in place.
+    // Collect the logical line (Properties.LineReader), joining continuation
+    // lines. Most lines have none and are used in place. Java's corners are
+    // kept: a line that a continuation left empty can still turn out to be
+    // a comment or a blank line, and a lone continuation at the very end of
+    // the text yields an empty key.
     std::string joined;
     std::string_view buf;
+    bool emit = false;
     while (true) {
+      if (joined.empty() && (text[pos] == '#' || text[pos] == '!')) {
+        while (pos < n && text[pos] != '\r' && text[pos] != '\n') ++pos;
+        break;
+      }
       std::size_t eol = pos;
       while (eol < n && text[eol] != '\r' && text[eol] != '\n') ++eol;
       std::size_t backslashes = 0;
       while (backslashes < eol - pos && text[eol - 1 - backslashes] == '\\') ++backslashes;
       const bool continues = backslashes % 2 == 1;
       std::string_view piece = text.substr(pos, eol - pos);
-      if (continues) piece.remove_suffix(1);  // also at the end of the text
+      if (continues) piece.remove_suffix(1);
       pos = eol;
       if (!continues || pos >= n) {
         if (joined.empty()) {
@@ -147,18 +160,32 @@ Result<std::vector<PropertyEntry>> LoadProperties(std::string_view text) {
           joined += piece;
           buf = joined;
         }
+        emit = true;
         break;
       }
       joined += piece;
+      const bool crlf = text[pos] == '\r' && pos + 1 < n && text[pos + 1] == '\n';
       eat_eol();
+      if (pos >= n) {
+        buf = joined;
+        emit = !crlf || !joined.empty();
+        break;
+      }
       while (pos < n && IsPropWhite(text[pos])) ++pos;
+      if (pos >= n || text[pos] == '\r' || text[pos] == '\n') {
+        buf = joined;
+        emit = !joined.empty();
+        break;
+      }
     }
+    if (!emit) continue;
 
     // Split key and value (Properties.load0).
     std::size_t key_len = 0;
     std::size_t value_start = buf.size();
     bool has_sep = false;
     bool backslash = false;
+    char c = 0;
     while (key_len < buf.size()) {
       c = buf[key_len];
       if ((c == '=' || c == ':') && !backslash) {

@@ -37,7 +37,8 @@ Result<std::vector<std::string_view>> HostAndPort(std::string_view s) {
   std::vector<std::string_view> parts{s.substr(1, close - 1)};
   if (close + 1 == s.size()) return parts;
   if (s[close + 1] != ':') return Bad(fmt::format("{} does not have ':' after ']'", Quote(s)));
-  if (close + 2 == s.size()) return Bad(fmt::format("{} doesn't have a port after colon", Quote(s)));
+  if (close + 2 == s.size())
+    return Bad(fmt::format("{} doesn't have a port after colon", Quote(s)));
   for (auto p : JavaSplit(s.substr(close + 2), ':')) parts.push_back(p);
   return parts;
 }
@@ -86,7 +87,8 @@ Result<ServerSpec> ParseServerSpec(int64_t id, std::string_view spec,
     if (parts->size() > 2) {
       return Bad(fmt::format("client address {} is not port or host:port", Quote(client)));
     }
-    if (parts->empty()) return Unchecked(fmt::format("client address {} has no port", Quote(client)));
+    if (parts->empty())
+      return Unchecked(fmt::format("client address {} has no port", Quote(client)));
     auto port = Port("client port", parts->back());
     if (!port.ok()) return port.status();
     auto host = Host("client address", parts->size() == 2 ? (*parts)[0] : "0.0.0.0");
@@ -106,8 +108,9 @@ Result<ServerSpec> ParseServerSpec(int64_t id, std::string_view spec,
     auto parts = HostAndPort(address);
     if (!parts.ok()) return parts.status();
     if (parts->size() < 3 || parts->size() > 4) {
-      return Bad(fmt::format("address {} has {} ':'-separated fields, expected host:port:port[:role]",
-                             Quote(address), parts->size()));
+      return Bad(
+          fmt::format("address {} has {} ':'-separated fields, expected host:port:port[:role]",
+                      Quote(address), parts->size()));
     }
     auto host = Host("address", (*parts)[0]);
     if (!host.ok()) return host.status();
@@ -148,10 +151,12 @@ Result<ServerSpec> ParseServerSpec(int64_t id, std::string_view spec,
   std::set<std::pair<std::string_view, uint16_t>> election_seen;
   for (const auto& a : out.addresses) {
     if (!quorum_seen.emplace(a.host, a.quorum_port).second) {
-      return Bad(fmt::format("quorum address {}:{} appears twice", Bracketed(a.host), a.quorum_port));
+      return Bad(
+          fmt::format("quorum address {}:{} appears twice", Bracketed(a.host), a.quorum_port));
     }
     if (!election_seen.emplace(a.host, a.election_port).second) {
-      return Bad(fmt::format("election address {}:{} appears twice", Bracketed(a.host), a.election_port));
+      return Bad(
+          fmt::format("election address {}:{} appears twice", Bracketed(a.host), a.election_port));
     }
   }
   return out;
@@ -170,7 +175,8 @@ std::string ServerSpec::SpecString() const {
   }
   out += ':';
   out += LearnerTypeName(type);
-  if (client) fmt::format_to(std::back_inserter(out), ";{}:{}", Bracketed(client->host), client->port);
+  if (client)
+    fmt::format_to(std::back_inserter(out), ";{}:{}", Bracketed(client->host), client->port);
   return out;
 }
 
@@ -235,15 +241,17 @@ Result<std::vector<ServerSpec>> ParseJoiningServers(std::string_view joining,
                              Quote(item)));
     }
     const auto dot = parts[0].rfind('.');
-    auto id = internal::JavaParseLong(dot == std::string_view::npos ? parts[0] : parts[0].substr(dot + 1));
+    auto id = internal::JavaParseLong(dot == std::string_view::npos ? parts[0]
+                                                                    : parts[0].substr(dot + 1));
     if (!id) return Unchecked(fmt::format("{}: server id is not a number", Quote(parts[0])));
     auto spec = ParseServerSpec(*id, parts[1], options);
     if (!spec.ok()) {
-      return Status(spec.status().code(), fmt::format("server.{}: {}", *id, spec.status().message()));
+      return Status(spec.status().code(),
+                    fmt::format("server.{}: {}", *id, spec.status().message()));
     }
     if (!spec->client) {
-      return Bad(fmt::format("server.{}: no client address (each server should have 3 ports specified)",
-                             *id));
+      return Bad(fmt::format(
+          "server.{}: no client address (each server should have 3 ports specified)", *id));
     }
     out.push_back(std::move(*spec));
   }
@@ -279,8 +287,8 @@ std::vector<Endpoint> Endpoints(const ServerSpec& s) {
   std::vector<Endpoint> out;
   auto add = [&out](const std::string& host, uint16_t port) {
     if (IsSpecialHost(host)) return;
-    out.push_back(Endpoint{internal::AsciiLower(host), port,
-                           fmt::format("{}:{}", Bracketed(host), port)});
+    out.push_back(
+        Endpoint{internal::AsciiLower(host), port, fmt::format("{}:{}", Bracketed(host), port)});
   };
   for (const auto& a : s.addresses) add(a.host, a.quorum_port);
   if (s.client) add(s.client->host, s.client->port);

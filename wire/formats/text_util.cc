@@ -57,8 +57,8 @@ std::optional<int64_t> JavaParseLong(std::string_view s, int radix) {
   }
   // Accumulate negatively so that INT64_MIN is representable, as Java does.
   int64_t result = 0;
-  const int64_t limit = negative ? std::numeric_limits<int64_t>::min()
-                                 : -std::numeric_limits<int64_t>::max();
+  const int64_t limit =
+      negative ? std::numeric_limits<int64_t>::min() : -std::numeric_limits<int64_t>::max();
   const int64_t mult_min = limit / radix;
   for (; i < s.size(); ++i) {
     int d = DigitValue(s[i], radix);

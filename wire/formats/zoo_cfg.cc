@@ -20,27 +20,42 @@ Status Bad(int line, std::string message) {
 }
 
 constexpr std::array<std::string_view, 16> kIntKeys = {
-    "clientPort",          "secureClientPort",
-    "observerMasterPort",  "clientPortListenBacklog",
-    "tickTime",            "maxClientCnxns",
-    "minSessionTimeout",   "maxSessionTimeout",
-    "initLimit",           "syncLimit",
-    "connectToLearnerMasterLimit", "electionAlg",
-    "autopurge.snapRetainCount",   "autopurge.purgeInterval",
-    "quorum.cnxn.threads.size",    "multiAddress.reachabilityCheckTimeoutMs",
+    "clientPort",
+    "secureClientPort",
+    "observerMasterPort",
+    "clientPortListenBacklog",
+    "tickTime",
+    "maxClientCnxns",
+    "minSessionTimeout",
+    "maxSessionTimeout",
+    "initLimit",
+    "syncLimit",
+    "connectToLearnerMasterLimit",
+    "electionAlg",
+    "autopurge.snapRetainCount",
+    "autopurge.purgeInterval",
+    "quorum.cnxn.threads.size",
+    "multiAddress.reachabilityCheckTimeoutMs",
 };
 
 constexpr std::array<std::string_view, 3> kLongKeys = {
     "jvm.pause.info-threshold.ms", "jvm.pause.warn-threshold.ms", "jvm.pause.sleep.time.ms"};
 
 constexpr std::array<std::string_view, 15> kBoolKeys = {
-    "localSessionsEnabled",  "localSessionsUpgradingEnabled",
-    "quorumListenOnAllIPs",  "syncEnabled",
-    "standaloneEnabled",     "reconfigEnabled",
-    "sslQuorum",             "portUnification",
-    "sslQuorumReloadCertFiles", "quorum.auth.enableSasl",
-    "quorum.auth.serverRequireSasl", "quorum.auth.learnerRequireSasl",
-    "jvm.pause.monitor",     "multiAddress.enabled",
+    "localSessionsEnabled",
+    "localSessionsUpgradingEnabled",
+    "quorumListenOnAllIPs",
+    "syncEnabled",
+    "standaloneEnabled",
+    "reconfigEnabled",
+    "sslQuorum",
+    "portUnification",
+    "sslQuorumReloadCertFiles",
+    "quorum.auth.enableSasl",
+    "quorum.auth.serverRequireSasl",
+    "quorum.auth.learnerRequireSasl",
+    "jvm.pause.monitor",
+    "multiAddress.enabled",
     "multiAddress.reachabilityCheckEnabled",
 };
 
@@ -108,7 +123,8 @@ Result<ZooCfg> ZooCfg::Parse(std::string_view text, const ServerSpecOptions& opt
     DynamicConfigOptions dyn_options;
     dyn_options.spec = options;
     dyn_options.standalone_enabled = cfg.standalone_enabled();
-    auto dynamic = DynamicConfig::FromEntries(cfg.entries_, /*legacy_static_file=*/true, dyn_options);
+    auto dynamic =
+        DynamicConfig::FromEntries(cfg.entries_, /*legacy_static_file=*/true, dyn_options);
     if (!dynamic.ok()) return dynamic.status();
     cfg.dynamic_ = std::move(*dynamic);
   }
@@ -155,7 +171,8 @@ Status ZooCfg::CheckComplete() const {
   };
   if (timeout("minSessionTimeout", int64_t{tick_time} * 2) >
       timeout("maxSessionTimeout", int64_t{tick_time} * 20)) {
-    return Status(Error::kBadArguments, "minSessionTimeout must not be larger than maxSessionTimeout");
+    return Status(Error::kBadArguments,
+                  "minSessionTimeout must not be larger than maxSessionTimeout");
   }
   return Status::Ok();
 }
@@ -192,19 +209,20 @@ Result<ZooCfg::Split> ZooCfg::SplitBackwardCompatible(std::string_view static_co
     return IsDynamicKey(JavaTrim(e.key));
   });
   if (!legacy) {
-    return Status(Error::kBadArguments,
-                  "no server, group or weight keys: the file is not in the backward-compatible form");
+    return Status(
+        Error::kBadArguments,
+        "no server, group or weight keys: the file is not in the backward-compatible form");
   }
   // QuorumPeerConfig.setupClientPort: the static client address must agree
   // with the one in server.<my_id>, if both exist.
   const ServerSpec* me = dynamic_.Find(my_id);
   if (auto port = client_port(); port && me != nullptr && me->client) {
-    const std::string host =
-        internal::JavaHostString(client_port_address().value_or("0.0.0.0"));
+    const std::string host = internal::JavaHostString(client_port_address().value_or("0.0.0.0"));
     const bool wildcard = host == "0.0.0.0" || host == "0:0:0:0:0:0:0:0";
-    const bool same = wildcard ? *port == me->client->port
-                               : internal::AsciiLower(host) == internal::AsciiLower(me->client->host) &&
-                                     *port == me->client->port;
+    const bool same = wildcard
+                          ? *port == me->client->port
+                          : internal::AsciiLower(host) == internal::AsciiLower(me->client->host) &&
+                                *port == me->client->port;
     if (!same) {
       return Status(Error::kBadArguments,
                     fmt::format("client address for this server (id = {}) in static config file is "

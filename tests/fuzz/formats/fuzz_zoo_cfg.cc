@@ -43,7 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)cfg->CheckComplete();
   for (bool erase : {false, true}) {
     const std::string java = cfg->RewriteStatic("/conf/zoo.cfg.dynamic.1", erase);
-    const std::string file = cfg->RewriteStatic("/conf/zoo.cfg.dynamic.1", erase, StaticKeyOrder::kFile);
+    const std::string file =
+        cfg->RewriteStatic("/conf/zoo.cfg.dynamic.1", erase, StaticKeyOrder::kFile);
     Check(SortedLines(java) == SortedLines(file), "both orders list the same lines");
     Check(java.ends_with("dynamicConfigFile=/conf/zoo.cfg.dynamic.1\n"), "the pointer comes last");
   }

@@ -1,7 +1,6 @@
 #include "zk/wire/client_config.h"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -14,7 +13,8 @@ namespace {
 // A config with servers `ids` (inserted in this order), client port 4000+id.
 std::string ConfigText(const std::vector<int>& ids) {
   std::string text;
-  for (int id : ids) text += fmt::format("server.{0}=127.0.0.1:{1}:{2};{3}\n", id, 2000 + id, 3000 + id, 4000 + id);
+  for (int id : ids)
+    text += fmt::format("server.{0}=127.0.0.1:{1}:{2};{3}\n", id, 2000 + id, 3000 + id, 4000 + id);
   return text + "version=100000000";
 }
 
@@ -117,11 +117,13 @@ TEST_CASE("config -c: what a client reads back") {
   REQUIRE(with_empty.ok());
   CHECK(with_empty->hosts.size() == 2);
 
-  CHECK(ParseClientConfig(" 0.0.0.0:2181").status().message() == "version \"\" is not a hex number");
+  CHECK(ParseClientConfig(" 0.0.0.0:2181").status().message() ==
+        "version \"\" is not a hex number");
   CHECK(ParseClientConfig("1").status().message() == "\"1\": expected \"<version> <hosts>\"");
   CHECK(ParseClientConfig("1 ,").status().message() == "\"1 ,\" names no client address");
   CHECK(ParseClientConfig("xyz a:1").status().code() == Error::kBadArguments);
-  CHECK(ParseClientConfig("1 a:1,b:x").status().message() == "element 2: \"b:x\": port \"x\" is not a number");
+  CHECK(ParseClientConfig("1 a:1,b:x").status().message() ==
+        "element 2: \"b:x\": port \"x\" is not a number");
 }
 
 }  // namespace

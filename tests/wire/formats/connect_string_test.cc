@@ -1,7 +1,6 @@
 #include "zk/wire/connect_string.h"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -11,7 +10,8 @@ namespace zk::wire {
 namespace {
 
 TEST_CASE("connect strings: hosts, default port, chroot") {
-  auto cs = ParseConnectString("ZK1.example.com:2181, zk2:2182 ,[::1]:2183,[2001:DB8::1],127.0.0.1/app/x");
+  auto cs = ParseConnectString(
+      "ZK1.example.com:2181, zk2:2182 ,[::1]:2183,[2001:DB8::1],127.0.0.1/app/x");
   REQUIRE(cs.ok());
   REQUIRE(cs->hosts.size() == 5);
   CHECK(cs->hosts[0] == HostPort{"zk1.example.com", 2181});  // lowercased
@@ -76,7 +76,8 @@ TEST_CASE("connect strings: errors name the element and the problem") {
       {"[::1]:", "host 1: \"[::1]:\" doesn't have a port after colon"},
       {"[foo]:1", "host 1: \"[foo]:1\": \"foo\" is not an IPv6 address"},
       {"::1", "host 1: \"::1\": an IPv6 address must be written in brackets, as [::1]"},
-      {"2001:db8::1", "host 1: \"2001:db8::1\": an IPv6 address must be written in brackets, as [2001:db8::1]"},
+      {"2001:db8::1",
+       "host 1: \"2001:db8::1\": an IPv6 address must be written in brackets, as [2001:db8::1]"},
       {"a b:1", "host 1: \"a b:1\": invalid character in host"},
       {"a:1/b/", "chroot: Path must not end with / character"},
       {"a:1//b", "chroot: Invalid path string \"//b\" caused by empty node name specified @1"},

@@ -1,8 +1,7 @@
 #include "zk/wire/dynamic_config.h"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
@@ -55,8 +54,9 @@ TEST_CASE("dynamic config: every config text in the captures parses and prints b
   // one reproduces both orders from their histories.
   std::size_t exact = 0;
   std::size_t reordered = 0;
-  for (const char* file : {"cli_reconfig_ok.txt", "cli_order.txt", "cli_reconfig_errors.txt",
-                           "cli_remove_leader.txt", "cli_reconfig_wire.txt", "envi_conf_follower.txt"}) {
+  for (const char* file :
+       {"cli_reconfig_ok.txt", "cli_order.txt", "cli_reconfig_errors.txt", "cli_remove_leader.txt",
+        "cli_reconfig_wire.txt", "envi_conf_follower.txt"}) {
     for (const auto& block : ConfigBlocks(ReadFormatsData(file))) {
       INFO(file << ":\n" << block);
       const std::string printed = MustParse(block).ToText();
@@ -70,8 +70,9 @@ TEST_CASE("dynamic config: every config text in the captures parses and prints b
       std::sort(a.begin(), a.end());
       std::sort(b.begin(), b.end());
       CHECK(a == b);
-      CHECK(block.starts_with("server.1=127.0.0.1:2881:3881:participant;127.0.0.1:2191\n"
-                              "server.9=127.0.0.2:2889:3889:observer;0.0.0.0:2209\n"));
+      CHECK(
+          block.starts_with("server.1=127.0.0.1:2881:3881:participant;127.0.0.1:2191\n"
+                            "server.9=127.0.0.2:2889:3889:observer;0.0.0.0:2209\n"));
     }
   }
   CHECK(exact == 11);
@@ -81,7 +82,8 @@ TEST_CASE("dynamic config: every config text in the captures parses and prints b
 TEST_CASE("dynamic config: /zookeeper/config of the first epoch (PROTOCOL.md 6.1)") {
   DynamicConfig cfg;
   for (int i = 1; i <= 3; ++i) {
-    cfg.Upsert(*ParseServerSpec(i, fmt::format("127.0.0.1:288{0}:388{0}:participant;127.0.0.1:219{0}", i)));
+    cfg.Upsert(*ParseServerSpec(
+        i, fmt::format("127.0.0.1:288{0}:388{0}:participant;127.0.0.1:219{0}", i)));
   }
   cfg.set_version(0x100000000);
   const std::string text = cfg.ToText();
@@ -129,8 +131,8 @@ TEST_CASE("dynamic config: the two orders of cli_order.txt come from two map his
       "version=100000017");
   DynamicConfig next = last.CopyForIncrementalReconfig();
   for (auto& s : Joining("server.9=127.0.0.2:2889:3889:observer;2209,"
-                                      "server.10=127.0.0.2:2810:3810:observer;2210,"
-                                      "server.17=127.0.0.2:2817:3817:observer;2217")) {
+                         "server.10=127.0.0.2:2810:3810:observer;2210,"
+                         "server.17=127.0.0.2:2817:3817:observer;2217")) {
     next.Upsert(s);
   }
   next.set_version(0x200000003);
@@ -205,8 +207,9 @@ TEST_CASE("dynamic config: hierarchical quorums") {
   // The example of QuorumHierarchical's documentation, 9 servers in 3 groups.
   std::string text;
   for (int i = 1; i <= 9; ++i) text += fmt::format("server.{0}=10.0.0.{0}:2888:3888;2181\n", i);
-  text += "group.1=1:2:3\ngroup.2=4:5:6\ngroup.3=7:8:9\nweight.1=1\nweight.2=1\nweight.3=1\n"
-          "weight.4=1\nweight.5=1\nweight.6=1\nweight.7=1\nweight.8=1\nweight.9=1\n";
+  text +=
+      "group.1=1:2:3\ngroup.2=4:5:6\ngroup.3=7:8:9\nweight.1=1\nweight.2=1\nweight.3=1\n"
+      "weight.4=1\nweight.5=1\nweight.6=1\nweight.7=1\nweight.8=1\nweight.9=1\n";
   const DynamicConfig cfg = MustParse(text);
   CHECK(cfg.is_hierarchical());
   REQUIRE(cfg.groups().size() == 3);
@@ -242,7 +245,8 @@ TEST_CASE("dynamic config: errors name the line and the problem") {
   };
   const std::vector<Case> cases = {
       {"server.1=a:1:2;3\nfoo=1", Error::kBadArguments, "line 2: Unrecognised parameter: \"foo\""},
-      {"server.1=a:1:2;3\n5=b:1:2;3", Error::kBadArguments, "line 2: Unrecognised parameter: \"5\""},
+      {"server.1=a:1:2;3\n5=b:1:2;3", Error::kBadArguments,
+       "line 2: Unrecognised parameter: \"5\""},
       {"# c\n\nserver.1=a:1:1;3", Error::kBadArguments,
        "line 3: server.1: address \"a:1:1\": quorum and election port must be different (both 1)"},
       {"server.x=a:1:2;3", Error::kMarshallingError, "line 1: server id \"x\" is not a number"},
@@ -265,7 +269,8 @@ TEST_CASE("dynamic config: errors name the line and the problem") {
        Error::kBadArguments, "group.1: observer 3 needs a weight"},
       {"server.1=a:1:2;3\ngroup.1=1:x", Error::kMarshallingError,
        "line 2: group.1: member \"x\" is not a number"},
-      {"server.1=a:1:2;3\ngroup=1", Error::kMarshallingError, "line 2: \"group\": expected group.<id>"},
+      {"server.1=a:1:2;3\ngroup=1", Error::kMarshallingError,
+       "line 2: \"group\": expected group.<id>"},
       // Found by fuzz_dynamic_config: a hierarchical config that prints as a majority one.
       {"\x03group.3::", Error::kBadArguments, "line 1: group.3 has no members"},
       {"server.1=a:1:2;3\ngroup.1=1\nweight.1=x", Error::kMarshallingError,
@@ -284,14 +289,16 @@ TEST_CASE("dynamic config: errors name the line and the problem") {
   DynamicConfigOptions no_standalone;
   no_standalone.standalone_enabled = false;
   auto empty = DynamicConfig::Parse("version=1", no_standalone);
-  CHECK(empty.status().message() == "standaloneEnabled = false then number of participants should be >0");
+  CHECK(empty.status().message() ==
+        "standaloneEnabled = false then number of participants should be >0");
   // One participant with observers is fine without standalone mode.
   CHECK(DynamicConfig::Parse("server.1=a:1:2;3\nserver.2=b:1:2:observer;3", no_standalone).ok());
 }
 
 TEST_CASE("dynamic config: bulk reconfig input (-members)") {
   auto members = DynamicConfig::ParseMembers(
-      "server.1=125.23.63.23:2780:2783:participant;2791,server.2=125.23.63.24:2781:2784:participant;"
+      "server.1=125.23.63.23:2780:2783:participant;2791,server.2=125.23.63.24:2781:2784:"
+      "participant;"
       "2792,server.3=125.23.63.25:2782:2785:participant;2793");
   REQUIRE(members.ok());
   CHECK(members->size() == 3);
@@ -302,9 +309,10 @@ TEST_CASE("dynamic config: bulk reconfig input (-members)") {
         "server.3=125.23.63.25:2782:2785:participant;0.0.0.0:2793\n"
         "version=100000020");
   // The guide's -members example ends in a stray "}}", which ZooKeeper rejects.
-  auto typo = DynamicConfig::ParseMembers("server.1=125.23.63.23:2780:2783:participant;2791,"
-                                          "server.2=125.23.63.24:2781:2784:participant;2792,"
-                                          "server.3=125.23.63.25:2782:2785:participant;2793}}");
+  auto typo = DynamicConfig::ParseMembers(
+      "server.1=125.23.63.23:2780:2783:participant;2791,"
+      "server.2=125.23.63.24:2781:2784:participant;2792,"
+      "server.3=125.23.63.25:2782:2785:participant;2793}}");
   REQUIRE_FALSE(typo.ok());
   CHECK(typo.status().message() == "line 3: server.3: client port \"2793}}\" is not a number");
 }

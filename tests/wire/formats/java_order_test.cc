@@ -1,7 +1,6 @@
 #include "zk/wire/java_order.h"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -21,7 +20,7 @@ TEST_CASE("java order: String.hashCode") {
   CHECK(JavaStringHashCode("server.1") == 1379102790);
   CHECK(JavaStringHashCode("Aa") == JavaStringHashCode("BB"));
   CHECK(JavaStringHashCode("polygenelubricants") == static_cast<int32_t>(0x80000000));
-  CHECK(JavaStringHashCode("\xc3\xa9") == 0xe9);                       // U+00E9 is one unit
+  CHECK(JavaStringHashCode("\xc3\xa9") == 0xe9);                          // U+00E9 is one unit
   CHECK(JavaStringHashCode("\xf0\x9f\x98\x80") == 0xd83d * 31 + 0xde00);  // a surrogate pair
 }
 

@@ -1,7 +1,6 @@
 #include "zk/wire/java_properties.h"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -10,6 +9,7 @@ namespace {
 
 std::vector<std::string> Flat(const std::vector<PropertyEntry>& entries) {
   std::vector<std::string> out;
+  out.reserve(entries.size());
   for (const auto& e : entries) out.push_back(fmt::format("{}:[{}]=[{}]", e.line, e.key, e.value));
   return out;
 }
@@ -31,9 +31,9 @@ TEST_CASE("properties: separators, comments, blank lines, line numbers") {
       "i=6\r"
       "j=7");
   REQUIRE(p.ok());
-  CHECK(Flat(*p) == std::vector<std::string>{
-                        "5:[a]=[1]", "6:[b]=[2  ]", "7:[c]=[3]", "8:[d]=[4]", "9:[e]=[]",
-                        "10:[f]=[]", "11:[g]=[= x]", "12:[h]=[5]", "13:[i]=[6]", "14:[j]=[7]"});
+  CHECK(Flat(*p) == std::vector<std::string>{"5:[a]=[1]", "6:[b]=[2  ]", "7:[c]=[3]", "8:[d]=[4]",
+                                             "9:[e]=[]", "10:[f]=[]", "11:[g]=[= x]", "12:[h]=[5]",
+                                             "13:[i]=[6]", "14:[j]=[7]"});
 }
 
 TEST_CASE("properties: escapes and continuation lines") {
@@ -48,10 +48,31 @@ TEST_CASE("properties: escapes and continuation lines") {
       "uni=\\u00e9\\ud83d\\ude00\n"
       "last=trailing\\");
   REQUIRE(p.ok());
-  CHECK(Flat(*p) == std::vector<std::string>{
-                        "1:[key with spaces]=[vA\t!]", "2:[long]=[one, two, three]",
-                        "5:[even]=[ends\\]", "6:[next]=[x]", "7:[colon:key]=[=v]",
-                        "8:[uni]=[\xc3\xa9\xf0\x9f\x98\x80]", "9:[last]=[trailing]"});
+  CHECK(Flat(*p) ==
+        std::vector<std::string>{"1:[key with spaces]=[vA\t!]", "2:[long]=[one, two, three]",
+                                 "5:[even]=[ends\\]", "6:[next]=[x]", "7:[colon:key]=[=v]",
+                                 "8:[uni]=[\xc3\xa9\xf0\x9f\x98\x80]", "9:[last]=[trailing]"});
+}
+
+TEST_CASE("properties: Java's corners of continuation lines (checked against Java 17)") {
+  auto flat = [](std::string_view text) {
+    auto p = LoadProperties(text);
+    REQUIRE(p.ok());
+    return Flat(*p);
+  };
+  // A continuation that leaves the logical line empty: what follows may
+  // still be a comment or a blank line.
+  CHECK(flat("\\\r#:").empty());
+  CHECK(flat("\\\n!x=1\ny=2") == std::vector<std::string>{"3:[y]=[2]"});
+  CHECK(flat("\f\\\n\r").empty());
+  CHECK(flat("a=1\\\n\n#b=2") == std::vector<std::string>{"1:[a]=[1]"});
+  // A continuation right at the end of the text gives an empty key, except
+  // after \r\n.
+  CHECK(flat("\\") == std::vector<std::string>{"1:[]=[]"});
+  CHECK(flat("\\\n") == std::vector<std::string>{"1:[]=[]"});
+  CHECK(flat("\\\r\n").empty());
+  CHECK(flat("\\\n   ").empty());
+  CHECK(flat("k=v\\\r\n") == std::vector<std::string>{"1:[k]=[v]"});
 }
 
 TEST_CASE("properties: a repeated key keeps its place and takes the later value") {

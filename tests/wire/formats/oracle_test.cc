@@ -4,7 +4,6 @@
 // Properties orders on random id sets, multi-address and IPv6 specs,
 // hierarchical configs and incremental reconfigs.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "test_data.h"

@@ -1,7 +1,6 @@
 #include "zk/wire/server_spec.h"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -15,7 +14,7 @@ struct LegalLine {
 
 // Every legal server statement in the reconfig guide (seeds/zookeeperReconfig.md),
 // with what ZooKeeper 3.8 prints for it (checked with the real QuorumServer).
-const std::vector<LegalLine> kGuideLines = {
+constexpr LegalLine kGuideLines[] = {
     // "Specifying the client port"
     {"server.5 = 125.23.63.23:1234:1235;1236",
      "server.5=125.23.63.23:1234:1235:participant;0.0.0.0:1236"},
@@ -31,7 +30,8 @@ const std::vector<LegalLine> kGuideLines = {
     {"server.2=zoo2-net1:2888:3888|zoo2-net2:2889:3889;2188",
      "server.2=zoo2-net1:2888:3888|zoo2-net2:2889:3889:participant;0.0.0.0:2188"},
     {"server.2=zoo2-net1:2888:3888|zoo2-net2:2889:3889|zoo2-net3:2890:3890;2188",
-     "server.2=zoo2-net1:2888:3888|zoo2-net2:2889:3889|zoo2-net3:2890:3890:participant;0.0.0.0:2188"},
+     "server.2=zoo2-net1:2888:3888|zoo2-net2:2889:3889|zoo2-net3:2890:3890:participant;0.0.0.0:"
+     "2188"},
     {"server.2=zoo2-net1:2888:3888|zoo2-net2:2889:3889;zoo2-net1:2188",
      "server.2=zoo2-net1:2888:3888|zoo2-net2:2889:3889:participant;zoo2-net1:2188"},
     {"server.2=zoo2-net1:2888:3888:observer|zoo2-net2:2889:3889:observer;2188",
@@ -48,7 +48,8 @@ const std::vector<LegalLine> kGuideLines = {
     {"server.2=125.23.63.24:2781:2784:participant", "server.2=125.23.63.24:2781:2784:participant"},
     {"server.3=125.23.63.25:2782:2785:participant", "server.3=125.23.63.25:2782:2785:participant"},
     // "Incremental mode", including the short "<id>=" form
-    {"server.5=125.23.63.23:1234:1235;1236", "server.5=125.23.63.23:1234:1235:participant;0.0.0.0:1236"},
+    {"server.5=125.23.63.23:1234:1235;1236",
+     "server.5=125.23.63.23:1234:1235:participant;0.0.0.0:1236"},
     {"server.5=localhost:2111:2112;2113", "server.5=localhost:2111:2112:participant;0.0.0.0:2113"},
     {"6=localhost:2114:2115:observer;2116", "server.6=localhost:2114:2115:observer;0.0.0.0:2116"},
     {"server.4=localhost:1234:1235;1236", "server.4=localhost:1234:1235:participant;0.0.0.0:1236"},
@@ -77,7 +78,8 @@ TEST_CASE("server lines: every legal example of the guide parses and prints as Z
 }
 
 TEST_CASE("server lines: the parsed fields") {
-  auto s = ParseServerLine("server.2=zoo2-net2:2889:3889:observer|zoo2-net1:2888:3888;zoo2-net1:2188");
+  auto s =
+      ParseServerLine("server.2=zoo2-net2:2889:3889:observer|zoo2-net1:2888:3888;zoo2-net1:2188");
   REQUIRE(s.ok());
   CHECK(s->id == 2);
   REQUIRE(s->addresses.size() == 2);
@@ -101,7 +103,8 @@ TEST_CASE("server lines: host normalisation follows Java's InetSocketAddress") {
   };
   const std::vector<Case> cases = {
       {"[::1]:2884:3884:observer;[::1]:2194",
-       "[0:0:0:0:0:0:0:1]:2884:3884:observer;[0:0:0:0:0:0:0:1]:2194"},  // observed in cli_reconfig_ok
+       "[0:0:0:0:0:0:0:1]:2884:3884:observer;[0:0:0:0:0:0:0:1]:2194"},  // observed in
+                                                                        // cli_reconfig_ok
       {"[2001:DB8::1]:1:2", "[2001:db8:0:0:0:0:0:1]:1:2:participant"},
       {"[::ffff:1.2.3.4]:1:2", "1.2.3.4:1:2:participant"},
       {"[::1.2.3.4]:1:2", "[0:0:0:0:0:0:102:304]:1:2:participant"},
@@ -109,9 +112,9 @@ TEST_CASE("server lines: host normalisation follows Java's InetSocketAddress") {
       {"127.1:1:2", "127.0.0.1:1:2:participant"},
       {"0127.0.0.1:1:2", "127.0.0.1:1:2:participant"},
       {"4294967295:1:2", "255.255.255.255:1:2:participant"},
-      {"256.1.1.1:1:2", "256.1.1.1:1:2:participant"},  // not an address: a name
+      {"256.1.1.1:1:2", "256.1.1.1:1:2:participant"},                  // not an address: a name
       {"Zoo-1.Example.COM:1:2", "Zoo-1.Example.COM:1:2:participant"},  // names keep their case
-      {":1:2", "localhost:1:2:participant"},            // Java resolves "" to the loopback
+      {":1:2", "localhost:1:2:participant"},  // Java resolves "" to the loopback
       {"h:1:2;[::]:5", "h:1:2:participant;[0:0:0:0:0:0:0:0]:5"},
       {"h:+1:2", "h:1:2:participant"},  // Integer.parseInt accepts a '+'
       {"h:1:2:", "h:1:2:participant"},  // Java's split drops trailing empty fields
@@ -137,32 +140,47 @@ TEST_CASE("server lines: each illegal form gets its own error") {
     const char* message;
   };
   const std::vector<Case> cases = {
-      {"h:1:2;3;4", Error::kBadArguments, "\"h:1:2;3;4\": more than one ';' (expected server_config[;client_config])"},
-      {"h:1:2;;3", Error::kBadArguments, "\"h:1:2;;3\": more than one ';' (expected server_config[;client_config])"},
-      {"h:2888", Error::kBadArguments, "address \"h:2888\" has 2 ':'-separated fields, expected host:port:port[:role]"},
-      {"h", Error::kBadArguments, "address \"h\" has 1 ':'-separated fields, expected host:port:port[:role]"},
-      {"", Error::kBadArguments, "address \"\" has 1 ':'-separated fields, expected host:port:port[:role]"},
-      {"h:1:2:observer:x", Error::kBadArguments, "address \"h:1:2:observer:x\" has 5 ':'-separated fields, expected host:port:port[:role]"},
-      {"::1:2888:3888", Error::kBadArguments, "address \"::1:2888:3888\" has 5 ':'-separated fields, expected host:port:port[:role]"},
+      {"h:1:2;3;4", Error::kBadArguments,
+       "\"h:1:2;3;4\": more than one ';' (expected server_config[;client_config])"},
+      {"h:1:2;;3", Error::kBadArguments,
+       "\"h:1:2;;3\": more than one ';' (expected server_config[;client_config])"},
+      {"h:2888", Error::kBadArguments,
+       "address \"h:2888\" has 2 ':'-separated fields, expected host:port:port[:role]"},
+      {"h", Error::kBadArguments,
+       "address \"h\" has 1 ':'-separated fields, expected host:port:port[:role]"},
+      {"", Error::kBadArguments,
+       "address \"\" has 1 ':'-separated fields, expected host:port:port[:role]"},
+      {"h:1:2:observer:x", Error::kBadArguments,
+       "address \"h:1:2:observer:x\" has 5 ':'-separated fields, expected host:port:port[:role]"},
+      {"::1:2888:3888", Error::kBadArguments,
+       "address \"::1:2888:3888\" has 5 ':'-separated fields, expected host:port:port[:role]"},
       {"h:x:3888", Error::kBadArguments, "quorum port \"x\" is not a number"},
       {"h:2888:y", Error::kBadArguments, "election port \"y\" is not a number"},
       {"h::3888", Error::kBadArguments, "quorum port \"\" is not a number"},
       {"h:2888:3888;abc", Error::kBadArguments, "client port \"abc\" is not a number"},
       {"h:2888:3888;h:", Error::kBadArguments, "client port \"h\" is not a number"},
-      {"h:2888:3888;a:b:c", Error::kBadArguments, "client address \"a:b:c\" is not port or host:port"},
-      {"h:2888:2888", Error::kBadArguments, "address \"h:2888:2888\": quorum and election port must be different (both 2888)"},
-      {"h:2888:3888:leader", Error::kBadArguments, "Unrecognised peertype: \"leader\" (expected participant or observer)"},
-      {"a:1:2:participant|b:3:4:observer", Error::kBadArguments, "addresses have different roles: participant and observer"},
-      {"[::1:2888:3888", Error::kBadArguments, "\"[::1:2888:3888\" starts with '[' but has no matching ']'"},
+      {"h:2888:3888;a:b:c", Error::kBadArguments,
+       "client address \"a:b:c\" is not port or host:port"},
+      {"h:2888:2888", Error::kBadArguments,
+       "address \"h:2888:2888\": quorum and election port must be different (both 2888)"},
+      {"h:2888:3888:leader", Error::kBadArguments,
+       "Unrecognised peertype: \"leader\" (expected participant or observer)"},
+      {"a:1:2:participant|b:3:4:observer", Error::kBadArguments,
+       "addresses have different roles: participant and observer"},
+      {"[::1:2888:3888", Error::kBadArguments,
+       "\"[::1:2888:3888\" starts with '[' but has no matching ']'"},
       {"[::1]x2888:3888", Error::kBadArguments, "\"[::1]x2888:3888\" does not have ':' after ']'"},
-      {"h:1:2;[::1]:", Error::kBadArguments, "client address: \"[::1]:\" doesn't have a port after colon"},
-      {"h:1:2;[::1", Error::kBadArguments, "client address: \"[::1\" starts with '[' but has no matching ']'"},
+      {"h:1:2;[::1]:", Error::kBadArguments,
+       "client address: \"[::1]:\" doesn't have a port after colon"},
+      {"h:1:2;[::1", Error::kBadArguments,
+       "client address: \"[::1\" starts with '[' but has no matching ']'"},
       {"h:1:2;[::1]", Error::kBadArguments, "client port \"::1\" is not a number"},
       {"|", Error::kBadArguments, "\"|\": no quorum address"},
       {"a b:1:2", Error::kBadArguments, "address \"a b\": invalid character in host"},
       {"a,b:1:2", Error::kBadArguments, "address \"a,b\": invalid character in host"},
       {"a/b:1:2", Error::kBadArguments, "address \"a/b\": invalid character in host"},
-      {"h:1:2;a\\b:3", Error::kBadArguments, "client address \"a\\\\b\": invalid character in host"},
+      {"h:1:2;a\\b:3", Error::kBadArguments,
+       "client address \"a\\\\b\": invalid character in host"},
       {"[1::2::3]:1:2", Error::kBadArguments, "address \"1::2::3\": not an IPv6 address"},
       {"[foo]x:1:2", Error::kBadArguments, "\"[foo]x:1:2\" does not have ':' after ']'"},
       {"a:1:2|a:1:3", Error::kBadArguments, "quorum address a:1 appears twice"},
@@ -206,7 +224,8 @@ TEST_CASE("server lines: keys and line forms") {
   auto err = ParseServerLine("server.3=127.0.0.1:2883:2883");
   REQUIRE_FALSE(err.ok());
   CHECK(err.status().message() ==
-        "server.3: address \"127.0.0.1:2883:2883\": quorum and election port must be different (both 2883)");
+        "server.3: address \"127.0.0.1:2883:2883\": quorum and election port must be different "
+        "(both 2883)");
   CHECK_FALSE(ParseServerLine("server.3 127.0.0.1:1:2").ok());
   CHECK(ParseServerLine("abc=127.0.0.1:1:2").status().message() ==
         "\"abc\" is neither server.<id> nor <id>");
@@ -259,12 +278,13 @@ TEST_CASE("address conflicts skip wildcard and loopback addresses, as ZooKeeper 
   auto conflict = FindAddressConflict(b, a);
   REQUIRE(conflict.has_value());
   CHECK(*conflict == "10.0.0.1:2191 of server.4 conflicts 10.0.0.1:2191 of server.1");
-  auto names = FindAddressConflict(*ParseServerSpec(4, "ZOO1:1:2;3"), *ParseServerSpec(1, "zoo1:1:6;7"));
+  auto names =
+      FindAddressConflict(*ParseServerSpec(4, "ZOO1:1:2;3"), *ParseServerSpec(1, "zoo1:1:6;7"));
   REQUIRE(names.has_value());
   CHECK(*names == "ZOO1:1 of server.4 conflicts zoo1:1 of server.1");
   CHECK_FALSE(FindAddressConflict(*ParseServerSpec(4, "localhost:1:2;3"),
                                   *ParseServerSpec(1, "localhost:1:2;3"))
-                   .has_value());
+                  .has_value());
 }
 
 }  // namespace

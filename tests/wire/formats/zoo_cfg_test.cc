@@ -1,7 +1,6 @@
 #include "zk/wire/zoo_cfg.h"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -70,7 +69,8 @@ TEST_CASE("zoo.cfg: Example 1, static file with dynamicConfigFile") {
   CHECK(cfg.CheckComplete().ok());
   CHECK(*cfg.Get("initLimit") == "5");
   // The dynamic file has no version in its name: version 0.
-  CHECK_FALSE(VersionFromDynamicFileName("/zookeeper/conf/zoo_replicated1.cfg.dynamic").has_value());
+  CHECK_FALSE(
+      VersionFromDynamicFileName("/zookeeper/conf/zoo_replicated1.cfg.dynamic").has_value());
   auto dynamic = DynamicConfig::ParseDynamicFile(kExample1Dynamic, 0);
   REQUIRE(dynamic.ok());
   CHECK(dynamic->size() == 3);
@@ -180,17 +180,20 @@ TEST_CASE("zoo.cfg: errors name the line number and the problem") {
       {"tickTime=2000\n\n# c\ninitLimit=five\n", "line 4: initLimit: \"five\" is not a number"},
       {"clientPort=70000", "line 1: clientPort: port out of range: 70000"},
       {"a=1\nelectionAlg=1", "line 2: Invalid electionAlg value. Only 3 is supported."},
-      {"standaloneEnabled=yes", "line 1: Invalid option \"yes\" for standaloneEnabled. Choose 'true' or 'false.'"},
+      {"standaloneEnabled=yes",
+       "line 1: Invalid option \"yes\" for standaloneEnabled. Choose 'true' or 'false.'"},
       {"peerType=leader", "line 1: Unrecognised peertype: \"leader\""},
       {"jvm.pause.sleep.time.ms=1.5", "line 1: jvm.pause.sleep.time.ms: \"1.5\" is not a number"},
       {"dynamicConfigFile=/d\nserver.1=a:1:2;3",
        "line 2: parameter: server.1 must be in a separate dynamic config file"},
       {"server.1=a:1:2;3\ndynamicConfigFile=/d",
        "line 1: parameter: server.1 must be in a separate dynamic config file"},
-      {"dynamicConfigFile=/d\ngroup.1=1", "line 2: parameter: group.1 must be in a separate dynamic config file"},
+      {"dynamicConfigFile=/d\ngroup.1=1",
+       "line 2: parameter: group.1 must be in a separate dynamic config file"},
       {"tickTime=2000\nserver.1=a:1:2;3\nserver.2=b:1:1;3",
        "line 3: server.2: address \"b:1:1\": quorum and election port must be different (both 1)"},
-      {"standaloneEnabled=false\ndataDir=/d", "standaloneEnabled = false then number of participants should be >0"},
+      {"standaloneEnabled=false\ndataDir=/d",
+       "standaloneEnabled = false then number of participants should be >0"},
       {"server.1=a:1:2:observer;3", "Observers w/o participants is an invalid configuration"},
   };
   for (const auto& c : cases) {
@@ -204,8 +207,9 @@ TEST_CASE("zoo.cfg: errors name the line number and the problem") {
 TEST_CASE("zoo.cfg: whole-file checks") {
   CHECK(MustParse("tickTime=2000").CheckComplete().message() == "dataDir is not set");
   CHECK(MustParse("dataDir=/d").CheckComplete().message() == "tickTime is not set");
-  CHECK(MustParse("dataDir=/d\ntickTime=2000\nclientPortAddress=10.0.0.1").CheckComplete().message() ==
-        "clientPortAddress is set but clientPort is not set");
+  CHECK(MustParse("dataDir=/d\ntickTime=2000\nclientPortAddress=10.0.0.1")
+            .CheckComplete()
+            .message() == "clientPortAddress is set but clientPort is not set");
   CHECK(MustParse("dataDir=/d\ntickTime=2000\nminSessionTimeout=50000").CheckComplete().message() ==
         "minSessionTimeout must not be larger than maxSessionTimeout");
   CHECK(MustParse("dataDir=/d\ntickTime=2000\nminSessionTimeout=4000").CheckComplete().ok());
