@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <iostream>
+#include <sstream>
 
 #include "run/e2e_runner.h"
 #include "run/model_runner.h"
@@ -29,7 +30,10 @@ TEST_CASE("rolling restart end to end agrees with the model", "[experiments][e2e
   REQUIRE(e2e.ok());
   Result<ExperimentResult> model = RunModel(*s);
   REQUIRE(model.ok());
-  std::cout << "# seed " << seed << "\n# " << ResultToTable(*e2e);
+  // TAP comments: every line of the table starts with "# ".
+  std::cout << "# seed " << seed << "\n";
+  std::istringstream table(ResultToTable(*e2e));
+  for (std::string line; std::getline(table, line);) std::cout << "# " << line << "\n";
   const PolicyResult* herd_free = nullptr;
   for (const PolicyResult& p : e2e->policies) {
     if (p.policy == "herd-free") herd_free = &p;
