@@ -14,17 +14,20 @@
 // history: a parsed config orders its members as ZooKeeper's parser would
 // (`new QuorumMaj(properties)`), Upsert/Remove act like HashMap put/remove,
 // and CopyForIncrementalReconfig() models the leader's
-// `new HashMap<>(lastSeen.getAllMembers())`. For ids below 8 every history
-// gives ascending id order.
+// `new HashMap<>(lastSeen.getAllMembers())`. Ids smaller than the table size
+// come out in ascending order (a parsed config of up to 12 members has 16
+// buckets); a copied map can be smaller (2 buckets for one member), so even
+// small ids can come out of order after an incremental reconfig.
 //
 // To reproduce an incremental reconfig exactly:
 //   DynamicConfig next = last_seen.CopyForIncrementalReconfig();
 //   for (id : leaving) next.Remove(id);
 //   for (s : joining) next.Upsert(s);
 //   next.set_version(zxid);
-//   next.ToText()                      -> the SetDataTxn data (/zookeeper/config)
-//   DynamicConfig::Parse(that).ToText() -> what a server that learned it from
-//                                         the leader answers to reconfig
+//   next.ToText()                      -> the SetDataTxn data (/zookeeper/config),
+//                                         and the leader's reply to reconfig
+//   DynamicConfig::Parse(that).ToText() -> a follower's reply to reconfig (it
+//                                         prints its own parsed config)
 // A bulk reconfig is ParseMembers(newMembers) with set_version(zxid).
 //
 // Value type; not thread-safe.
@@ -121,9 +124,9 @@ class DynamicConfig {
   const std::vector<ServerGroup>& groups() const { return groups_; }
   // The weights given explicitly; participants without one weigh 1.
   const std::vector<ServerWeight>& weights() const { return weights_; }
-  // Weight of `server_id`: the explicit one, else 1 for a participant of a
-  // hierarchical config; 1 for every participant of a majority config; 0
-  // for observers without a weight and for unknown ids.
+  // Weight of `server_id`. Hierarchical: the explicit weight, else 1 for a
+  // participant, else 0. Majority: 1 for every member (QuorumMaj.getWeight),
+  // 0 for unknown ids.
   int64_t WeightOf(int64_t server_id) const;
 
   std::size_t size() const { return servers_.size(); }
