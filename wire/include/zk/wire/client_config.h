@@ -31,8 +31,7 @@ namespace zk::wire {
 // -Dzookeeper.multiAddress.enabled, so to print exactly what it prints pass
 // {.multi_address_enabled = false}: servers with '|' then count as lines that
 // do not parse.
-std::string ClientConfigString(std::string_view config_data,
-                               const ServerSpecOptions& options = {});
+std::string ClientConfigString(std::string_view config_data, const ServerSpecOptions& options = {});
 
 // A `config -c` line as a client reads it back (the Java client feeds the
 // part after the space to updateServerList).

@@ -66,9 +66,9 @@ class JavaLongHashMap {
   static std::size_t Bucket(int64_t key, std::size_t capacity);
   void Grow();
 
-  std::vector<int64_t> keys_;             // present keys, in insertion order
-  std::unordered_set<int64_t> present_;   // the same keys, for lookups
-  std::vector<uint32_t> bucket_sizes_;    // keys per bucket at capacity_
+  std::vector<int64_t> keys_;            // present keys, in insertion order
+  std::unordered_set<int64_t> present_;  // the same keys, for lookups
+  std::vector<uint32_t> bucket_sizes_;   // keys per bucket at capacity_
   std::size_t capacity_ = 0;
   std::size_t initial_capacity_ = 16;  // table size used at first insertion
 };
