@@ -4,6 +4,8 @@
 #include <deque>
 #include <string_view>
 
+#include "text_util.h"
+
 namespace zk::wire {
 
 namespace {
@@ -25,35 +27,8 @@ int32_t JavaStringHashCode(std::string_view s) {
   uint32_t h = 0;
   std::size_t i = 0;
   while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    uint32_t cp = 0xFFFD;
     std::size_t len = 1;
-    if (c < 0x80) {
-      cp = c;
-    } else {
-      std::size_t need = 0;
-      uint32_t min = 0;
-      if ((c & 0xE0) == 0xC0) {
-        need = 1, cp = c & 0x1F, min = 0x80;
-      } else if ((c & 0xF0) == 0xE0) {
-        need = 2, cp = c & 0x0F, min = 0x800;
-      } else if ((c & 0xF8) == 0xF0) {
-        need = 3, cp = c & 0x07, min = 0x10000;
-      }
-      bool ok = need > 0;
-      for (std::size_t k = 1; ok && k <= need; ++k) {
-        if (i + k >= s.size() || (static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) {
-          ok = false;
-        } else {
-          cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-        }
-      }
-      if (ok && cp >= min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF)) {
-        len = need + 1;
-      } else {
-        cp = 0xFFFD;
-      }
-    }
+    const uint32_t cp = internal::DecodeUtf8At(s, i, &len);
     HashCodePoint(cp, h);
     i += len;
   }

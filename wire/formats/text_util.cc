@@ -6,6 +6,33 @@
 
 namespace zk::wire::internal {
 
+uint32_t DecodeUtf8At(std::string_view s, std::size_t i, std::size_t* len) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  *len = 1;
+  if (c < 0x80) return c;
+  std::size_t need = 0;
+  uint32_t cp = 0;
+  uint32_t min = 0;
+  if ((c & 0xE0) == 0xC0) {
+    need = 1, cp = c & 0x1F, min = 0x80;
+  } else if ((c & 0xF0) == 0xE0) {
+    need = 2, cp = c & 0x0F, min = 0x800;
+  } else if ((c & 0xF8) == 0xF0) {
+    need = 3, cp = c & 0x07, min = 0x10000;
+  }
+  bool ok = need > 0;
+  for (std::size_t k = 1; ok && k <= need; ++k) {
+    if (i + k >= s.size() || (static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) {
+      ok = false;
+    } else {
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    }
+  }
+  if (!ok || cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0xFFFD;
+  *len = need + 1;
+  return cp;
+}
+
 std::string_view JavaTrim(std::string_view s) {
   std::size_t b = 0;
   std::size_t e = s.size();

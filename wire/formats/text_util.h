@@ -14,6 +14,12 @@ namespace zk::wire::internal {
 
 // String.trim(): strips every character <= ' ' (so also control characters)
 // from both ends.
+// Decodes the UTF-8 code point starting at s[i] and stores its byte length in
+// *len. An invalid or truncated sequence, an overlong form, a surrogate or a
+// value above U+10FFFF gives U+FFFD with *len = 1 (as Java's decoder does,
+// one replacement per bad byte). REQUIRES: i < s.size().
+uint32_t DecodeUtf8At(std::string_view s, std::size_t i, std::size_t* len);
+
 std::string_view JavaTrim(std::string_view s);
 
 // String.split(sep) for a one-character literal separator: the pieces between
