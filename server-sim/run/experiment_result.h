@@ -12,28 +12,40 @@
 
 namespace zk::sim {
 
+// Per-server counts at one instant of the run (a point of the time series).
+struct CountSample {
+  double time_ms = 0;            // on the run's clock (StepResult::time_ms's)
+  std::vector<uint64_t> counts;  // per server of the step's `servers`
+};
+
 struct StepResult {
   std::string step;  // label
   std::string op;    // "start", "restart", "shed", "wait", ...
   double t = 0;      // position on the time axis (ScenarioPolicy::t; 0: start)
   bool inserted = false;  // a policy's own step, not one of the timeline's
+  // When the step began, in ms since the policy's start (model: simulated
+  // time; a step begins when the previous one has settled, and a "wait"
+  // lasts its "ms").
+  double time_ms = 0;
   std::vector<std::string> servers;
-  std::vector<uint64_t> counts;  // per server
+  std::vector<uint64_t> counts;  // per server, when the step has settled
   std::vector<uint8_t> up;       // per server
   uint64_t movers = 0;
   uint64_t min_movers = 0;
   double max_over_mean = 0;
-  // Time from the step until the counts stopped changing; not measured by
-  // the model (no time there): empty.
+  // Time from the step's beginning until its last change of a count (model:
+  // the last connection the step caused; 0 if none). Empty: not measured.
   std::optional<double> settle_ms;
   uint64_t sessions_lost = 0;  // model: clients left disconnected
   uint64_t shed = 0;
   uint64_t attempts = 0;
-  // The reconnect burst: the most connection attempts in one second. In the
-  // model each attempt of the step is placed at a uniform delay in
-  // [0, failover_jitter] (from the seed); without jitter all fall in the
-  // first second.
+  // The reconnect burst: the most connections established on servers in any
+  // 1 s window (1 s sliding window in 100 ms steps) during the step.
   uint64_t peak_connects_per_s = 0;
+  // Counts during the step, in time order (model: every 100 ms from
+  // time_ms to the settle, ending with the settled counts). Empty: only
+  // `counts` is known.
+  std::vector<CountSample> series;
 };
 
 struct PolicyResult {
