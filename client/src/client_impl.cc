@@ -1,13 +1,48 @@
 #include "client_impl.h"
 
+#include <algorithm>
+
 namespace zk::client_internal {
 
 ClientImpl::ClientImpl(uv_loop_t* loop, SessionConfig config,
                        HostProvider hosts, std::shared_ptr<Logger> logger)
-    : loop_(loop), core_(std::move(config), std::move(hosts), logger), log_(std::move(logger)) {}
+    : loop_(loop), core_(std::move(config), std::move(hosts), logger), log_(std::move(logger)) {
+  probe_.owner = this;
+}
 
 ClientImpl::~ClientImpl() {
   if (conn_ != nullptr) conn_->Close();
+  CloseProbe();
+}
+
+void ClientImpl::IsroProbe::OnConnected() { conn->Write("isro"); }
+
+void ClientImpl::IsroProbe::OnData(const char* data, size_t len) {
+  // The answer is "rw", "ro" or "null"; more is not a reply to isro.
+  constexpr size_t kMaxReply = 64;
+  reply.append(data, std::min(len, kMaxReply - std::min(kMaxReply, reply.size())));
+}
+
+void ClientImpl::IsroProbe::OnClosed(const Status&) {
+  conn = nullptr;  // it frees itself
+  auto keep = owner->self_;
+  owner->core_.OnProbeReply(host, reply, owner->Now());
+  owner->Pump(true);
+}
+
+void ClientImpl::CloseProbe() {
+  if (probe_.conn != nullptr) probe_.conn->Close();
+  probe_.conn = nullptr;
+}
+
+void ClientImpl::ExecuteProbeOrders() {
+  if (core_.TakeProbeCancel()) CloseProbe();
+  if (auto p = core_.TakeProbeOrder()) {
+    CloseProbe();
+    probe_.host = p->host;
+    probe_.reply.clear();
+    probe_.conn = Connection::Start(loop_, p->host, p->timeout, &probe_);
+  }
 }
 
 void ClientImpl::Start(std::shared_ptr<ClientImpl> self) {
@@ -70,6 +105,7 @@ void ClientImpl::Pump(bool run_callbacks) {
       waiting_order_.reset();
       connect_at_ = TimePoint::max();
     }
+    ExecuteProbeOrders();
     std::string out = core_.TakeOutput();
     if (!out.empty() && conn_ != nullptr) conn_->Write(std::move(out));
     if (!run_callbacks || !core_.HasCallbacks()) break;
@@ -80,6 +116,7 @@ void ClientImpl::Pump(bool run_callbacks) {
   if (core_.terminal() && !core_.HasCallbacks()) {
     if (conn_ != nullptr) conn_->Close();
     conn_ = nullptr;
+    CloseProbe();
     if (timer_open_) {
       timer_open_ = false;
       uv_close(reinterpret_cast<uv_handle_t*>(&timer_), &ClientImpl::OnTimerClosed);

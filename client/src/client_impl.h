@@ -44,6 +44,20 @@ class ClientImpl : public Connection::Listener {
   void OnClosed(const Status& reason) override;
 
  private:
+  // The core's `isro` probe (read-write server search while read-only), on
+  // a Connection of its own; the reply is whatever arrives before EOF.
+  struct IsroProbe : Connection::Listener {
+    ClientImpl* owner = nullptr;
+    HostPort host;
+    std::string reply;
+    Connection* conn = nullptr;
+    void OnConnected() override;
+    void OnData(const char* data, size_t len) override;
+    void OnClosed(const Status& reason) override;
+  };
+  void ExecuteProbeOrders();
+  void CloseProbe();
+
   void Pump(bool run_callbacks);
   void Arm(TimePoint when);
   static void OnTimer(uv_timer_t* t);
@@ -56,6 +70,7 @@ class ClientImpl : public Connection::Listener {
   bool timer_open_ = false;
   std::shared_ptr<ClientImpl> self_;
   Connection* conn_ = nullptr;
+  IsroProbe probe_;
   std::optional<SessionCore::ConnectOrder> waiting_order_;
   TimePoint connect_at_ = TimePoint::max();
   bool pumping_ = false;

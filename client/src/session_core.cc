@@ -24,7 +24,16 @@ void SessionCore::Start(TimePoint now) {
 
 void SessionCore::OrderConnect(TimePoint now, Millis extra_delay) {
   (void)now;
-  zk::NextHost n = hosts_.Next();
+  zk::NextHost n;
+  if (rw_target_) {
+    // Java's rwServerAddress: the server a probe found read-write is tried
+    // next, without asking the host provider (which still counts the
+    // read-only server as its connection; a later loss is reported as that).
+    n.host = std::move(*rw_target_);
+    rw_target_.reset();
+  } else {
+    n = hosts_.Next();
+  }
   Millis timeout = negotiated_.count() > 0 ? negotiated_ : config_.session_timeout;
   timeout = std::max(config_.min_connect_timeout,
                      Millis(timeout.count() / static_cast<int64_t>(std::max<size_t>(1, hosts_.size()))));
@@ -62,6 +71,7 @@ void SessionCore::OnBytes(const char* data, size_t len, TimePoint now) {
   now_hint_ = now;
   if (link_ != Link::kHandshaking && link_ != Link::kOpen && link_ != Link::kClosingSession) return;
   last_recv_ = now;
+  last_heard_ = now;
   frames_.Feed(data, len);
   std::string payload;
   Status error;
@@ -108,28 +118,40 @@ void SessionCore::HandleConnectReply(std::string_view payload, TimePoint now) {
     auth_waiters_.push_back(std::move(a.done));
     a.done = nullptr;
   }
-  if (!watches_.Empty()) {
-    WatchLists w;
-    auto prefix = [this](std::vector<std::string> v) {
-      if (!config_.chroot.empty()) {
-        for (auto& p : v) p = p == "/" ? config_.chroot : config_.chroot + p;
-      }
-      return v;
-    };
-    w.data = prefix(watches_.Paths(WatchTable::kData));
-    w.exist = prefix(watches_.Paths(WatchTable::kExist));
-    w.child = prefix(watches_.Paths(WatchTable::kChild));
-    w.persistent = prefix(watches_.Paths(WatchTable::kPersistent));
-    w.recursive = prefix(watches_.Paths(WatchTable::kPersistentRecursive));
-    int32_t op = 0;
-    std::string body = EncodeSetWatches(last_zxid_, w, &op);
-    SendFrame(kXidSetWatches, op, body, now);
+  SendSetWatches(now);
+  if (c.read_only) {
+    rw_probe_interval_ = config_.rw_probe_min;
+    rw_probe_at_ = now + rw_probe_interval_;
   }
   SetState(c.read_only ? SessionState::kConnectedReadOnly : SessionState::kConnected);
   FlushQueue(now);
   if (close_requested_) {
     close_requested_ = false;
     Close(now);
+  }
+}
+
+void SessionCore::SendSetWatches(TimePoint now) {
+  if (watches_.Empty()) return;
+  WatchLists w;
+  auto prefix = [this](std::vector<std::string> v) {
+    if (!config_.chroot.empty()) {
+      for (auto& p : v) p = p == "/" ? config_.chroot : config_.chroot + p;
+    }
+    return v;
+  };
+  w.data = prefix(watches_.Paths(WatchTable::kData));
+  w.exist = prefix(watches_.Paths(WatchTable::kExist));
+  w.child = prefix(watches_.Paths(WatchTable::kChild));
+  w.persistent = prefix(watches_.Paths(WatchTable::kPersistent));
+  w.recursive = prefix(watches_.Paths(WatchTable::kPersistentRecursive));
+  // Every packet carries the same relative zxid; each is SetWatches unless
+  // its own batch holds persistent watches (as Java decides per packet).
+  for (const WatchLists& batch : SplitWatchLists(w, config_.set_watches_max_bytes)) {
+    int32_t op = 0;
+    std::string body = EncodeSetWatches(last_zxid_, batch, &op);
+    SendFrame(kXidSetWatches, op, body, now);
+    ++set_watches_packets_;
   }
 }
 
@@ -378,6 +400,7 @@ void SessionCore::Drop(const std::string& reason, TimePoint now, bool order_drop
   log_->Log(level, "session 0x{:x}: connection to {} dropped: {}", session_id_,
             connecting_to_ ? connecting_to_->ToString() : "?", reason);
   if (order_drop) drop_order_ = true;
+  StopProbing();
   connect_order_.reset();
   link_ = Link::kIdle;
   link_deadline_ = TimePoint::max();
@@ -418,6 +441,8 @@ void SessionCore::Finish(SessionState terminal_state, Error err) {
     a.done = nullptr;
   }
   drop_order_ = true;
+  StopProbing();
+  rw_target_.reset();
   connect_order_.reset();
   link_ = Link::kIdle;
   link_deadline_ = TimePoint::max();
@@ -435,8 +460,30 @@ void SessionCore::SetState(SessionState s) {
   }
 }
 
+bool SessionCore::LocalExpiryArmed() const {
+  // Only a session the quorum knows can expire; while a connection is open
+  // its read timeout (2/3 of the timeout) ends it first.
+  return config_.local_expiry && seen_rw_ && !terminal() && negotiated_.count() > 0 &&
+         (link_ == Link::kIdle || link_ == Link::kTcpConnecting || link_ == Link::kHandshaking);
+}
+
 void SessionCore::OnTimer(TimePoint now) {
   now_hint_ = now;
+  if (LocalExpiryArmed() && now >= last_heard_ + negotiated_) {
+    log_->Log(LogLevel::kWarn,
+              "session 0x{:x} expired locally: no server heard for {} ms (session timeout {} ms)",
+              session_id_, std::chrono::duration_cast<Millis>(now - last_heard_).count(),
+              negotiated_.count());
+    Finish(SessionState::kExpired, Error::kSessionExpired);
+    return;
+  }
+  if (probing_ && now >= probe_deadline_) {
+    log_->Log(LogLevel::kDebug, "session 0x{:x}: isro probe of {} timed out", session_id_,
+              probing_->ToString());
+    probing_.reset();
+    probe_order_.reset();
+    probe_cancel_ = true;
+  }
   switch (link_) {
     case Link::kHandshaking:
       if (now >= link_deadline_) Drop("handshake timed out", now, true);
@@ -450,6 +497,9 @@ void SessionCore::OnTimer(TimePoint now) {
         return;
       }
       if (now - last_send_ >= negotiated_ / 3) SendFrame(kXidPing, kOpPing, {}, now);
+      if (state_ == SessionState::kConnectedReadOnly && !probing_ && now >= rw_probe_at_) {
+        StartProbe(now);
+      }
       return;
     }
     default:
@@ -458,15 +508,87 @@ void SessionCore::OnTimer(TimePoint now) {
 }
 
 TimePoint SessionCore::NextDeadline() const {
+  TimePoint t = TimePoint::max();
   switch (link_) {
     case Link::kHandshaking:
     case Link::kClosingSession:
-      return link_deadline_;
+      t = link_deadline_;
+      break;
     case Link::kOpen:
-      return std::min(last_send_ + negotiated_ / 3, last_recv_ + negotiated_ * 2 / 3);
+      t = std::min(last_send_ + negotiated_ / 3, last_recv_ + negotiated_ * 2 / 3);
+      if (state_ == SessionState::kConnectedReadOnly && !probing_) t = std::min(t, rw_probe_at_);
+      break;
     default:
-      return TimePoint::max();
+      break;
   }
+  if (probing_) t = std::min(t, probe_deadline_);
+  if (LocalExpiryArmed()) t = std::min(t, last_heard_ + negotiated_);
+  return t;
+}
+
+void SessionCore::StartProbe(TimePoint now) {
+  // Candidates: the list in order, rotating, skipping the server we are on.
+  const std::vector<HostPort>& list = hosts_.servers();
+  std::optional<HostPort> pick;
+  for (size_t i = 0; i < list.size() && !pick; ++i) {
+    const HostPort& h = list[(probe_cursor_ + i) % list.size()];
+    if (!current_ || !(h == *current_)) {
+      pick = h;
+      probe_cursor_ = (probe_cursor_ + i + 1) % list.size();
+    }
+  }
+  if (!pick) {  // a single-server list: nobody else to ask
+    rw_probe_at_ = TimePoint::max();
+    return;
+  }
+  ++rw_probes_;
+  log_->Log(LogLevel::kDebug, "session 0x{:x}: read-only; asking {} isro (next in {} ms)",
+            session_id_, pick->ToString(), rw_probe_interval_.count());
+  probing_ = pick;
+  probe_order_ = ProbeOrder{*pick, config_.rw_probe_timeout};
+  probe_deadline_ = now + 2 * config_.rw_probe_timeout;  // connect, then the reply
+  // As Java: the interval doubles at each probe, and the next probe is due
+  // that long after this one started.
+  rw_probe_interval_ = std::min(rw_probe_interval_ * 2, config_.rw_probe_max);
+  rw_probe_at_ = now + rw_probe_interval_;
+}
+
+void SessionCore::StopProbing() {
+  if (probing_) probe_cancel_ = true;
+  probing_.reset();
+  probe_order_.reset();
+  probe_deadline_ = TimePoint::max();
+  rw_probe_at_ = TimePoint::max();
+}
+
+void SessionCore::OnProbeReply(const HostPort& host, std::string_view reply, TimePoint now) {
+  now_hint_ = now;
+  if (!probing_ || !(host == *probing_)) return;  // a probe we gave up on
+  probing_.reset();
+  probe_order_.reset();
+  probe_deadline_ = TimePoint::max();
+  if (state_ != SessionState::kConnectedReadOnly || link_ != Link::kOpen) return;
+  if (reply != "rw") {
+    log_->Log(LogLevel::kDebug, "session 0x{:x}: {} answered isro with '{}'", session_id_,
+              host.ToString(), reply.substr(0, 16));
+    return;
+  }
+  log_->Log(LogLevel::kInfo, "session 0x{:x}: {} is read-write; leaving the read-only server",
+            session_id_, host.ToString());
+  rw_target_ = host;
+  Drop("moving to read-write server " + host.ToString(), now, true);
+}
+
+std::optional<SessionCore::ProbeOrder> SessionCore::TakeProbeOrder() {
+  auto o = std::move(probe_order_);
+  probe_order_.reset();
+  return o;
+}
+
+bool SessionCore::TakeProbeCancel() {
+  bool c = probe_cancel_;
+  probe_cancel_ = false;
+  return c;
 }
 
 std::string SessionCore::TakeOutput() { return std::move(out_); }

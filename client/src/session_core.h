@@ -43,6 +43,20 @@ struct SessionConfig {
   std::string chroot;                  // "" or "/app"; no trailing '/'
   size_t max_queued_requests = 10000;  // while disconnected
   Millis min_connect_timeout{500};
+  // Local expiry: once a session exists on the quorum (it had a read-write
+  // connection), hearing from no server for the negotiated timeout ends it
+  // as Expired without waiting for a server's verdict (Curator's rule; Java
+  // 3.8 waits, Java 3.9 expires after 4/3 of the timeout). Default on.
+  bool local_expiry = true;
+  // While ConnectedReadOnly, one other server is asked `isro` after
+  // rw_probe_min, the interval doubling up to rw_probe_max after each probe
+  // (Java's ClientCnxn: 100 ms, 60 s; 1 s for the probe's connect and reply).
+  Millis rw_probe_min{100};
+  Millis rw_probe_max{60000};
+  Millis rw_probe_timeout{1000};
+  // SetWatches(2) packets carry at most this many bytes of paths (Java's
+  // SET_WATCHES_MAX_LENGTH, 128 KiB); more watches go in several packets.
+  size_t set_watches_max_bytes = 128 * 1024;
 };
 
 // What the session does with a reply to register a watch (PROTOCOL.md §5.3).
@@ -75,6 +89,11 @@ class SessionCore {
   // The transport failed (the adapter's connection is already gone).
   void OnTransportClosed(const Status& reason, TimePoint now);
   void OnTimer(TimePoint now);
+  // The text a probe ordered by TakeProbeOrder() got back before its
+  // connection ended ("" if it failed). Only "rw" matters: the session then
+  // leaves its read-only server for `host`, keeping the session (a session
+  // that never had a read-write connection gets its real id there).
+  void OnProbeReply(const HostPort& host, std::string_view reply, TimePoint now);
 
   // ---------------- orders for the adapter
   struct ConnectOrder {
@@ -82,11 +101,23 @@ class SessionCore {
     Millis delay{0};
     Millis connect_timeout{0};
   };
+  // Ask `host` the four-letter word `isro` on a connection of its own and
+  // report the reply with OnProbeReply (also when it failed: "" then).
+  // `timeout` bounds the connect; the core bounds the whole probe and
+  // cancels it (TakeProbeCancel) when it takes longer or no longer matters.
+  struct ProbeOrder {
+    HostPort host;
+    Millis timeout{0};
+  };
   std::string TakeOutput();
   // True if the adapter must close its connection now (no OnTransportClosed
   // follows; the core has already accounted for it).
   bool TakeDropOrder();
   std::optional<ConnectOrder> TakeConnectOrder();
+  std::optional<ProbeOrder> TakeProbeOrder();
+  // True if the adapter must abandon its probe connection (no reply is
+  // expected any more).
+  bool TakeProbeCancel();
   // When OnTimer must be called next (TimePoint::max() if never).
   TimePoint NextDeadline() const;
   // Delivers queued callbacks; returns how many ran.
@@ -130,6 +161,8 @@ class SessionCore {
   // Statistics.
   uint64_t connects() const { return connects_; }
   uint64_t drops() const { return drops_; }
+  uint64_t rw_probes() const { return rw_probes_; }
+  uint64_t set_watches_packets() const { return set_watches_packets_; }
 
  private:
   enum class Link { kIdle, kTcpConnecting, kHandshaking, kOpen, kClosingSession };
@@ -144,6 +177,11 @@ class SessionCore {
   };
 
   void OrderConnect(TimePoint now, Millis extra_delay);
+  void SendSetWatches(TimePoint now);
+  // Local expiry applies now (see SessionConfig::local_expiry).
+  bool LocalExpiryArmed() const;
+  void StartProbe(TimePoint now);
+  void StopProbing();
   bool MaybeMove(bool move, const std::optional<HostPort>& cur, TimePoint now);
   void Drop(const std::string& reason, TimePoint now, bool order_drop);
   void HandleFrame(std::string_view payload, TimePoint now);
@@ -180,6 +218,17 @@ class SessionCore {
   TimePoint last_send_{};
   TimePoint last_recv_{};
   TimePoint link_deadline_ = TimePoint::max();  // connect/handshake/close timeout
+  TimePoint last_heard_{};  // the last bytes from any server (local expiry)
+
+  // Read-write server search while ConnectedReadOnly.
+  Millis rw_probe_interval_{0};
+  TimePoint rw_probe_at_ = TimePoint::max();        // next probe
+  TimePoint probe_deadline_ = TimePoint::max();     // the running probe's end
+  std::optional<HostPort> probing_;                 // the running probe's host
+  size_t probe_cursor_ = 0;                         // rotates over the server list
+  std::optional<ProbeOrder> probe_order_;
+  bool probe_cancel_ = false;
+  std::optional<HostPort> rw_target_;  // the next connect goes here (a probe said "rw")
 
   FrameReader frames_;
   std::string out_;
@@ -196,6 +245,8 @@ class SessionCore {
 
   uint64_t connects_ = 0;
   uint64_t drops_ = 0;
+  uint64_t rw_probes_ = 0;
+  uint64_t set_watches_packets_ = 0;
 };
 
 }  // namespace zk::client_internal

@@ -115,4 +115,22 @@ std::vector<Watcher> WatchRegistry::TakeAll() {
   return out;
 }
 
+std::vector<WatchLists> SplitWatchLists(const WatchLists& all, size_t max_path_bytes) {
+  std::vector<WatchLists> out;
+  size_t bytes = 0;
+  auto add = [&](std::vector<std::string> WatchLists::*list, const std::string& path) {
+    if (out.empty() || (bytes > 0 && bytes + path.size() > max_path_bytes)) {
+      out.emplace_back();
+      bytes = 0;
+    }
+    (out.back().*list).push_back(path);
+    bytes += path.size();
+  };
+  for (auto list : {&WatchLists::data, &WatchLists::exist, &WatchLists::child,
+                    &WatchLists::persistent, &WatchLists::recursive}) {
+    for (const std::string& p : all.*list) add(list, p);
+  }
+  return out;
+}
+
 }  // namespace zk::client_internal

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "proto.h"
 #include "zk/client/watch.h"
 
 namespace zk::client_internal {
@@ -46,6 +47,13 @@ class WatchRegistry {
 
   Table data_, exist_, child_, persistent_, recursive_;
 };
+
+// Splits the lists of one SetWatches(2) into packets whose paths add up to
+// at most max_path_bytes each (a longer single path travels alone), keeping
+// Java's order: data, exist, child, persistent, recursive. Java's
+// ClientCnxn fills a packet while the sum is below 128 KiB, so its last path
+// may overshoot; here no packet does. No lists: no packets.
+std::vector<WatchLists> SplitWatchLists(const WatchLists& all, size_t max_path_bytes);
 
 }  // namespace zk::client_internal
 

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "zk/wire/jute.h"
 
 using namespace zk::client_internal;
@@ -46,9 +48,10 @@ struct Harness {
   TimePoint now = TimePoint(1000s);
   SessionCore core;
 
-  Harness()
-      : core(SessionConfig{3000ms, false, "", 3, 500ms},
-             zk::HostProvider::Create({{"10.0.0.1", 1}, {"10.0.0.2", 2}}, zk::ProviderOptions{}, 7)
+  explicit Harness(SessionConfig config = SessionConfig{3000ms, false, "", 3, 500ms})
+      : core(std::move(config),
+             zk::HostProvider::Create({{"10.0.0.1", 1}, {"10.0.0.2", 2}, {"10.0.0.3", 3}},
+                                      zk::ProviderOptions{}, 7)
                  .value(),
              std::make_shared<zk::Logger>(
                  [this](zk::LogLevel, std::string_view l) { logs.emplace_back(l); },
@@ -56,14 +59,27 @@ struct Harness {
     core.SetSessionWatcher([this](zk::SessionState s) { states.push_back(s); });
   }
 
-  void Connect(int64_t sid = 0x1234) {
+  void Connect(int64_t sid = 0x1234, bool ro = false) {
     core.Start(now);
     REQUIRE(core.TakeConnectOrder().has_value());
     core.OnTransportConnected(now);
     std::string hello = core.TakeOutput();
     REQUIRE(hello.size() == 4 + 45);
-    Feed(ConnectResponse(3000, sid));
-    REQUIRE(core.state() == zk::SessionState::kConnected);
+    Feed(ConnectResponse(3000, sid, ro));
+    REQUIRE(core.state() ==
+            (ro ? zk::SessionState::kConnectedReadOnly : zk::SessionState::kConnected));
+  }
+  // The session id a handshake (as taken from TakeOutput) asks for.
+  static int64_t HandshakeSessionId(const std::string& hello) {
+    zk::wire::Reader r(std::string_view(hello).substr(4));
+    int32_t proto = 0, timeout = 0;
+    int64_t zxid = 0, sid = -1;
+    r.Int(&proto);
+    r.Long(&zxid);
+    r.Int(&timeout);
+    r.Long(&sid);
+    REQUIRE(r.ok());
+    return sid;
   }
   void Feed(const std::string& bytes) {
     core.OnBytes(bytes.data(), bytes.size(), now);
@@ -202,4 +218,224 @@ TEST_CASE("reconnect sends the same session id, password and last zxid", "[sessi
   CHECK(sid == 0xabc);
   CHECK(pw == std::string(16, 'p'));
   CHECK(timeout == 3000);
+}
+
+namespace {
+
+// Splits a client byte stream into (xid, op) of each request frame.
+std::vector<std::pair<int32_t, int32_t>> Requests(const std::string& bytes) {
+  std::vector<std::pair<int32_t, int32_t>> out;
+  std::string_view rest(bytes);
+  while (rest.size() >= 4) {
+    int32_t len = 0, xid = 0, op = 0;
+    zk::wire::Reader r(rest);
+    r.Int(&len);
+    if (len < 8 || static_cast<size_t>(len) > rest.size() - 4) break;
+    r.Int(&xid);
+    r.Int(&op);
+    out.emplace_back(xid, op);
+    rest.remove_prefix(4 + static_cast<size_t>(len));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("local expiry: no server heard for the session timeout ends the session", "[session][expiry]") {
+  Harness h;
+  h.Connect();
+  std::optional<zk::Error> inflight, queued;
+  h.Submit(&inflight);
+  TimePoint heard = h.now;
+  h.now += 500ms;
+  h.core.OnTransportClosed(zk::Status(zk::Error::kConnectionLoss, "eof"), h.now);
+  h.core.RunCallbacks();
+  CHECK(inflight == zk::Error::kConnectionLoss);
+  h.Submit(&queued);
+  // Connection attempts fail or hang; the deadline is the last byte heard + timeout.
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE(h.core.TakeConnectOrder().has_value());
+    h.core.OnTransportConnected(h.now);  // TCP up, but the server never answers
+    CHECK(h.core.NextDeadline() <= heard + 3000ms);
+    h.now += 400ms;
+    h.core.OnTransportClosed(zk::Status(zk::Error::kConnectionLoss, "eof"), h.now);
+  }
+  CHECK(h.core.state() == zk::SessionState::kDisconnected);
+  CHECK(h.core.NextDeadline() == heard + 3000ms);
+  h.core.OnTimer(heard + 2999ms);
+  CHECK(h.core.state() == zk::SessionState::kDisconnected);
+  h.now = heard + 3000ms;
+  h.core.OnTimer(h.now);
+  h.core.RunCallbacks();
+  CHECK(h.core.state() == zk::SessionState::kExpired);
+  CHECK(queued == zk::Error::kSessionExpired);
+  CHECK(h.core.TakeDropOrder());
+  CHECK_FALSE(h.core.TakeConnectOrder().has_value());
+  CHECK(h.Logged("expired locally"));
+  h.core.OnTimer(h.now + 10s);
+  h.core.RunCallbacks();
+  CHECK(std::count(h.states.begin(), h.states.end(), zk::SessionState::kExpired) == 1);
+  CHECK(h.core.NextDeadline() == TimePoint::max());
+  CHECK(h.core.Submit(Request{}).code() == zk::Error::kSessionExpired);
+}
+
+TEST_CASE("local expiry off, or no read-write session yet: the session waits", "[session][expiry]") {
+  SessionConfig off{3000ms, false, "", 3, 500ms};
+  off.local_expiry = false;
+  Harness h(off);
+  h.Connect();
+  h.core.OnTransportClosed(zk::Status(zk::Error::kConnectionLoss, "eof"), h.now);
+  h.now += 60s;
+  h.core.OnTimer(h.now);
+  CHECK(h.core.state() == zk::SessionState::kDisconnected);
+  CHECK(h.core.NextDeadline() == TimePoint::max());
+
+  SessionConfig ro{3000ms, true, "", 3, 500ms};
+  Harness r(ro);
+  r.Connect(0x77, /*ro=*/true);  // a read-only server's session: the quorum never saw it
+  r.core.OnTransportClosed(zk::Status(zk::Error::kConnectionLoss, "eof"), r.now);
+  r.now += 60s;
+  r.core.OnTimer(r.now);
+  CHECK(r.core.state() == zk::SessionState::kDisconnected);
+}
+
+TEST_CASE("read-only: probes other servers with isro, backing off, then moves to a rw one", "[session][readonly]") {
+  SessionConfig cfg{3000ms, true, "", 3, 500ms};
+  Harness h(cfg);
+  h.Connect(0x77, /*ro=*/true);
+  zk::HostPort ro_host = *h.core.current_host();
+  CHECK(h.core.NextDeadline() == h.now + 100ms);
+  // Runs the timer until the core orders a probe (pings are answered).
+  auto next_probe = [&h]() {
+    for (int i = 0; i < 100; ++i) {
+      h.now = h.core.NextDeadline();
+      h.core.OnTimer(h.now);
+      if (!h.core.TakeOutput().empty()) h.Feed(ServerReply(-2, 0, 0));
+      if (auto p = h.core.TakeProbeOrder()) return p;
+    }
+    return std::optional<SessionCore::ProbeOrder>();
+  };
+  std::vector<zk::HostPort> asked;
+  std::vector<TimePoint> at;
+  for (int i = 0; i < 5; ++i) {
+    auto p = next_probe();
+    REQUIRE(p.has_value());
+    CHECK_FALSE(p->host == ro_host);
+    CHECK(p->timeout == 1000ms);
+    asked.push_back(p->host);
+    at.push_back(h.now);
+    h.core.OnProbeReply(p->host, i % 2 == 0 ? "ro" : "null", h.now + 5ms);
+    CHECK(h.core.state() == zk::SessionState::kConnectedReadOnly);
+    CHECK_FALSE(h.core.TakeDropOrder());
+  }
+  // 100 ms after the connect, then the interval doubles: 200, 400, 800, 1600.
+  CHECK(at[0] == TimePoint(1000s) + 100ms);
+  for (size_t i = 1; i < at.size(); ++i) CHECK(at[i] - at[i - 1] == Millis(100 << i));
+  // Both other servers were asked, in turn.
+  CHECK_FALSE(asked[0] == asked[1]);
+  CHECK(asked[0] == asked[2]);
+  CHECK(h.core.rw_probes() == 5);
+
+  // A probe that never answers is abandoned (the adapter closes it).
+  auto slow = next_probe();
+  REQUIRE(slow.has_value());
+  TimePoint slow_at = h.now;
+  bool cancelled = false;
+  while (!cancelled && h.now < slow_at + 5s) {
+    h.now = h.core.NextDeadline();
+    h.core.OnTimer(h.now);
+    if (!h.core.TakeOutput().empty()) h.Feed(ServerReply(-2, 0, 0));
+    cancelled = h.core.TakeProbeCancel();
+  }
+  CHECK(cancelled);
+  CHECK(h.now == slow_at + 2000ms);
+  h.core.OnProbeReply(slow->host, "rw", h.now);  // too late: ignored
+  CHECK(h.core.state() == zk::SessionState::kConnectedReadOnly);
+  CHECK_FALSE(h.core.TakeDropOrder());
+
+  // "rw": the session leaves for that server at once.
+  auto p = next_probe();
+  REQUIRE(p.has_value());
+  h.core.OnProbeReply(p->host, "rw", h.now);
+  h.core.RunCallbacks();
+  CHECK(h.core.TakeDropOrder());
+  auto order = h.core.TakeConnectOrder();
+  REQUIRE(order.has_value());
+  CHECK(order->host == p->host);
+  CHECK(order->delay == 0ms);
+  CHECK(h.core.state() == zk::SessionState::kDisconnected);
+  CHECK(h.Logged("is read-write"));
+  // Never connected to a read-write server: it asks for a new session and
+  // takes the id the quorum gives.
+  h.core.OnTransportConnected(h.now);
+  std::string hello = h.core.TakeOutput();
+  CHECK(Harness::HandshakeSessionId(hello) == 0);
+  h.Feed(ConnectResponse(3000, 0x5151));
+  CHECK(h.core.state() == zk::SessionState::kConnected);
+  CHECK(h.core.session_id() == 0x5151);
+  CHECK(*h.core.current_host() == p->host);
+  // No more probing once read-write.
+  h.now += 900ms;
+  h.core.OnTimer(h.now);
+  CHECK_FALSE(h.core.TakeProbeOrder().has_value());
+}
+
+TEST_CASE("read-only after read-write keeps the session id; leaving read-only cancels a probe", "[session][readonly]") {
+  SessionConfig cfg{3000ms, true, "", 3, 500ms};
+  Harness h(cfg);
+  h.Connect(0x99);
+  h.core.OnTransportClosed(zk::Status(zk::Error::kConnectionLoss, "eof"), h.now);
+  REQUIRE(h.core.TakeConnectOrder().has_value());
+  h.core.OnTransportConnected(h.now);
+  CHECK(Harness::HandshakeSessionId(h.core.TakeOutput()) == 0x99);
+  h.Feed(ConnectResponse(3000, 0x99, /*ro=*/true));
+  CHECK(h.core.state() == zk::SessionState::kConnectedReadOnly);
+  h.now += 100ms;
+  h.core.OnTimer(h.now);
+  REQUIRE(h.core.TakeProbeOrder().has_value());
+  h.core.OnTransportClosed(zk::Status(zk::Error::kConnectionLoss, "eof"), h.now);
+  CHECK(h.core.TakeProbeCancel());
+  REQUIRE(h.core.TakeConnectOrder().has_value());
+  h.core.OnTransportConnected(h.now);
+  CHECK(Harness::HandshakeSessionId(h.core.TakeOutput()) == 0x99);
+  // A different id after a read-write connection: the session is gone.
+  h.Feed(ConnectResponse(3000, 0x1234));
+  CHECK(h.core.state() == zk::SessionState::kExpired);
+}
+
+TEST_CASE("many watches go back in several SetWatches packets after a reconnect", "[session][watch]") {
+  SessionConfig cfg{3000ms, false, "", 5000, 500ms};
+  cfg.set_watches_max_bytes = 1000;
+  Harness h(cfg);
+  h.Connect();
+  // 100 data watches and 5 persistent ones, paths of 100 bytes.
+  for (int i = 0; i < 105; ++i) {
+    Request r;
+    r.op = i < 100 ? 4 : 106;
+    r.body = "x";
+    r.watch_on = i < 100 ? WatchOn::kOkData : WatchOn::kOkPersistent;
+    r.watch_path = fmt::format("/{:099d}", i);
+    r.watcher = [](const zk::WatchEvent&) {};
+    REQUIRE(h.core.Submit(std::move(r)).ok());
+    h.Feed(ServerReply(i + 1, 10 + i, 0));
+  }
+  (void)h.core.TakeOutput();
+  REQUIRE(h.core.watches().Count() == 105);
+  h.core.OnTransportClosed(zk::Status(zk::Error::kConnectionLoss, "eof"), h.now);
+  REQUIRE(h.core.TakeConnectOrder().has_value());
+  h.core.OnTransportConnected(h.now);
+  (void)h.core.TakeOutput();
+  h.Feed(ConnectResponse(3000, 0x1234));
+  auto reqs = Requests(h.core.TakeOutput());
+  // 10 paths of 100 bytes per packet: 11 packets, the last one SetWatches2.
+  REQUIRE(reqs.size() == 11);
+  for (size_t i = 0; i < reqs.size(); ++i) {
+    CHECK(reqs[i].first == -8);
+    CHECK(reqs[i].second == (i + 1 < reqs.size() ? 101 : 105));
+  }
+  CHECK(h.core.set_watches_packets() == 11);
+  // Every packet is answered with xid -8; nothing else is expected.
+  for (size_t i = 0; i < reqs.size(); ++i) h.Feed(ServerReply(-8, 0, 0));
+  CHECK(h.core.state() == zk::SessionState::kConnected);
+  CHECK_FALSE(h.core.TakeDropOrder());
 }

@@ -61,3 +61,49 @@ TEST_CASE("remove any takes every table at a path", "[watch]") {
   CHECK(r.Remove(WatcherKind::kAny, "/x").size() == 1);
   CHECK(r.TakeAll().empty());
 }
+
+TEST_CASE("SetWatches lists split into packets of bounded path bytes, in Java's order", "[watch]") {
+  using zk::client_internal::SplitWatchLists;
+  using zk::client_internal::WatchLists;
+  CHECK(SplitWatchLists(WatchLists{}, 100).empty());
+
+  WatchLists all;
+  for (int i = 0; i < 10; ++i) all.data.push_back("/d" + std::string(8, char('0' + i)));  // 10 bytes
+  all.exist = {"/e123456789"};                                                            // 11
+  all.child = {"/c12345678"};                                                             // 10
+  all.recursive = {"/r12345678"};                                                         // 10
+  auto batches = SplitWatchLists(all, 35);
+  // data 10+10+10 | 10+10+10 | 10+10+10 | data, exist, child 10+11+10 | recursive 10
+  REQUIRE(batches.size() == 5);
+  size_t seen = 0;
+  std::vector<std::string> order;
+  for (const auto& b : batches) {
+    size_t bytes = 0;
+    for (auto* l : {&b.data, &b.exist, &b.child, &b.persistent, &b.recursive}) {
+      for (const auto& p : *l) {
+        bytes += p.size();
+        order.push_back(p);
+      }
+    }
+    CHECK(bytes <= 35);
+    seen += b.data.size() + b.exist.size() + b.child.size() + b.persistent.size() +
+            b.recursive.size();
+  }
+  CHECK(seen == 13);
+  CHECK(order.front() == all.data.front());
+  CHECK(order.back() == "/r12345678");
+  CHECK(batches[3].data.size() == 1);
+  CHECK(batches[3].exist.size() == 1);
+  CHECK(batches[3].child.size() == 1);
+  CHECK(batches[4].data.empty());
+  CHECK(batches[4].recursive.size() == 1);
+  // Only the last packet holds a persistent kind (it becomes SetWatches2).
+  for (size_t i = 0; i + 1 < batches.size(); ++i) CHECK(batches[i].recursive.empty());
+
+  // A path longer than the bound travels alone.
+  WatchLists big;
+  big.data = {"/a", "/" + std::string(50, 'x'), "/b"};
+  auto b2 = SplitWatchLists(big, 20);
+  REQUIRE(b2.size() == 3);
+  CHECK(b2[1].data == std::vector<std::string>{"/" + std::string(50, 'x')});
+}

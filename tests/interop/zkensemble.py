@@ -6,9 +6,15 @@ standaloneEnabled=false, a super digest, 4lw.commands.whitelist=*,
 maxClientCnxns=0 and a short tickTime. Servers are stopped by pid, never by
 name.
 
-    zkensemble.py start DIR [--servers 3] [--tick 500]   prints a JSON description
+    zkensemble.py start DIR [--servers 3] [--tick 500] [--no-reconfig] [--readonly]
+                                                          prints a JSON description
     zkensemble.py stop DIR                                stops what start started
     zkensemble.py wait DIR [--timeout 60]                 waits until a quorum serves
+    zkensemble.py stop-server DIR ID                      stops server ID (by its pid)
+    zkensemble.py start-server DIR ID                     starts server ID again (new pid)
+
+--readonly starts every server with -Dreadonlymode.enabled=true: a server
+cut off from its quorum serves read-only clients (isro answers "ro").
 
 The JSON (also written to DIR/ensemble.json) holds "connect" (the client
 connect string), "servers" (id, client/quorum/election/admin ports, pid) and
@@ -91,11 +97,12 @@ def write_server_files(base, srv, servers, tick, reconfig=True):
     return d
 
 
-def start_server(base, srv):
+def start_server(base, srv, readonly=False):
     d = os.path.join(base, f"s{srv['id']}")
     cmd = ["/usr/bin/java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
            f"-Dzookeeper.DigestAuthenticationProvider.superDigest={super_digest()}",
            "-Dzookeeper.extendedTypesEnabled=true",
+           f"-Dreadonlymode.enabled={'true' if readonly else 'false'}",
            f"-Dlog4j.configuration=file:{d}/log4j.properties",
            "-cp", ZK_JAR, "org.apache.zookeeper.server.quorum.QuorumPeerMain",
            os.path.join(d, "zoo.cfg")]
@@ -127,10 +134,10 @@ def cmd_start(args):
     for s in servers:
         write_server_files(base, s, servers, args.tick, reconfig=not args.no_reconfig)
     for s in servers:
-        start_server(base, s)
+        start_server(base, s, readonly=args.readonly)
     desc = {"connect": ",".join(f"127.0.0.1:{s['client_port']}" for s in servers),
             "servers": servers, "super": f"{SUPER_USER}:{SUPER_PASSWORD}",
-            "super_digest": super_digest(), "dir": base}
+            "super_digest": super_digest(), "dir": base, "readonly": args.readonly}
     save(base, desc)
     print(json.dumps(desc))
     return 0
@@ -155,6 +162,48 @@ def cmd_wait(args):
         time.sleep(0.2)
     print("ensemble not ready after %ss" % args.timeout, file=sys.stderr)
     return 1
+
+
+def find_server(desc, sid):
+    for s in desc["servers"]:
+        if s["id"] == sid:
+            return s
+    raise SystemExit(f"no server {sid} in {desc['dir']}")
+
+
+def stop_pid(pid):
+    if not pid or not alive(pid):
+        return
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.time() + 10
+    while alive(pid) and time.time() < deadline:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        time.sleep(0.05)
+    if alive(pid):
+        os.kill(pid, signal.SIGKILL)
+
+
+def cmd_stop_server(args):
+    desc = load(args.dir)
+    srv = find_server(desc, args.id)
+    stop_pid(srv.get("pid"))
+    srv["pid"] = 0
+    save(desc["dir"], desc)
+    return 0
+
+
+def cmd_start_server(args):
+    desc = load(args.dir)
+    srv = find_server(desc, args.id)
+    if srv.get("pid") and alive(srv["pid"]):
+        raise SystemExit(f"server {args.id} is running (pid {srv['pid']})")
+    start_server(desc["dir"], srv, readonly=desc.get("readonly", False))
+    save(desc["dir"], desc)
+    print(srv["pid"])
+    return 0
 
 
 def cmd_stop(args):
@@ -189,13 +238,20 @@ def main():
     st.add_argument("--tick", type=int, default=500)
     st.add_argument("--no-reconfig", action="store_true",
                     help="reconfigEnabled=false: reconfig requests fail with ZRECONFIGDISABLED")
+    st.add_argument("--readonly", action="store_true",
+                    help="-Dreadonlymode.enabled=true: a server without quorum serves read-only")
     sp = sub.add_parser("stop")
     sp.add_argument("dir")
     wt = sub.add_parser("wait")
     wt.add_argument("dir")
     wt.add_argument("--timeout", type=float, default=60)
+    for name in ("stop-server", "start-server"):
+        one = sub.add_parser(name)
+        one.add_argument("dir")
+        one.add_argument("id", type=int)
     args = ap.parse_args()
-    return {"start": cmd_start, "stop": cmd_stop, "wait": cmd_wait}[args.cmd](args)
+    return {"start": cmd_start, "stop": cmd_stop, "wait": cmd_wait, "stop-server": cmd_stop_server,
+            "start-server": cmd_start_server}[args.cmd](args)
 
 
 if __name__ == "__main__":
