@@ -57,7 +57,7 @@ Result<ModelStep> StepFromJson(const Json& e, const std::string& at) {
   std::optional<ModelStepKind> kind = ParseModelStepKind(op);
   if (!kind) {
     return Bad(at + ".op", fmt::format("\"{}\" is not one of reconfigure, crash, recover, "
-                                       "restart, plan, exact-plan, shed",
+                                       "restart, plan, exact-plan, shed, wait",
                                        op));
   }
   ModelStep step;
@@ -93,6 +93,9 @@ Result<ModelStep> StepFromJson(const Json& e, const std::string& at) {
     }
     case ModelStepKind::kExactPlan:
       break;
+    case ModelStepKind::kWait:
+      if (Status s = ReadMillis(e, "ms", at, &step.duration); !s.ok()) return s;
+      break;
   }
   return step;
 }
@@ -108,6 +111,8 @@ nlohmann::json ModelConfigToJson(const ModelConfig& config) {
          {"migration", MigrationPolicyName(o.provider.migration)},
          {"round_delay_ms", o.provider.round_delay.count()},
          {"failover_jitter_ms", o.provider.failover_jitter.count()},
+         {"migration_jitter_ms", o.migration_jitter.count()},
+         {"sample_period_ms", o.sample_period.count()},
          {"follower_fraction", o.follower_fraction},
          {"servers", ServersToJson(o.servers)}};
   if (!o.initial_counts.empty()) j["initial_counts"] = o.initial_counts;
@@ -130,6 +135,9 @@ nlohmann::json ModelConfigToJson(const ModelConfig& config) {
         if (s.passes != 1) e["passes"] = s.passes;
         break;
       case ModelStepKind::kExactPlan:
+        break;
+      case ModelStepKind::kWait:
+        e["ms"] = s.duration.count();
         break;
     }
     if (!s.label.empty()) e["label"] = s.label;
@@ -171,6 +179,11 @@ Result<ModelConfig> ModelConfigFromJson(const nlohmann::json& j) {
   if (Status s = ReadMillis(j, "failover_jitter_ms", where, &o.provider.failover_jitter); !s.ok()) {
     return s;
   }
+  if (Status s = ReadMillis(j, "migration_jitter_ms", where, &o.migration_jitter); !s.ok()) {
+    return s;
+  }
+  if (Status s = ReadMillis(j, "sample_period_ms", where, &o.sample_period); !s.ok()) return s;
+  if (o.sample_period.count() == 0) return Bad(where + ".sample_period_ms", "must be positive");
   if (Status s =
           json_fields::ReadDouble(j, "follower_fraction", where, false, &o.follower_fraction);
       !s.ok()) {
@@ -231,7 +244,12 @@ nlohmann::json StepReportToJson(const StepReport& r) {
               {"balanced_start_min_movers", r.balanced_start_min_movers},
               {"max_over_mean", r.max_over_mean},
               {"shed", r.shed},
-              {"attempts", r.attempts}};
+              {"attempts", r.attempts},
+              {"start_ms", r.start_ms},
+              {"settle_ms", r.settle_ms},
+              {"end_ms", r.end_ms},
+              {"connects", r.connects},
+              {"peak_connects_per_s", r.peak_connects_per_s}};
 }
 
 }  // namespace zk

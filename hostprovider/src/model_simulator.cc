@@ -14,6 +14,10 @@ namespace {
 
 // Passes over the list a client makes before it stays disconnected.
 constexpr uint32_t kMaxPasses = 3;
+// The most samples in a step's series (plus the one before the step).
+constexpr int64_t kMaxSamples = 10000;
+// The window of peak_connects_per_s.
+constexpr int64_t kPeakWindowMs = 1000;
 
 Status Bad(std::string message) { return Status(Error::kBadArguments, std::move(message)); }
 
@@ -33,6 +37,95 @@ class ClientRandom {
 
 }  // namespace
 
+// The events of one step, in ms from its beginning: clients leaving and
+// landing on servers (indices of the step's final list; `n` stands for
+// "elsewhere": disconnected or on a server the step removed), attempts.
+class ModelSimulator::Trace {
+ public:
+  Trace(std::vector<uint64_t> initial, uint64_t elsewhere)
+      : n_(static_cast<uint32_t>(initial.size())), initial_(std::move(initial)) {
+    initial_.push_back(elsewhere);
+  }
+
+  // A client leaves `server` (kNoServer: a server outside the list) at t.
+  void Leave(int64_t t, uint32_t server) { Change(t, server == kNoServer ? n_ : server, n_); }
+  void Land(int64_t t, uint32_t server) {
+    Change(t, n_, server);
+    landings_.push_back(t);
+  }
+  void Attempted(int64_t t) { last_ = std::max(last_, t); }
+
+  // The last change of a count (0: none), and the last event of any kind.
+  int64_t last_change() const { return last_change_; }
+  int64_t last() const { return std::max(last_, last_change_); }
+
+  // The series from `start_ms` (the counts before the step) to the settle.
+  std::vector<CountsAt> Series(int64_t start_ms, int64_t period) const {
+    const int64_t settle = last_change_;
+    while ((settle + period - 1) / period > kMaxSamples) period *= 2;
+    const int64_t k_last = (settle + period - 1) / period;
+    const size_t width = n_ + 1;
+    std::vector<int64_t> deltas(static_cast<size_t>(k_last + 1) * width, 0);
+    std::vector<uint64_t> connects(static_cast<size_t>(k_last + 1), 0);
+    for (const Event& e : events_) {
+      const auto k = static_cast<size_t>((e.t + period - 1) / period);  // sample at or after e.t
+      --deltas[k * width + e.from];
+      ++deltas[k * width + e.to];
+      if (e.from == n_ && e.to != n_) ++connects[k];
+    }
+    std::vector<CountsAt> out;
+    out.reserve(static_cast<size_t>(k_last) + 2);
+    std::vector<int64_t> now(initial_.begin(), initial_.end());
+    auto push = [&](int64_t t, uint64_t c) {
+      CountsAt a;
+      a.time_ms = start_ms + t;
+      a.counts.assign(now.begin(), now.begin() + n_);
+      a.elsewhere = static_cast<uint64_t>(now[n_]);
+      a.connects = c;
+      out.push_back(std::move(a));
+    };
+    push(0, 0);
+    for (int64_t k = 0; k <= k_last; ++k) {
+      for (size_t j = 0; j < width; ++j) now[j] += deltas[static_cast<size_t>(k) * width + j];
+      push(std::min(k * period, settle), connects[static_cast<size_t>(k)]);
+    }
+    return out;
+  }
+
+  uint64_t connects() const { return landings_.size(); }
+
+  // The most landings in any window [x, x + kPeakWindowMs).
+  uint64_t PeakPerSecond() const {
+    std::vector<int64_t> t = landings_;
+    std::sort(t.begin(), t.end());
+    size_t best = 0;
+    for (size_t i = 0, j = 0; j < t.size(); ++j) {
+      while (t[j] - t[i] >= kPeakWindowMs) ++i;
+      best = std::max(best, j - i + 1);
+    }
+    return best;
+  }
+
+ private:
+  struct Event {
+    int64_t t;
+    uint32_t from;  // the count that drops (n_: elsewhere)
+    uint32_t to;    // the count that grows
+  };
+
+  void Change(int64_t t, uint32_t from, uint32_t to) {
+    events_.push_back(Event{t, from, to});
+    last_change_ = std::max(last_change_, t);
+  }
+
+  uint32_t n_;
+  std::vector<uint64_t> initial_;  // per server, then elsewhere
+  std::vector<Event> events_;
+  std::vector<int64_t> landings_;
+  int64_t last_change_ = 0;
+  int64_t last_ = 0;
+};
+
 std::string_view ModelStepKindName(ModelStepKind k) {
   switch (k) {
     case ModelStepKind::kReconfigure:
@@ -49,6 +142,8 @@ std::string_view ModelStepKindName(ModelStepKind k) {
       return "exact-plan";
     case ModelStepKind::kShed:
       return "shed";
+    case ModelStepKind::kWait:
+      return "wait";
   }
   return "unknown";
 }
@@ -56,7 +151,7 @@ std::string_view ModelStepKindName(ModelStepKind k) {
 std::optional<ModelStepKind> ParseModelStepKind(std::string_view name) {
   for (ModelStepKind k : {ModelStepKind::kReconfigure, ModelStepKind::kCrash,
                           ModelStepKind::kRecover, ModelStepKind::kRestart, ModelStepKind::kPlan,
-                          ModelStepKind::kExactPlan, ModelStepKind::kShed}) {
+                          ModelStepKind::kExactPlan, ModelStepKind::kShed, ModelStepKind::kWait}) {
     if (ModelStepKindName(k) == name) return k;
   }
   return std::nullopt;
@@ -112,6 +207,14 @@ ModelStep ModelStep::Shed(HostPort server, double fraction) {
   return s;
 }
 
+ModelStep ModelStep::Wait(std::chrono::milliseconds duration, std::string label) {
+  ModelStep s;
+  s.kind = ModelStepKind::kWait;
+  s.duration = duration;
+  s.label = std::move(label);
+  return s;
+}
+
 std::string ModelStep::DefaultLabel() const {
   switch (kind) {
     case ModelStepKind::kReconfigure:
@@ -122,6 +225,9 @@ std::string ModelStep::DefaultLabel() const {
       return passes > 1 ? fmt::format("plan ({} passes)", passes) : std::string("plan");
     case ModelStepKind::kExactPlan:
       return std::string(ModelStepKindName(kind));
+    case ModelStepKind::kWait:
+      return duration.count() % 1000 == 0 ? fmt::format("wait {} s", duration.count() / 1000)
+                                          : fmt::format("wait {} ms", duration.count());
     default:
       return fmt::format("{} {}", ModelStepKindName(kind), server);
   }
@@ -160,6 +266,12 @@ Result<ModelSimulator> ModelSimulator::Create(ModelOptions options) {
   if (!(options.follower_fraction >= 0 && options.follower_fraction <= 1)) {
     return Bad(fmt::format("follower_fraction {} is not in [0, 1]", options.follower_fraction));
   }
+  if (options.migration_jitter.count() < 0) {
+    return Bad(fmt::format("migration_jitter {} ms is negative", options.migration_jitter.count()));
+  }
+  if (options.sample_period.count() <= 0) {
+    return Bad(fmt::format("sample_period {} ms is not positive", options.sample_period.count()));
+  }
   Result<ServerList> list = ServerList::Create(options.servers);
   if (!list.ok()) return list.status();
   if (!options.initial_counts.empty()) {
@@ -187,6 +299,8 @@ void ModelSimulator::Start() {
   up_.assign(n, 1);
   counts_.assign(n, 0);
   sim_random_ = DeriveSeed(options_.seed, ~uint64_t{0});
+  timing_random_ = DeriveSeed(options_.seed, ~uint64_t{0} - 1);
+  now_ms_ = 0;
   clients_.assign(options_.clients, Client{});
   follower_.assign(options_.clients, 1);
   if (options_.follower_fraction < 1.0) {
@@ -205,7 +319,8 @@ void ModelSimulator::Start() {
       core::Init(c.state, r.get());
     }
     if (options_.initial_counts.empty()) {
-      Connect(c, &attempts);
+      int64_t t = 0;  // the first connect has no delay
+      Connect(c, &attempts, &t);
       continue;
     }
     while (placed_left == 0) placed_left = options_.initial_counts[++placed_server];
@@ -216,13 +331,17 @@ void ModelSimulator::Start() {
   start_report_.attempts = attempts;
   start_report_.min_movers = 0;
   start_report_.balanced_start_min_movers = 0;
+  // The start is the state at time 0 (a placed start's attempts are a way
+  // of placing, not events).
+  Finish(Trace(counts_, start_report_.disconnected), &start_report_);
 }
 
-bool ModelSimulator::Connect(Client& c, uint64_t* attempts) {
+bool ModelSimulator::Connect(Client& c, uint64_t* attempts, int64_t* t) {
   ClientRandom r(&c.random);
   const uint32_t limit = kMaxPasses * ctx_.size;
   for (uint32_t a = 0; a < limit; ++a) {
     const NextChoice choice = core::Next(c.state, ctx_, r.get());
+    *t += choice.delay.count();
     ++*attempts;
     if (up_[choice.server]) {
       core::OnConnected(c.state);
@@ -248,20 +367,47 @@ bool ModelSimulator::ConnectTo(Client& c, uint32_t server, uint64_t* attempts) {
   return false;
 }
 
-bool ModelSimulator::Reconnect(Client& c, uint64_t* attempts) {
+bool ModelSimulator::Reconnect(Client& c, uint64_t* attempts, int64_t t, Trace* trace) {
   const uint32_t before = c.state.current;
-  if (before != kNoServer) --counts_[before];
-  Connect(c, attempts);  // Next() while connected: the connection is lost
+  if (before != kNoServer) {
+    --counts_[before];
+    trace->Leave(t, before);
+  }
+  // Next() while connected: the connection is lost.
+  if (Connect(c, attempts, &t)) trace->Land(t, c.state.current);
+  trace->Attempted(t);
   return c.state.current != before;
 }
 
-void ModelSimulator::RetryDisconnected(uint64_t* attempts) {
+void ModelSimulator::RetryDisconnected(uint64_t* attempts, int64_t t, Trace* trace) {
   bool any_up = false;
   for (uint8_t u : up_) any_up = any_up || u != 0;
   if (!any_up) return;
   for (Client& c : clients_) {
-    if (c.state.current == kNoServer) Connect(c, attempts);
+    if (c.state.current != kNoServer) continue;
+    int64_t at = t;
+    if (Connect(c, attempts, &at)) trace->Land(at, c.state.current);
+    trace->Attempted(at);
   }
+}
+
+int64_t ModelSimulator::MigrationDelay() {
+  const int64_t jitter = options_.migration_jitter.count();
+  if (jitter <= 0) return 0;
+  SplitMix64 r(timing_random_);
+  const auto d = static_cast<int64_t>(r.Below(static_cast<uint64_t>(jitter) + 1));
+  timing_random_ = r.state();
+  return d;
+}
+
+void ModelSimulator::Finish(const Trace& trace, StepReport* r) {
+  r->start_ms = now_ms_;
+  r->settle_ms = trace.last_change();
+  r->end_ms = now_ms_ + trace.last();
+  r->connects = trace.connects();
+  r->peak_connects_per_s = trace.PeakPerSecond();
+  r->series = trace.Series(now_ms_, options_.sample_period.count());
+  now_ms_ = r->end_ms;
 }
 
 void ModelSimulator::RefreshLoadHint() {
@@ -271,6 +417,10 @@ void ModelSimulator::RefreshLoadHint() {
     return;
   }
   ctx_.load.assign(counts_.begin(), counts_.end());
+}
+
+uint64_t ModelSimulator::Disconnected() const {
+  return options_.clients - std::accumulate(counts_.begin(), counts_.end(), uint64_t{0});
 }
 
 StepReport ModelSimulator::Report(std::string label) const {
@@ -315,6 +465,11 @@ Result<StepReport> ModelSimulator::Run(const ModelStep& step) {
       return DoPlan(std::move(label), step.passes);
     case ModelStepKind::kExactPlan:
       return DoExactPlan(std::move(label));
+    case ModelStepKind::kWait:
+      if (step.duration.count() < 0) {
+        return Bad(fmt::format("wait {} ms is negative", step.duration.count()));
+      }
+      return DoWait(step.duration, std::move(label));
     default:
       break;
   }
@@ -355,6 +510,7 @@ StepReport ModelSimulator::DoReconfigure(const ModelStep& step, ServerList new_l
   if (change.SameSet()) {  // HostProvider::UpdateServerList: a no-op
     StepReport r = Report(label);
     r.balanced_start_min_movers = 0;
+    Finish(Trace(counts_, r.disconnected), &r);
     return r;
   }
   RefreshLoadHint();
@@ -404,6 +560,8 @@ StepReport ModelSimulator::DoReconfigure(const ModelStep& step, ServerList new_l
   }
 
   const uint64_t min_movers = MinMoversOverUp(mapped, eligible);
+  Trace trace(std::vector<uint64_t>(mapped.begin(), mapped.begin() + n_new),
+              mapped[n_new] + (options_.clients - connected_before));
   std::vector<uint64_t> new_counts(n_new, 0);
   std::swap(ctx_, new_ctx);  // ctx_ is now the new context; new_ctx the old
   up_ = std::move(new_up);
@@ -423,11 +581,17 @@ StepReport ModelSimulator::DoReconfigure(const ModelStep& step, ServerList new_l
       ++counts_[c.state.current];
       continue;
     }
-    if (move || cur_old != kNoServer) Connect(c, &attempts);
+    if (!move && cur_old == kNoServer) continue;  // retried below with the others
+    // The client applies the change after its migration delay; if it was
+    // connected, it leaves its server then.
+    int64_t t = MigrationDelay();
+    if (cur_old != kNoServer) trace.Leave(t, cur_new);
+    if (Connect(c, &attempts, &t)) trace.Land(t, c.state.current);
+    trace.Attempted(t);
     if (cur_old != kNoServer && c.state.current != cur_new) ++movers;
   }
   list_ = std::move(new_list);
-  RetryDisconnected(&attempts);
+  RetryDisconnected(&attempts, trace.last(), &trace);
 
   StepReport r = Report(label);
   r.movers = movers;
@@ -435,6 +599,7 @@ StepReport ModelSimulator::DoReconfigure(const ModelStep& step, ServerList new_l
   r.balanced_start_min_movers =
       BalancedStartMinimumMovers(change, static_cast<double>(connected_before));
   r.attempts = attempts;
+  Finish(trace, &r);
   return r;
 }
 
@@ -443,38 +608,55 @@ StepReport ModelSimulator::DoCrash(uint32_t server, std::string label, bool reco
   std::vector<uint8_t> eligible = up_;
   eligible[server] = 0;
   const uint64_t min_movers = MinMoversOverUp(counts_, eligible);
+  Trace trace(counts_, Disconnected());
   up_[server] = 0;
   uint64_t attempts = 0;
   uint64_t movers = 0;
   for (Client& c : clients_) {
     if (c.state.current != server) continue;
-    if (Reconnect(c, &attempts) && c.state.current != kNoServer) ++movers;
+    if (Reconnect(c, &attempts, 0, &trace) && c.state.current != kNoServer) ++movers;
   }
+  // A restarted server is back when its clients have settled.
   if (recover) up_[server] = 1;
-  RetryDisconnected(&attempts);
+  RetryDisconnected(&attempts, trace.last(), &trace);
   StepReport r = Report(std::move(label));
   r.movers = movers;
   r.min_movers = min_movers;
   r.balanced_start_min_movers = static_cast<double>(min_movers);
   r.attempts = attempts;
+  Finish(trace, &r);
   return r;
 }
 
 StepReport ModelSimulator::DoRecover(uint32_t server, std::string label) {
+  Trace trace(counts_, Disconnected());
   up_[server] = 1;
   uint64_t attempts = 0;
-  RetryDisconnected(&attempts);
+  RetryDisconnected(&attempts, 0, &trace);
   StepReport r = Report(std::move(label));
   r.attempts = attempts;
+  Finish(trace, &r);
+  return r;
+}
+
+StepReport ModelSimulator::DoWait(std::chrono::milliseconds duration, std::string label) {
+  Trace trace(counts_, Disconnected());
+  trace.Attempted(duration.count());  // nothing happens; time passes
+  StepReport r = Report(std::move(label));
+  r.balanced_start_min_movers = 0;
+  Finish(trace, &r);
   return r;
 }
 
 StepReport ModelSimulator::DoPlan(std::string label, uint32_t passes) {
   RefreshLoadHint();
   const uint64_t min_movers = MinMoversOverUp(counts_, up_);
+  Trace trace(counts_, Disconnected());
   uint64_t attempts = 0;
   uint64_t movers = 0;
   for (uint32_t pass = 0; pass < passes; ++pass) {
+    // Each pass is published when the previous one has settled.
+    const int64_t published = trace.last();
     if (pass > 0 && MinMoversOverUp(counts_, up_) == 0) break;  // balanced: nothing to publish
     std::vector<ServerLoad> loads;
     std::vector<double> weights;
@@ -496,15 +678,19 @@ StepReport ModelSimulator::DoPlan(std::string label, uint32_t passes) {
         ClientRandom r(&c.random);
         move = core::FollowPlan(c.state, ctx_, ctx_, before, kNoServer, r.get());
       }
-      if (move && Reconnect(c, &attempts) && c.state.current != kNoServer) ++movers;
+      if (move && Reconnect(c, &attempts, published + MigrationDelay(), &trace) &&
+          c.state.current != kNoServer) {
+        ++movers;
+      }
     }
   }
-  RetryDisconnected(&attempts);
+  RetryDisconnected(&attempts, trace.last(), &trace);
   StepReport r = Report(std::move(label));
   r.movers = movers;
   r.min_movers = min_movers;
   r.balanced_start_min_movers = static_cast<double>(min_movers);
   r.attempts = attempts;
+  Finish(trace, &r);
   return r;
 }
 
@@ -525,6 +711,7 @@ StepReport ModelSimulator::DoExactPlan(std::string label) {
   std::vector<double> weights(n);
   for (uint32_t i = 0; i < n; ++i) weights[i] = up_[i] ? 1.0 : 0.0;
   const uint64_t min_movers = MinMoversOverUp(counts_, up_);
+  Trace trace(counts_, Disconnected());
   Result<RebalancePlan> plan = ComputeExactPlan(++plan_version_, sessions, weights);
   uint64_t attempts = 0;
   uint64_t movers = 0;
@@ -543,10 +730,14 @@ StepReport ModelSimulator::DoExactPlan(std::string label) {
         ClientRandom r(&c.random);
         move = core::FollowPlan(c.state, ctx_, ctx_, before, named[k], r.get());
       }
-      if (move && Reconnect(c, &attempts) && c.state.current != kNoServer) ++movers;
+      if (move && Reconnect(c, &attempts, MigrationDelay(), &trace) &&
+          c.state.current != kNoServer) {
+        ++movers;
+      }
     }
     // The operator sheds what followers could not move: non-followers,
-    // chosen at random on the server.
+    // chosen at random on the server, when the followers have settled.
+    const int64_t shed_at = trace.last();
     SplitMix64 sr(sim_random_);
     for (const ShedRequest& req : plan->shed) {
       const uint32_t s = list_.IndexOf(req.server);
@@ -557,7 +748,7 @@ StepReport ModelSimulator::DoExactPlan(std::string label) {
       const uint64_t count = std::min<uint64_t>(req.count, candidates.size());
       for (uint64_t t = 0; t < count; ++t) {
         std::swap(candidates[t], candidates[t + sr.Below(candidates.size() - t)]);
-        if (Reconnect(clients_[candidates[t]], &attempts) &&
+        if (Reconnect(clients_[candidates[t]], &attempts, shed_at, &trace) &&
             clients_[candidates[t]].state.current != kNoServer) {
           ++movers;
         }
@@ -566,13 +757,14 @@ StepReport ModelSimulator::DoExactPlan(std::string label) {
     }
     sim_random_ = sr.state();
   }
-  RetryDisconnected(&attempts);
+  RetryDisconnected(&attempts, trace.last(), &trace);
   StepReport r = Report(std::move(label));
   r.movers = movers;
   r.min_movers = min_movers;
   r.balanced_start_min_movers = static_cast<double>(min_movers);
   r.shed = shed;
   r.attempts = attempts;
+  Finish(trace, &r);
   return r;
 }
 
@@ -584,22 +776,24 @@ StepReport ModelSimulator::DoShed(uint32_t server, double fraction, std::string 
     if (clients_[k].state.current == server) on_server.push_back(k);
   }
   const auto count = static_cast<uint64_t>(std::llround(fraction * on_server.size()));
+  Trace trace(counts_, Disconnected());
   SplitMix64 sr(sim_random_);
   uint64_t attempts = 0;
   uint64_t movers = 0;
   for (uint64_t t = 0; t < count; ++t) {
     std::swap(on_server[t], on_server[t + sr.Below(on_server.size() - t)]);
     Client& c = clients_[on_server[t]];
-    if (Reconnect(c, &attempts) && c.state.current != kNoServer) ++movers;
+    if (Reconnect(c, &attempts, 0, &trace) && c.state.current != kNoServer) ++movers;
   }
   sim_random_ = sr.state();
-  RetryDisconnected(&attempts);
+  RetryDisconnected(&attempts, trace.last(), &trace);
   StepReport r = Report(std::move(label));
   r.movers = movers;
   r.min_movers = min_movers;
   r.balanced_start_min_movers = static_cast<double>(min_movers);
   r.shed = count;
   r.attempts = attempts;
+  Finish(trace, &r);
   return r;
 }
 

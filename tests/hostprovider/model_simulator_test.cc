@@ -170,6 +170,156 @@ TEST_CASE("simulator: shedding and plan steps validate their input", "[simulator
   CHECK(all.status().code() == Error::kBadArguments);
 }
 
+// The series is consistent: first sample before the step, last = the
+// settled counts at start + settle, times in order, connects add up.
+void CheckSeries(const StepReport& r) {
+  CAPTURE(r.label);
+  REQUIRE(r.series.size() >= 2);
+  CHECK(r.series.front().time_ms == r.start_ms);
+  CHECK(r.series.back().time_ms == r.start_ms + r.settle_ms);
+  CHECK(r.series.back().counts == r.counts);
+  CHECK(r.series.back().elsewhere == r.disconnected);
+  uint64_t connects = 0;
+  for (size_t k = 1; k < r.series.size(); ++k) {
+    CHECK(r.series[k].time_ms >= r.series[k - 1].time_ms);
+    CHECK(r.series[k].time_ms - r.series[k - 1].time_ms <= 100);
+    connects += r.series[k].connects;
+  }
+  CHECK(connects == r.connects);
+  CHECK(r.end_ms >= r.start_ms + r.settle_ms);
+  CHECK(r.peak_connects_per_s <= r.connects);
+}
+
+TEST_CASE("simulator clock: migration jitter spreads the moves, never changes them",
+          "[simulator][time]") {
+  const uint64_t seed = 11;
+  INFO("seed " << seed);
+  ModelOptions o = Options(10000, Range(1, 3), seed);
+  auto instant = ModelSimulator::Create(o).value();
+  o.migration_jitter = std::chrono::milliseconds(5000);
+  auto jittered = ModelSimulator::Create(o).value();
+  CHECK(instant.start_report().settle_ms == 0);
+  CHECK(jittered.now_ms() == 0);
+  const StepReport a = instant.Run(ModelStep::Reconfigure(Range(1, 5))).value();
+  const StepReport b = jittered.Run(ModelStep::Reconfigure(Range(1, 5))).value();
+  CheckSeries(a);
+  CheckSeries(b);
+  // Same decisions, same counts: the jitter only moves events in time.
+  CHECK(a.counts == b.counts);
+  CHECK(a.movers == b.movers);
+  // Without jitter everything happens at the step's instant.
+  CHECK(a.settle_ms == 0);
+  CHECK(a.series.size() == 2);
+  CHECK(a.peak_connects_per_s == a.movers);
+  // With it, ~4,000 movers at uniform delays in [0, 5 s]: the last within
+  // the jitter (a migration's first attempt has no delay of its own) and,
+  // with ~4,000 draws, above 4.9 s; the busiest second ~1/5 of the movers.
+  CHECK(b.settle_ms <= 5000);
+  CHECK(b.settle_ms >= 4900);
+  CHECK(b.series.size() == 52);  // before, 0, 100, ..., 4900, settle
+  CHECK(b.peak_connects_per_s < b.movers / 4);
+  CHECK(b.peak_connects_per_s > b.movers / 6);
+  // The added servers fill up gradually: half way, s4 holds about half of
+  // what it ends with.
+  const CountsAt& mid = b.series[26];  // 2,500 ms
+  CHECK(mid.time_ms == 2500);
+  CHECK(double(mid.counts[3]) == Approx(b.counts[3] / 2.0).epsilon(0.15));
+  CHECK(mid.elsewhere == 0);  // nobody in transit: a migration lands at once
+  // The clock: the next step begins when this one has settled.
+  CHECK(jittered.now_ms() == b.end_ms);
+  const StepReport w = jittered.Run(ModelStep::Wait(std::chrono::milliseconds(5000))).value();
+  CHECK(w.label == "wait 5 s");
+  CHECK(w.start_ms == b.end_ms);
+  CHECK(w.end_ms == b.end_ms + 5000);
+  CHECK(w.settle_ms == 0);
+  CHECK(w.counts == b.counts);
+  CheckSeries(w);
+  CHECK(jittered.Run(ModelStep::Wait(std::chrono::milliseconds(-1))).status().code() ==
+        Error::kBadArguments);
+  const StepReport back = jittered.Run(ModelStep::Reconfigure(Range(1, 3))).value();
+  CheckSeries(back);
+  CHECK(back.start_ms == w.end_ms);
+  CHECK(back.settle_ms <= 5000);
+  // Leaving servers s4 and s5 count as "elsewhere" until they land.
+  CHECK(back.series.front().elsewhere == b.counts[3] + b.counts[4]);
+}
+
+TEST_CASE("simulator clock: failover jitter spreads a crash's reconnects", "[simulator][time]") {
+  const uint64_t seed = 5;
+  INFO("seed " << seed);
+  for (int64_t jitter : {0, 2000, 5000}) {
+    CAPTURE(jitter);
+    ModelOptions o = Options(3000, Range(1, 3), seed);
+    o.initial_counts = {1500, 1000, 500};
+    o.provider.failover_jitter = std::chrono::milliseconds(jitter);
+    auto sim = ModelSimulator::Create(o).value();
+    const StepReport r = sim.Run(ModelStep::Crash(Hp("s1"))).value();
+    CheckSeries(r);
+    CHECK(r.connects == 1500);
+    CHECK(r.settle_ms <= jitter);  // herd-free: the first attempt is at an up server
+    if (jitter == 0) {
+      CHECK(r.settle_ms == 0);
+      CHECK(r.peak_connects_per_s == 1500);
+    } else {
+      CHECK(r.settle_ms >= jitter * 9 / 10);
+      // 1,500 over (jitter + 1) ms: a 1 s window holds ~1,500,000 / jitter.
+      CHECK(double(r.peak_connects_per_s) == Approx(1.5e6 / double(jitter)).epsilon(0.25));
+    }
+  }
+}
+
+TEST_CASE("simulator clock: the same seed gives the same series", "[simulator][time]") {
+  ModelOptions o = Options(2000, Range(1, 4), 9);
+  o.migration_jitter = std::chrono::milliseconds(3000);
+  o.provider.failover_jitter = std::chrono::milliseconds(2000);
+  auto run = [&o] {
+    auto sim = ModelSimulator::Create(o).value();
+    std::vector<StepReport> out =
+        sim.RunAll({ModelStep::Restart(Hp("s1")), ModelStep::Plan(2),
+                    ModelStep::Wait(std::chrono::milliseconds(1000)),
+                    ModelStep::Shed(Hp("s2"), 0.5), ModelStep::Reconfigure(Range(1, 3))})
+            .value();
+    for (const StepReport& r : out) CheckSeries(r);
+    return out;
+  };
+  const std::vector<StepReport> a = run(), b = run();
+  REQUIRE(a.size() == b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    CAPTURE(i);
+    CHECK(a[i].settle_ms == b[i].settle_ms);
+    CHECK(a[i].start_ms == b[i].start_ms);
+    CHECK(a[i].peak_connects_per_s == b[i].peak_connects_per_s);
+    REQUIRE(a[i].series.size() == b[i].series.size());
+    for (size_t k = 0; k < a[i].series.size(); ++k) {
+      CHECK(a[i].series[k].counts == b[i].series[k].counts);
+    }
+    if (i + 1 < a.size()) CHECK(a[i + 1].start_ms == a[i].end_ms);
+  }
+  CHECK(a[2].end_ms - a[2].start_ms == 1000);
+  // A plan's second pass comes after the first settled, with its own jitter.
+  CHECK(a[1].settle_ms > 3000);
+}
+
+TEST_CASE("simulator clock: bad timing options are rejected", "[simulator][time]") {
+  ModelOptions o = Options(10, Range(1, 3));
+  o.migration_jitter = std::chrono::milliseconds(-1);
+  CHECK(ModelSimulator::Create(o).status().code() == Error::kBadArguments);
+  o.migration_jitter = std::chrono::milliseconds(0);
+  o.sample_period = std::chrono::milliseconds(0);
+  CHECK(ModelSimulator::Create(o).status().code() == Error::kBadArguments);
+}
+
+TEST_CASE("simulator clock: a long step is sampled coarser, at most 10,001 samples",
+          "[simulator][time]") {
+  ModelOptions o = Options(200, Range(1, 3), 2);
+  o.migration_jitter = std::chrono::milliseconds(3600 * 1000);  // an hour
+  auto sim = ModelSimulator::Create(o).value();
+  const StepReport r = sim.Run(ModelStep::Reconfigure(Range(1, 4))).value();
+  CHECK(r.series.size() <= 10002);
+  CHECK(r.series.back().counts == r.counts);
+  CHECK(r.series.back().time_ms == r.start_ms + r.settle_ms);
+}
+
 TEST_CASE("timelines", "[simulator]") {
   const std::vector<ModelStep> s = Section51Timeline(Range(1, 9));
   REQUIRE(s.size() == 4);

@@ -9,6 +9,8 @@
 //     "migration": "probabilistic",       // none | probabilistic | load-aware
 //     "round_delay_ms": 1000,
 //     "failover_jitter_ms": 0,
+//     "migration_jitter_ms": 0,           // delay before applying a change or plan
+//     "sample_period_ms": 100,            // of StepReport::series
 //     "follower_fraction": 1.0,
 //     "servers": ["zk1:2181", "zk2:2181", "zk3:2181"],
 //     "initial_counts": [900, 50, 50],    // optional: a placed start
@@ -17,7 +19,8 @@
 //       {"op": "restart", "server": "zk1:2181"},
 //       {"op": "shed", "server": "zk2:2181", "fraction": 0.25},
 //       {"op": "plan", "passes": 2},      // "passes": optional, default 1
-//       {"op": "exact-plan"}
+//       {"op": "exact-plan"},
+//       {"op": "wait", "ms": 5000}         // "ms": optional, default 5000
 //     ]
 //   }
 //
@@ -47,7 +50,8 @@ Result<ModelConfig> ModelConfigFromJson(const nlohmann::json& j);
 std::string SerializeModelConfig(const ModelConfig& config);  // indented
 Result<ModelConfig> ParseModelConfig(std::string_view text);
 
-// A step report as JSON (for the experiment runner's output).
+// A step report as JSON (for the experiment runner's output), without its
+// series.
 nlohmann::json StepReportToJson(const StepReport& report);
 
 }  // namespace zk

@@ -1,7 +1,7 @@
 // The model simulator: C independent clients, each with its own provider
-// state and random stream, driven through a timeline of ensemble events,
-// with no sockets and no time. It is the engine of the experiment runner and
-// of the statistical tests.
+// state and random stream, driven through a timeline of ensemble events on
+// a simulated clock, with no sockets. It is the engine of the experiment
+// runner and of the statistical tests.
 //
 // Each client is a ProviderState (provider_core.h) plus an 8-byte SplitMix64
 // state, 64 bytes in one contiguous array; all clients share one
@@ -13,8 +13,29 @@
 // Model: a client is either connected to one server or disconnected. A step
 // changes the ensemble; every client it affects calls Next() until an
 // attempt succeeds (at most 3 passes over the list; then it stays
-// disconnected and retries at the end of every later step). Delays are not
-// modelled: steps are far apart compared with reconnects.
+// disconnected and retries at the end of every later step).
+//
+// Time (discrete events, deterministic): the simulator has a clock in ms,
+// 0 at the start. A step begins when the previous one has settled (its
+// last attempt), at StepReport::start_ms. Within a step:
+//   - a client affected by a list change or a plan applies it after a
+//     uniform random delay in [0, migration_jitter] (the SDK's
+//     ClientOptions::tracking_jitter), drawn from the simulator's timing
+//     stream (DeriveSeed(seed, 2^64 - 2)), one draw per applying client in
+//     client order, never from the client's own stream: the jitter moves
+//     events in time and never changes a decision;
+//   - a client that loses its connection (crash, shed, a move) leaves at
+//     that instant and makes each attempt after the delay Next() returns
+//     (failover_jitter, round_delay: the SDK's own delays); an attempt
+//     itself takes no time (loopback: far below the 100 ms resolution);
+//   - a restarted server comes back when its clients have settled; a plan
+//     with passes > 1 publishes each pass when the previous one settled;
+//     an exact plan's shed comes when its followers have settled;
+//   - a wait step lets `duration` pass; nothing else happens.
+// Within a step the clients do not see each other (a load-aware client
+// reads the counts of the step's beginning, see below), so the order in
+// which the simulator processes them does not change any decision and the
+// times can be computed client by client.
 //
 // Steps:
 //   reconfigure  the ensemble becomes `servers` (added servers are up); every
@@ -32,8 +53,10 @@
 //                excess held by non-followers is shed (they fail over)
 //   shed         round(fraction × load) random clients of the server lose
 //                their connection (ZOOKEEPER-2748) and fail over
+//   wait         time passes (`duration`)
 // After each step a StepReport gives per-server counts, movers, the minimum
-// movers for a balanced result, and max/mean.
+// movers for a balanced result, max/mean, and the step on the clock: its
+// settle time, the peak connection rate and the counts over time.
 //
 // Load hints: when the failover or migration policy is load-aware, the
 // clients see the connection counts as they were at the start of the step
@@ -41,6 +64,7 @@
 #ifndef ZK_HOSTPROVIDER_MODEL_SIMULATOR_H_
 #define ZK_HOSTPROVIDER_MODEL_SIMULATOR_H_
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -62,6 +86,7 @@ enum class ModelStepKind : uint8_t {
   kPlan,
   kExactPlan,
   kShed,
+  kWait,
 };
 
 std::string_view ModelStepKindName(ModelStepKind k);  // "reconfigure", "exact-plan", ...
@@ -73,6 +98,7 @@ struct ModelStep {
   HostPort server;                // kCrash, kRecover, kRestart, kShed
   double fraction = 0;            // kShed: in [0, 1]
   uint32_t passes = 1;            // kPlan: publications, each from fresh counts
+  std::chrono::milliseconds duration{5000};  // kWait: >= 0
   std::string label;              // for reports; a default is made from the step
 
   static ModelStep Reconfigure(std::vector<HostPort> servers, std::string label = {});
@@ -82,6 +108,7 @@ struct ModelStep {
   static ModelStep Plan(uint32_t passes = 1);
   static ModelStep ExactPlan();
   static ModelStep Shed(HostPort server, double fraction);
+  static ModelStep Wait(std::chrono::milliseconds duration, std::string label = {});
 
   std::string DefaultLabel() const;
 };
@@ -99,6 +126,23 @@ struct ModelOptions {
   // on its server by running its provider until it reaches that server (as
   // if the others had been unreachable), e.g. {900, 50, 50}.
   std::vector<uint64_t> initial_counts;
+  // The delay before a client applies a list change or a plan: uniform in
+  // [0, migration_jitter] (see "Time" above). Default 0: all at once.
+  std::chrono::milliseconds migration_jitter{0};
+  // The period of StepReport::series (> 0). A step longer than 10,000
+  // periods is sampled at a multiple of it (at most 10,001 samples).
+  std::chrono::milliseconds sample_period{100};
+};
+
+// The counts at one instant of a step.
+struct CountsAt {
+  int64_t time_ms = 0;           // on the simulator's clock
+  std::vector<uint64_t> counts;  // per server of the report's `servers`
+  // Clients not on a server of `servers`: disconnected, or still connected
+  // to a server the step removed from the list.
+  uint64_t elsewhere = 0;
+  // Connections established in (previous sample, this one].
+  uint64_t connects = 0;
 };
 
 struct StepReport {
@@ -117,6 +161,22 @@ struct StepReport {
   uint64_t shed = 0;         // connections shed by the step
   uint64_t attempts = 0;     // connection attempts made in the step
 
+  // The step on the clock (see "Time" above).
+  int64_t start_ms = 0;  // when it began
+  // From start_ms to the last change of a count the step caused (a client
+  // leaving or landing on a server); 0 when it changed nothing.
+  int64_t settle_ms = 0;
+  // When the next step may begin: start_ms + max(settle_ms, the time of its
+  // last attempt); a wait: start_ms + duration.
+  int64_t end_ms = 0;
+  uint64_t connects = 0;  // connections established in the step
+  // The most connections established in any window [x, x + 1000 ms).
+  uint64_t peak_connects_per_s = 0;
+  // The counts from start_ms (before anything happened) every sample_period
+  // to start_ms + settle_ms (the settled counts, equal to `counts`); at least
+  // two samples, the first at start_ms.
+  std::vector<CountsAt> series;
+
   // movers / min_movers (1 when both are 0).
   double MoversOverMinimum() const;
   // movers / balanced_start_min_movers (1 when both are 0).
@@ -127,9 +187,10 @@ struct StepReport {
 
 class ModelSimulator {
  public:
-  // Builds the clients and runs the start (natural or placed). Errors
-  // (kBadArguments): no clients, a bad server list, initial_counts of the
-  // wrong size or sum, follower_fraction outside [0, 1].
+  // Builds the clients and runs the start (natural or placed) at time 0.
+  // Errors (kBadArguments): no clients, a bad server list, initial_counts
+  // of the wrong size or sum, follower_fraction outside [0, 1], a negative
+  // migration_jitter, a sample_period <= 0.
   static Result<ModelSimulator> Create(ModelOptions options);
 
   ModelSimulator(ModelSimulator&&) = default;
@@ -138,7 +199,7 @@ class ModelSimulator {
   const StepReport& start_report() const { return start_report_; }
 
   // Errors (kBadArguments), before anything changes: an unknown server, a
-  // bad list, a fraction outside [0, 1].
+  // bad list, a fraction outside [0, 1], a negative wait.
   Result<StepReport> Run(const ModelStep& step);
   // Runs the steps in order; stops at the first error.
   Result<std::vector<StepReport>> RunAll(const std::vector<ModelStep>& steps);
@@ -146,6 +207,8 @@ class ModelSimulator {
   const ServerList& servers() const { return list_; }
   const std::vector<uint64_t>& counts() const { return counts_; }
   const ModelOptions& options() const { return options_; }
+  // The clock: when the next step begins.
+  int64_t now_ms() const { return now_ms_; }
   // The state of client k (tests).
   const ProviderState& TEST_client(uint32_t k) const { return clients_[k].state; }
 
@@ -158,17 +221,28 @@ class ModelSimulator {
 
   explicit ModelSimulator(ModelOptions options);
 
+  class Trace;  // the events of one step on the clock (model_simulator.cc)
+
   void Start();
-  // Runs client k's provider until it connects (true) or gives up.
-  bool Connect(Client& c, uint64_t* attempts);
+  // Runs client k's provider until it connects (true) or gives up. `*t`:
+  // in, when it starts (ms from the step's start); out, the time of its
+  // last attempt (of the connection when it connects).
+  bool Connect(Client& c, uint64_t* attempts, int64_t* t);
   bool ConnectTo(Client& c, uint32_t server, uint64_t* attempts);
-  // Disconnects client k (connection lost or shed) and reconnects it;
-  // updates counts_. Returns whether it ended on a different server.
-  bool Reconnect(Client& c, uint64_t* attempts);
-  void RetryDisconnected(uint64_t* attempts);
+  // Client c loses its connection at `t` (lost, shed, told to move) and
+  // reconnects; updates counts_ and the trace. Returns whether it ended on
+  // a different server.
+  bool Reconnect(Client& c, uint64_t* attempts, int64_t t, Trace* trace);
+  void RetryDisconnected(uint64_t* attempts, int64_t t, Trace* trace);
+  // The delay before a client applies a list change or a plan.
+  int64_t MigrationDelay();
   void RefreshLoadHint();
 
   StepReport Report(std::string label) const;
+  uint64_t Disconnected() const;  // clients without a connection
+  // Fills the report's times and series from the trace, and advances the
+  // clock to the step's end.
+  void Finish(const Trace& trace, StepReport* r);
   uint64_t MinMoversOverUp(const std::vector<uint64_t>& loads,
                            const std::vector<uint8_t>& eligible) const;
 
@@ -178,6 +252,7 @@ class ModelSimulator {
   StepReport DoPlan(std::string label, uint32_t passes);
   StepReport DoExactPlan(std::string label);
   StepReport DoShed(uint32_t server, double fraction, std::string label);
+  StepReport DoWait(std::chrono::milliseconds duration, std::string label);
 
   ModelOptions options_;
   ServerList list_;
@@ -186,7 +261,9 @@ class ModelSimulator {
   std::vector<uint8_t> follower_;
   std::vector<uint8_t> up_;
   std::vector<uint64_t> counts_;
-  uint64_t sim_random_ = 0;  // SplitMix64 state for the simulator's own draws
+  uint64_t sim_random_ = 0;     // SplitMix64 state for the simulator's own draws
+  uint64_t timing_random_ = 0;  // SplitMix64 state for migration delays
+  int64_t now_ms_ = 0;
   uint64_t plan_version_ = 0;
   StepReport start_report_;
 };
