@@ -16,6 +16,7 @@ namespace zk::sim {
 struct CountSample {
   double time_ms = 0;            // on the run's clock (StepResult::time_ms's)
   std::vector<uint64_t> counts;  // per server of the step's `servers`
+  uint64_t connects = 0;         // connections established since the previous sample
 };
 
 struct StepResult {
@@ -40,11 +41,11 @@ struct StepResult {
   uint64_t shed = 0;
   uint64_t attempts = 0;
   // The reconnect burst: the most connections established on servers in any
-  // 1 s window (1 s sliding window in 100 ms steps) during the step.
+  // window [x, x + 1 s) during the step (a sliding window).
   uint64_t peak_connects_per_s = 0;
-  // Counts during the step, in time order (model: every 100 ms from
-  // time_ms to the settle, ending with the settled counts). Empty: only
-  // `counts` is known.
+  // Counts during the step, in time order (model: before the step at
+  // time_ms, then every 100 ms from time_ms to time_ms + settle_ms, the
+  // last the settled counts). Empty: only `counts` is known.
   std::vector<CountSample> series;
 };
 
@@ -53,6 +54,7 @@ struct PolicyResult {
   std::string failover;
   std::string migration;
   int64_t failover_jitter_ms = 0;
+  int64_t migration_jitter_ms = 0;
   StepResult start;
   std::vector<StepResult> steps;
   uint64_t total_movers = 0;

@@ -12,6 +12,10 @@ namespace {
 
 Status Fail(std::string what) { return Status(Error::kSystemError, std::move(what)); }
 
+// The shortest interval a connection rate is computed over (the model's
+// sample period): the connects of an instant step count as one bucket.
+constexpr double kRateBucketMs = 100;
+
 struct Row {
   double min = 0, mean = 0, max = 0, max_over_mean = 0;
 };
@@ -32,6 +36,34 @@ Row Summarize(const StepResult& s) {
   r.mean = double(sum) / double(n);
   r.max_over_mean = s.max_over_mean;
   return r;
+}
+
+// Min, mean and max over the servers marked up in `up`, of `counts`.
+Row Spread(const std::vector<uint64_t>& counts, const std::vector<uint8_t>& up) {
+  Row r;
+  uint64_t sum = 0, n = 0, lo = UINT64_MAX, hi = 0;
+  for (size_t i = 0; i < counts.size(); ++i) {
+    if (up.size() > i && !up[i]) continue;
+    sum += counts[i];
+    ++n;
+    lo = std::min(lo, counts[i]);
+    hi = std::max(hi, counts[i]);
+  }
+  if (n == 0) return r;
+  r.min = double(lo);
+  r.max = double(hi);
+  r.mean = double(sum) / double(n);
+  r.max_over_mean = r.mean > 0 ? r.max / r.mean : 0;
+  return r;
+}
+
+bool HasSeries(const ExperimentResult& r) {
+  for (const PolicyResult& p : r.policies) {
+    for (const StepResult& s : p.steps) {
+      if (!s.series.empty()) return true;
+    }
+  }
+  return false;
 }
 
 std::string Quote(const std::string& s) {
@@ -69,6 +101,38 @@ Result<std::vector<std::string>> Plot(const ExperimentResult& r, const std::stri
     }
     written.push_back(base + ".dat");
   }
+  const bool timed = HasSeries(r);
+  if (timed) {
+    // One block per policy: seconds, min, mean, max, max/mean, connects/s.
+    std::ofstream dat(base + "-time.dat");
+    if (!dat) return Fail(fmt::format("plot: cannot write {}-time.dat", base));
+    for (const PolicyResult& p : r.policies) {
+      dat << "# " << p.policy << "\n";
+      const std::vector<uint8_t>* prev_up = &p.start.up;
+      const std::vector<std::string>* prev_servers = &p.start.servers;
+      double prev_t = 0;
+      auto rows = [&](const StepResult& s) {
+        for (size_t k = 0; k < s.series.size(); ++k) {
+          const CountSample& c = s.series[k];
+          // Before the step (its first sample) the previous step's servers
+          // were up, when the list is the same.
+          const std::vector<uint8_t>& up =
+              k == 0 && *prev_servers == s.servers ? *prev_up : s.up;
+          const Row x = Spread(c.counts, up);
+          const double dt = std::max(c.time_ms - prev_t, kRateBucketMs);
+          dat << fmt::format("{:.3f} {} {:.3f} {} {:.4f} {:.1f}\n", c.time_ms / 1000.0, x.min, x.mean,
+                             x.max, x.max_over_mean, double(c.connects) * 1000.0 / dt);
+          prev_t = c.time_ms;
+        }
+        prev_up = &s.up;
+        prev_servers = &s.servers;
+      };
+      rows(p.start);
+      for (const StepResult& s : p.steps) rows(s);
+      dat << "\n\n";
+    }
+    written.push_back(base + "-time.dat");
+  }
   const std::string title = fmt::format("{}: {} clients ({}), seed {}", r.scenario, r.clients,
                                         r.mode, r.seed);
   std::string gp;
@@ -100,16 +164,64 @@ Result<std::vector<std::string>> Plot(const ExperimentResult& r, const std::stri
       written.push_back(fmt::format("{}-spread.{}", base, ext));
     }
     gp += "\nset output\n";
+    if (timed) {
+      const size_t n = r.policies.size();
+      double t_max = 0;  // the same time axis in every panel
+      for (const PolicyResult& p : r.policies) {
+        for (const StepResult& s : p.steps) {
+          for (const CountSample& c : s.series) t_max = std::max(t_max, c.time_ms / 1000.0);
+        }
+      }
+      gp += fmt::format("set terminal {} size 1100,{}\n", png ? "png" : "svg", 120 + 260 * n);
+      gp += fmt::format("set output {}\n", Quote(fmt::format("{}-time.{}", base, ext)));
+      gp += "set key outside right\nset grid\nset xtics norotate\nset ytics nomirror\n";
+      gp += "set y2tics\nset y2range [0:*]\nset yrange [0:*]\nset link x2\n";
+      gp += fmt::format("set xrange [0:{:.3f}]\n", t_max > 0 ? t_max : 1.0);
+      gp += fmt::format("set multiplot layout {},1 title {}\n", n,
+                        Quote(fmt::format("{}: clients per up server over time; connects/s in "
+                                          "100 ms buckets (grey, right axis)",
+                                          title)));
+      for (size_t i = 0; i < n; ++i) {
+        const PolicyResult& p = r.policies[i];
+        gp += fmt::format("set title {}\n",
+                          Quote(fmt::format("{} (failover {}, migration {}, failover jitter {} "
+                                            "ms, migration jitter {} ms)",
+                                            p.policy, p.failover, p.migration,
+                                            p.failover_jitter_ms, p.migration_jitter_ms)));
+        // The timeline's steps as ticks on the top axis.
+        std::string tics;
+        for (const StepResult& s : p.steps) {
+          if (s.inserted) continue;
+          tics += fmt::format("{}{} {:.3f}", tics.empty() ? "" : ", ", Quote(s.step),
+                              s.time_ms / 1000.0);
+        }
+        gp += tics.empty() ? "unset x2tics\n"
+                           : fmt::format("set x2tics ({}) rotate by 20 left font \",8\"\n", tics);
+        gp += i + 1 == n ? "set xlabel \"time (s)\"\n" : "unset xlabel\n";
+        gp += "set ylabel \"clients per server\"\nset y2label \"connects/s\"\n";
+        gp += fmt::format(
+            "plot {} index {} using 1:6 axes x1y2 with impulses lc rgb \"#bbbbbb\" title "
+            "\"connects/s\", '' index {} using 1:2 with lines lw 2 lc 1 title \"min\", '' index {} "
+            "using 1:3 with lines dt 2 lc 2 title \"mean\", '' index {} using 1:4 with lines lw 2 "
+            "lc 7 title \"max\"\n",
+            Quote(r.scenario + "-time.dat"), i, i, i, i);
+      }
+      gp += "unset multiplot\nset output\nunset x2tics\nunset y2tics\nunset y2label\nunset xlabel\n"
+            "set autoscale x\n";
+      written.push_back(fmt::format("{}-time.{}", base, ext));
+    }
   }
   {
     std::ofstream script(base + ".gp");
     if (!script) return Fail(fmt::format("plot: cannot write {}.gp", base));
     script << gp;
   }
-  std::vector<std::string> images(written.begin() + 1, written.end());
+  const size_t data_files = timed ? 2 : 1;
+  std::vector<std::string> images(written.begin() + static_cast<ptrdiff_t>(data_files),
+                                  written.end());
   std::sort(images.begin(), images.end());
   images.erase(std::unique(images.begin(), images.end()), images.end());
-  written.resize(1);
+  written.resize(data_files);
   written.push_back(base + ".gp");
   if (!GnuplotInstalled()) return written;
   const std::string cmd = fmt::format("cd {} && gnuplot {} 2>&1", Quote(dir),

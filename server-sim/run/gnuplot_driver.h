@@ -3,8 +3,16 @@
 //   <scenario>-balance.{png,svg}  max/mean per step, one line per policy
 //   <scenario>-spread.{png,svg}   min, mean and max clients per server per
 //                                 step, per policy (the paper's figure)
-// The data (<scenario>.dat) and the script (<scenario>.gp) are left beside
-// them, so that a plot can be redrawn or restyled by hand.
+//   <scenario>-time.{png,svg}     when the steps have series (the model):
+//                                 one panel per policy, min, mean and max
+//                                 clients per up server over time (s), the
+//                                 timeline's steps on the top axis, and the
+//                                 connection rate (connects per second of
+//                                 each sample interval, intervals of at
+//                                 least 100 ms) on the right axis
+// The data (<scenario>.dat, <scenario>-time.dat) and the script
+// (<scenario>.gp) are left beside them, so that a plot can be redrawn or
+// restyled by hand.
 #ifndef ZK_SIM_RUN_GNUPLOT_DRIVER_H_
 #define ZK_SIM_RUN_GNUPLOT_DRIVER_H_
 

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
+#include <limits>
 
 #include "zk/hostprovider/model_simulator.h"
 #include "zk/hostprovider/random_source.h"
@@ -23,21 +25,28 @@ StepResult FromReport(const StepReport& r, std::string op) {
   s.sessions_lost = r.disconnected;
   s.shed = r.shed;
   s.attempts = r.attempts;
+  s.time_ms = static_cast<double>(r.start_ms);
+  s.settle_ms = static_cast<double>(r.settle_ms);
+  s.peak_connects_per_s = r.peak_connects_per_s;
+  for (const CountsAt& a : r.series) {
+    s.series.push_back(CountSample{static_cast<double>(a.time_ms), a.counts, a.connects});
+  }
   return s;
 }
 
-// The most attempts in one second when `attempts` attempts are spread
-// uniformly over [0, jitter_ms] (all in the first second without jitter).
-uint64_t PeakPerSecond(uint64_t attempts, int64_t jitter_ms, SplitMix64* rng) {
-  if (attempts == 0) return 0;
-  if (jitter_ms <= 0) return attempts;
-  const uint64_t buckets = static_cast<uint64_t>(jitter_ms) / 1000 + 1;
-  std::vector<uint64_t> n(buckets, 0);
-  for (uint64_t i = 0; i < attempts; ++i) {
-    const uint64_t t = rng->Below(static_cast<uint64_t>(jitter_ms) + 1);
-    ++n[t / 1000];
+// A wait step of the scenario: "ms" (optional, default 5000) milliseconds.
+Result<ModelStep> WaitStep(const nlohmann::json& j, std::string label) {
+  std::chrono::milliseconds ms = ModelStep{}.duration;  // 5 s
+  if (j.contains("ms")) {
+    const nlohmann::json& v = j["ms"];
+    if (!v.is_number_integer() || v.get<int64_t>() < 0 ||
+        v.get<int64_t>() > std::numeric_limits<int32_t>::max()) {
+      return Status(Error::kBadArguments,
+                    fmt::format("wait: ms: {} is not an integer in [0, 2^31)", v.dump()));
+    }
+    ms = std::chrono::milliseconds(v.get<int64_t>());
   }
-  return *std::max_element(n.begin(), n.end());
+  return ModelStep::Wait(ms, std::move(label));
 }
 
 HostPort Busiest(const ModelSimulator& sim) {
@@ -67,9 +76,8 @@ Result<ExperimentResult> RunModel(const Scenario& scenario, const ProgressFn& pr
     pr.failover = FailoverPolicyName(p.options.provider.failover);
     pr.migration = MigrationPolicyName(p.options.provider.migration);
     pr.failover_jitter_ms = p.options.provider.failover_jitter.count();
+    pr.migration_jitter_ms = p.options.migration_jitter.count();
     pr.start = FromReport(sim->start_report(), "start");
-    // The burst estimate draws from its own stream, derived from the seed.
-    SplitMix64 burst_rng(DeriveSeed(p.options.seed, 0xB0B5));
     for (size_t si = 0; si < p.steps.size(); ++si) {
       bool is_wait = false;
       Result<ModelStep> step = ParseStep(p.steps[si], Busiest(*sim), sim->servers().hosts(), &is_wait);
@@ -77,32 +85,17 @@ Result<ExperimentResult> RunModel(const Scenario& scenario, const ProgressFn& pr
         return Status(Error::kBadArguments, fmt::format("policy {}: step {}: {}", p.name, si + 1,
                                                         step.status().message()));
       }
-      StepResult s;
-      if (is_wait) {
-        // Nothing happens in the model while time passes; report the state.
-        StepReport r = sim->start_report();
-        r.label = step->label;
-        r.servers = sim->servers().hosts();
-        r.counts = sim->counts();
-        r.up = pr.steps.empty() ? pr.start.up : pr.steps.back().up;
-        r.movers = r.min_movers = r.shed = r.attempts = 0;
-        r.disconnected = pr.steps.empty() ? pr.start.sessions_lost : pr.steps.back().sessions_lost;
-        uint64_t connected = 0, mx = 0;
-        for (size_t i = 0; i < r.counts.size(); ++i) {
-          connected += r.counts[i];
-          mx = std::max(mx, r.counts[i]);
-        }
-        r.max_over_mean = connected == 0 ? 0 : double(mx) * r.counts.size() / connected;
-        s = FromReport(r, "wait");
-      } else {
-        Result<StepReport> r = sim->Run(*step);
-        if (!r.ok()) {
-          return Status(Error::kBadArguments, fmt::format("policy {}: step {}: {}", p.name, si + 1,
-                                                          r.status().message()));
-        }
-        s = FromReport(*r, std::string(ModelStepKindName(step->kind)));
-        s.peak_connects_per_s = PeakPerSecond(s.attempts, pr.failover_jitter_ms, &burst_rng);
+      if (is_wait) step = WaitStep(p.steps[si], step->label);
+      if (!step.ok()) {
+        return Status(Error::kBadArguments, fmt::format("policy {}: step {}: {}", p.name, si + 1,
+                                                        step.status().message()));
       }
+      Result<StepReport> r = sim->Run(*step);
+      if (!r.ok()) {
+        return Status(Error::kBadArguments, fmt::format("policy {}: step {}: {}", p.name, si + 1,
+                                                        r.status().message()));
+      }
+      StepResult s = FromReport(*r, std::string(ModelStepKindName(step->kind)));
       s.t = p.t[si];
       s.inserted = p.inserted[si] != 0;
       pr.total_movers += s.movers;

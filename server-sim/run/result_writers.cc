@@ -15,6 +15,7 @@ Json StepJson(const StepResult& s) {
   j["step"] = s.step;
   j["op"] = s.op;
   j["t"] = s.t;
+  j["time_ms"] = s.time_ms;
   j["servers"] = s.servers;
   j["counts"] = s.counts;
   std::vector<int> up(s.up.begin(), s.up.end());
@@ -67,6 +68,7 @@ Json ResultToJson(const ExperimentResult& r) {
     pj["failover"] = p.failover;
     pj["migration"] = p.migration;
     pj["failover_jitter_ms"] = p.failover_jitter_ms;
+    pj["migration_jitter_ms"] = p.migration_jitter_ms;
     pj["start"] = StepJson(p.start);
     Json steps = Json::array();
     for (const StepResult& s : p.steps) steps.push_back(StepJson(s));
@@ -80,16 +82,24 @@ Json ResultToJson(const ExperimentResult& r) {
 }
 
 std::string ResultToCsv(const ExperimentResult& r) {
-  std::string out = "policy,t,step,op,server,up,count\n";
+  std::string out = "policy,t,step,op,time_ms,server,up,count\n";
   for (const PolicyResult& p : r.policies) {
-    auto rows = [&](double t, const StepResult& s) {
-      for (size_t i = 0; i < s.servers.size(); ++i) {
-        out += fmt::format("{},{:.4g},\"{}\",{},{},{},{}\n", p.policy, t, s.step, s.op, s.servers[i],
-                           s.up.size() > i ? int(s.up[i]) : 1, s.counts[i]);
+    auto rows = [&](double t, const StepResult& s, double time_ms,
+                    const std::vector<uint64_t>& counts) {
+      for (size_t i = 0; i < s.servers.size() && i < counts.size(); ++i) {
+        out += fmt::format("{},{:.4g},\"{}\",{},{:.0f},{},{},{}\n", p.policy, t, s.step, s.op,
+                           time_ms, s.servers[i], s.up.size() > i ? int(s.up[i]) : 1, counts[i]);
       }
     };
-    rows(0, p.start);
-    for (const StepResult& s : p.steps) rows(s.t, s);
+    auto step = [&](double t, const StepResult& s) {
+      if (s.series.empty()) {
+        rows(t, s, s.time_ms + s.settle_ms.value_or(0), s.counts);
+        return;
+      }
+      for (const CountSample& c : s.series) rows(t, s, c.time_ms, c.counts);
+    };
+    step(0, p.start);
+    for (const StepResult& s : p.steps) step(s.t, s);
   }
   return out;
 }
@@ -107,20 +117,16 @@ std::string ResultToTable(const ExperimentResult& r) {
       wc = std::max(wc, Width(Counts(s)));
     }
   }
-  const bool burst = std::any_of(r.policies.begin(), r.policies.end(), [](const PolicyResult& p) {
-    return std::any_of(p.steps.begin(), p.steps.end(),
-                       [](const StepResult& s) { return s.op == "crash" || s.op == "restart"; });
-  });
   auto line = [&](const std::string& step, const PolicyResult& p, const StepResult& s) {
-    out += fmt::format("{} {} {} {:>8.3f} {:>7} {:>7} {:>5}", Pad(step, ws), Pad(p.policy, wp),
-                       Pad(Counts(s), wc), s.max_over_mean, s.movers, s.min_movers,
-                       s.sessions_lost);
-    if (burst) out += fmt::format(" {:>8}", s.peak_connects_per_s);
-    out += "\n";
+    out += fmt::format("{} {} {} {:>8.3f} {:>7} {:>7} {:>5} {:>7} {:>7}\n", Pad(step, ws),
+                       Pad(p.policy, wp), Pad(Counts(s), wc), s.max_over_mean, s.movers,
+                       s.min_movers, s.sessions_lost,
+                       s.settle_ms ? fmt::format("{:.0f}", *s.settle_ms) : std::string("-"),
+                       s.peak_connects_per_s);
   };
-  out += fmt::format("{} {} {} {:>8} {:>7} {:>7} {:>5}{}\n", Pad("step", ws), Pad("policy", wp),
-                     Pad("counts", wc), "max/mean", "movers", "minimum", "lost",
-                     burst ? "  peak/s" : "");
+  out += fmt::format("{} {} {} {:>8} {:>7} {:>7} {:>5} {:>7} {:>7}\n", Pad("step", ws),
+                     Pad("policy", wp), Pad("counts", wc), "max/mean", "movers", "minimum", "lost",
+                     "settle", "peak/s");
   for (const PolicyResult& p : r.policies) line("start", p, p.start);
   // Steps in time order, the policies side by side at each time (a policy's
   // own steps, e.g. a plan after each restart, between the timeline's).

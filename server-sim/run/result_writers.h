@@ -11,19 +11,24 @@
 namespace zk::sim {
 
 // {"scenario", "description", "mode", "seed", "clients", "policies": [{"policy",
-// "failover", "migration", "failover_jitter_ms", "start", "steps": [{"step",
-// "op", "servers", "counts", "up", "movers", "min_movers", "max_over_mean",
-// "settle_ms" (null in the model), "sessions_lost", "shed", "attempts",
-// "peak_connects_per_s"}], "total_movers", "total_min_movers"}]}
+// "failover", "migration", "failover_jitter_ms", "migration_jitter_ms",
+// "start", "steps": [{"step", "op", "t", "time_ms", "servers", "counts", "up",
+// "movers", "min_movers", "max_over_mean", "settle_ms" (null: not
+// measured), "sessions_lost", "shed", "attempts", "peak_connects_per_s"}],
+// "total_movers", "total_min_movers"}]}. The series are in the CSV only.
 nlohmann::json ResultToJson(const ExperimentResult& r);
 
-// One row per (policy, step, server), "t" = 0 for the start and the step's
-// index after: policy,t,step,op,server,up,count.
+// The time series of per-server counts: policy,t,step,op,time_ms,server,up,
+// count; one row per server per sample of each step's series ("t": the
+// step's position on the scenario's axis, 0 for the start; "time_ms": the
+// sample's time on the run's clock); a step without a series gives one row
+// per server at time_ms + settle_ms.
 std::string ResultToCsv(const ExperimentResult& r);
 
 // The table: a header with scenario, mode, clients and seed; per step one
-// line per policy (counts, max/mean, movers, minimum, lost); then each
-// policy's total movers against the minimum.
+// line per policy (counts, max/mean, movers, minimum, lost, settle in ms
+// ("-": not measured), peak connects/s); then each policy's total movers
+// against the minimum.
 std::string ResultToTable(const ExperimentResult& r);
 
 }  // namespace zk::sim

@@ -31,9 +31,11 @@ Status Bad(const std::string& where, const std::string& what) {
 // Keys copied from the scenario (and overridable per policy) into the model.
 constexpr const char* kModelKeys[] = {"clients",         "seed",          "failover",
                                       "migration",       "round_delay_ms", "failover_jitter_ms",
-                                      "follower_fraction", "servers",     "initial_counts"};
+                                      "migration_jitter_ms", "follower_fraction", "servers",
+                                      "initial_counts"};
 constexpr const char* kPolicyKeys[] = {"failover", "migration", "round_delay_ms",
-                                       "failover_jitter_ms", "follower_fraction"};
+                                       "failover_jitter_ms", "migration_jitter_ms",
+                                       "follower_fraction"};
 
 bool IsWait(const Json& step) {
   return step.is_object() && step.contains("op") && step["op"] == "wait";
@@ -102,8 +104,8 @@ Result<ScenarioPolicy> BuildPolicy(const Json& root, const Json& p, const std::s
   for (const auto& [key, v] : p.items()) {
     static const std::vector<std::string> known = {"policy", "failover", "migration",
                                                    "round_delay_ms", "failover_jitter_ms",
-                                                   "follower_fraction", "timeline", "before",
-                                                   "after", "description"};
+                                                   "migration_jitter_ms", "follower_fraction",
+                                                   "timeline", "before", "after", "description"};
     if (std::find(known.begin(), known.end(), key) == known.end()) {
       return Bad(fmt::format("{}.{}", where, key), "unknown key");
     }
