@@ -201,8 +201,9 @@ ProcFigures ReadProc(pid_t pid) {
     while (in >> field) fields.push_back(field);
     // utime and stime are fields 14 and 15 of stat(5); here 0-based 11, 12.
     if (fields.size() > 12) {
-      double ticks = std::stod(fields[11]) + std::stod(fields[12]);
-      f.cpu_seconds = ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+      const auto hz = static_cast<double>(sysconf(_SC_CLK_TCK));
+      f.user_seconds = std::stod(fields[11]) / hz;
+      f.cpu_seconds = f.user_seconds + std::stod(fields[12]) / hz;
     }
   }
   std::ifstream status(fmt::format("/proc/{}/status", pid));

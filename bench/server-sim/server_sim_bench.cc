@@ -1,11 +1,11 @@
 // zksim at scale (not a timed test; figures in docs/benchmarks.md).
 //
-//   bench_server_sim sessions [N=20000] [HOLD_S=10]
+//   bench_server_sim sessions [N=20000] [HOLD_S=12]
 //     starts `zksim serve --servers 3` and opens N sessions with zkclient on
 //     one loop thread of this process (at most 1,000 connecting at a time);
 //     reports the time to connect all, zksim's RSS (and per session), its
-//     threads and CPU, then holds them HOLD_S seconds with a 6 s session
-//     timeout (a ping every 2 s each) and reports drops and zksim's CPU.
+//     threads and CPU, then holds them HOLD_S seconds with a 9 s session
+//     timeout (a ping every 3 s each) and reports drops and zksim's CPU.
 //     N is capped by RLIMIT_NOFILE: each session is one fd here and one fd in
 //     zksim.
 //   bench_server_sim throughput [OPS=20000] [DEPTH=100] [ROUNDS=3]
@@ -111,7 +111,7 @@ int Sessions(const std::string& zksim_bin, int n, int hold_s) {
     fmt::print(stderr, "{}\n", zs.status().ToString());
     return 1;
   }
-  fmt::print("zksim {} (pid {}), {} sessions, session timeout 6 s\n", zs->connect(), zs->pid(), n);
+  fmt::print("zksim {} (pid {}), {} sessions, session timeout 9 s\n", zs->connect(), zs->pid(), n);
   ProcFigures idle = ReadProc(zs->pid());
   long self_rss0 = SelfRssKib();
 
@@ -121,6 +121,15 @@ int Sessions(const std::string& zksim_bin, int n, int hold_s) {
   cs.reserve(static_cast<size_t>(n));
   std::vector<char> up(static_cast<size_t>(n), 0);
   int connected = 0, ever = 0, drops = 0;
+  // One logger for all sessions: keeps the first warnings (why a session
+  // dropped) and counts the rest.
+  std::vector<std::string> warnings;
+  int warning_count = 0;
+  auto logger = std::make_shared<zk::Logger>(
+      [&](zk::LogLevel, std::string_view line) {
+        if (++warning_count <= 5) warnings.emplace_back(line);
+      },
+      zk::LogLevel::kWarn);
   const int kConnectingMax = 1000;
   auto t0 = steady_clock::now();
   double cpu0 = CpuSeconds();
@@ -130,9 +139,9 @@ int Sessions(const std::string& zksim_bin, int n, int hold_s) {
       zk::ClientOptions o;
       o.connect_string = zs->connect();
       o.track_ensemble = false;
-      o.session_timeout = 6000ms;
+      o.session_timeout = 9000ms;
       o.random_seed = i + 1;
-      o.logger = zk::Logger::Null();
+      o.logger = logger;
       o.session_watcher = [&, i](zk::SessionState s) {
         bool now_up = s == zk::SessionState::kConnected;
         if (now_up && !up[i]) {
@@ -174,12 +183,17 @@ int Sessions(const std::string& zksim_bin, int n, int hold_s) {
     RunUntil(&loop, [] { return false; }, seconds(hold_s));
     ProcFigures held = ReadProc(zs->pid());
     long alive = AliveConnections(zs->connect());
-    double pings = static_cast<double>(n) * hold_s / 2.0;  // one per 2 s per session
+    double pings = static_cast<double>(n) * hold_s / 3.0;  // one per 3 s per session
     fmt::print("hold {} s: {} connected, {} drops, zksim counts {} live connections; "
-               "zksim CPU {:.2f} s ({:.1f} us per expected ping), client CPU {:.2f} s\n",
+               "zksim CPU {:.2f} s ({:.2f} s user; {:.1f} us per expected ping), client CPU {:.2f} s\n",
                hold_s, connected, drops - drops0, alive, held.cpu_seconds - zcpu0,
-               (held.cpu_seconds - zcpu0) / pings * 1e6, CpuSeconds() - cpu0);
+               held.user_seconds - loaded.user_seconds, (held.cpu_seconds - zcpu0) / pings * 1e6,
+               CpuSeconds() - cpu0);
     if (connected != n || drops != drops0) status = 1;
+  }
+  if (warning_count > 0) {
+    fmt::print("{} client warnings, the first {}:\n", warning_count, warnings.size());
+    for (const auto& w : warnings) fmt::print("  {}\n", w);
   }
   auto t1 = steady_clock::now();
   int closed = 0;
@@ -376,10 +390,10 @@ int main(int argc, char** argv) {
     int v = std::atoi(args[i].c_str());
     return v > 0 ? v : def;
   };
-  if (mode == "sessions") return Sessions(zksim_bin, num(1, 20000), num(2, 10));
+  if (mode == "sessions") return Sessions(zksim_bin, num(1, 20000), num(2, 12));
   if (mode == "throughput") return Throughput(zksim_bin, jar, num(1, 20000), num(2, 100), num(3, 3));
   if (mode == "all") {
-    int a = Sessions(zksim_bin, 20000, 10);
+    int a = Sessions(zksim_bin, 20000, 12);
     int b = Throughput(zksim_bin, jar, 20000, 100, 3);
     return a != 0 ? a : b;
   }
