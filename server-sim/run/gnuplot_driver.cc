@@ -12,9 +12,11 @@ namespace {
 
 Status Fail(std::string what) { return Status(Error::kSystemError, std::move(what)); }
 
-// The shortest interval a connection rate is computed over (the model's
-// sample period): the connects of an instant step count as one bucket.
-constexpr double kRateBucketMs = 100;
+// The connection rate is plotted as the connects of the trailing second
+// (peak_connects_per_s is its maximum), on a grid of kGridMs.
+constexpr double kRateWindowMs = 1000;
+constexpr double kGridMs = 100;
+constexpr size_t kMaxGridPoints = 20000;
 
 struct Row {
   double min = 0, mean = 0, max = 0, max_over_mean = 0;
@@ -55,6 +57,36 @@ Row Spread(const std::vector<uint64_t>& counts, const std::vector<uint8_t>& up) 
   r.mean = double(sum) / double(n);
   r.max_over_mean = r.mean > 0 ? r.max / r.mean : 0;
   return r;
+}
+
+// (time ms, connects) of every sample of the policy, in time order.
+std::vector<std::pair<double, uint64_t>> Connects(const PolicyResult& p) {
+  std::vector<std::pair<double, uint64_t>> out;
+  auto add = [&out](const StepResult& s) {
+    for (const CountSample& c : s.series) {
+      if (c.connects > 0) out.emplace_back(c.time_ms, c.connects);
+    }
+  };
+  add(p.start);
+  for (const StepResult& s : p.steps) add(s);
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+// The connects in (t - 1 s, t] for t on a grid from 0 to t_max.
+std::vector<std::pair<double, uint64_t>> RateGrid(const PolicyResult& p, double t_max) {
+  const std::vector<std::pair<double, uint64_t>> c = Connects(p);
+  const double step = std::max(kGridMs, t_max / double(kMaxGridPoints));
+  std::vector<std::pair<double, uint64_t>> out;
+  size_t lo = 0, hi = 0;
+  uint64_t sum = 0;
+  for (double t = 0; t <= t_max + step; t += step) {
+    while (hi < c.size() && c[hi].first <= t) sum += c[hi++].second;
+    while (lo < hi && c[lo].first <= t - kRateWindowMs) sum -= c[lo++].second;
+    out.emplace_back(t, sum);
+  }
+  return out;
 }
 
 bool HasSeries(const ExperimentResult& r) {
@@ -102,15 +134,24 @@ Result<std::vector<std::string>> Plot(const ExperimentResult& r, const std::stri
     written.push_back(base + ".dat");
   }
   const bool timed = HasSeries(r);
+  double t_max = 0;     // ms, the same time axis in every panel
+  uint64_t rate_max = 0;  // the same rate axis in every panel
   if (timed) {
-    // One block per policy: seconds, min, mean, max, max/mean, connects/s.
+    for (const PolicyResult& p : r.policies) {
+      for (const StepResult& s : p.steps) {
+        for (const CountSample& c : s.series) t_max = std::max(t_max, c.time_ms);
+        rate_max = std::max(rate_max, s.peak_connects_per_s);
+      }
+    }
+    // Two blocks per policy: the samples (seconds, min, mean, max,
+    // max/mean), then the connection rate (seconds, connects in the
+    // trailing second).
     std::ofstream dat(base + "-time.dat");
     if (!dat) return Fail(fmt::format("plot: cannot write {}-time.dat", base));
     for (const PolicyResult& p : r.policies) {
       dat << "# " << p.policy << "\n";
       const std::vector<uint8_t>* prev_up = &p.start.up;
       const std::vector<std::string>* prev_servers = &p.start.servers;
-      double prev_t = 0;
       auto rows = [&](const StepResult& s) {
         for (size_t k = 0; k < s.series.size(); ++k) {
           const CountSample& c = s.series[k];
@@ -119,16 +160,16 @@ Result<std::vector<std::string>> Plot(const ExperimentResult& r, const std::stri
           const std::vector<uint8_t>& up =
               k == 0 && *prev_servers == s.servers ? *prev_up : s.up;
           const Row x = Spread(c.counts, up);
-          const double dt = std::max(c.time_ms - prev_t, kRateBucketMs);
-          dat << fmt::format("{:.3f} {} {:.3f} {} {:.4f} {:.1f}\n", c.time_ms / 1000.0, x.min, x.mean,
-                             x.max, x.max_over_mean, double(c.connects) * 1000.0 / dt);
-          prev_t = c.time_ms;
+          dat << fmt::format("{:.3f} {} {:.3f} {} {:.4f}\n", c.time_ms / 1000.0, x.min, x.mean,
+                             x.max, x.max_over_mean);
         }
         prev_up = &s.up;
         prev_servers = &s.servers;
       };
       rows(p.start);
       for (const StepResult& s : p.steps) rows(s);
+      dat << "\n\n# " << p.policy << " connects in the trailing second\n";
+      for (const auto& [t, n] : RateGrid(p, t_max)) dat << fmt::format("{:.3f} {}\n", t / 1000.0, n);
       dat << "\n\n";
     }
     written.push_back(base + "-time.dat");
@@ -166,20 +207,17 @@ Result<std::vector<std::string>> Plot(const ExperimentResult& r, const std::stri
     gp += "\nset output\n";
     if (timed) {
       const size_t n = r.policies.size();
-      double t_max = 0;  // the same time axis in every panel
-      for (const PolicyResult& p : r.policies) {
-        for (const StepResult& s : p.steps) {
-          for (const CountSample& c : s.series) t_max = std::max(t_max, c.time_ms / 1000.0);
-        }
-      }
       gp += fmt::format("set terminal {} size 1100,{}\n", png ? "png" : "svg", 120 + 260 * n);
       gp += fmt::format("set output {}\n", Quote(fmt::format("{}-time.{}", base, ext)));
       gp += "set key outside right\nset grid\nset xtics norotate\nset ytics nomirror\n";
-      gp += "set y2tics\nset y2range [0:*]\nset yrange [0:*]\nset link x2\n";
-      gp += fmt::format("set xrange [0:{:.3f}]\n", t_max > 0 ? t_max : 1.0);
+      gp += "set y2tics\nset yrange [0:*]\nset link x2\n";
+      gp += fmt::format("set y2range [0:{}]\n", rate_max > 0 ? rate_max * 11 / 10 + 1 : 10);
+      // A little room before 0 so that a burst at the start shows.
+      const double x_max = std::max(t_max / 1000.0, 1.0);
+      gp += fmt::format("set xrange [{:.3f}:{:.3f}]\n", -x_max / 60, x_max * 1.01);
       gp += fmt::format("set multiplot layout {},1 title {}\n", n,
-                        Quote(fmt::format("{}: clients per up server over time; connects/s in "
-                                          "100 ms buckets (grey, right axis)",
+                        Quote(fmt::format("{}: clients per up server over time; connects in the "
+                                          "trailing second (grey, right axis)",
                                           title)));
       for (size_t i = 0; i < n; ++i) {
         const PolicyResult& p = r.policies[i];
@@ -189,22 +227,30 @@ Result<std::vector<std::string>> Plot(const ExperimentResult& r, const std::stri
                                             p.policy, p.failover, p.migration,
                                             p.failover_jitter_ms, p.migration_jitter_ms)));
         // The timeline's steps as ticks on the top axis.
-        std::string tics;
+        // (Steps that begin at the same instant share one tick.)
+        std::vector<std::pair<double, std::string>> ticks;
         for (const StepResult& s : p.steps) {
           if (s.inserted) continue;
-          tics += fmt::format("{}{} {:.3f}", tics.empty() ? "" : ", ", Quote(s.step),
-                              s.time_ms / 1000.0);
+          if (!ticks.empty() && ticks.back().first == s.time_ms) {
+            ticks.back().second += ", " + s.step;
+          } else {
+            ticks.emplace_back(s.time_ms, s.step);
+          }
+        }
+        std::string tics;
+        for (const auto& [t, label] : ticks) {
+          tics += fmt::format("{}{} {:.3f}", tics.empty() ? "" : ", ", Quote(label), t / 1000.0);
         }
         gp += tics.empty() ? "unset x2tics\n"
                            : fmt::format("set x2tics ({}) rotate by 20 left font \",8\"\n", tics);
         gp += i + 1 == n ? "set xlabel \"time (s)\"\n" : "unset xlabel\n";
         gp += "set ylabel \"clients per server\"\nset y2label \"connects/s\"\n";
         gp += fmt::format(
-            "plot {} index {} using 1:6 axes x1y2 with impulses lc rgb \"#bbbbbb\" title "
-            "\"connects/s\", '' index {} using 1:2 with lines lw 2 lc 1 title \"min\", '' index {} "
-            "using 1:3 with lines dt 2 lc 2 title \"mean\", '' index {} using 1:4 with lines lw 2 "
-            "lc 7 title \"max\"\n",
-            Quote(r.scenario + "-time.dat"), i, i, i, i);
+            "plot {} index {} using 1:2 axes x1y2 with filledcurves y1=0 fs solid 0.3 "
+            "noborder lc rgb \"#999999\" title \"connects/s\", '' index {} using 1:2 with lines "
+            "lw 2 lc 1 title \"min\", '' index {} using 1:3 with lines dt 2 lc 2 title \"mean\", "
+            "'' index {} using 1:4 with lines lw 2 lc 7 title \"max\"\n",
+            Quote(r.scenario + "-time.dat"), 2 * i + 1, 2 * i, 2 * i, 2 * i);
       }
       gp += "unset multiplot\nset output\nunset x2tics\nunset y2tics\nunset y2label\nunset xlabel\n"
             "set autoscale x\n";

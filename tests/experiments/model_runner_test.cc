@@ -8,8 +8,13 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
 #include <iostream>
 
+#include "run/gnuplot_driver.h"
 #include "run/model_runner.h"
 #include "run/result_writers.h"
 
@@ -205,6 +210,38 @@ TEST_CASE("the CSV is a time series of every step's samples", "[experiments][mod
   CHECK(crash.series.back().counts[0] == 0);
   CHECK(csv.find(fmt::format("jitter-5s,1,\"zk1 dies\",crash,{:.0f},zk2:2181,1,",
                              crash.series[20].time_ms)) != std::string::npos);
+}
+
+TEST_CASE("plots: the time series' data, script and (with gnuplot) images",
+          "[experiments][model][time]") {
+  const ExperimentResult r = Run("avalanche", 1);
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           fmt::format("zkbalance-plot-test-{}", ::getpid()))
+                              .string();
+  Result<std::vector<std::string>> files = Plot(r, dir);
+  REQUIRE(files.ok());
+  auto has = [&](const std::string& name) {
+    return std::find(files->begin(), files->end(), dir + "/" + name) != files->end();
+  };
+  CHECK(has("avalanche-time.dat"));
+  CHECK(has("avalanche.gp"));
+  std::ifstream in(dir + "/avalanche-time.dat");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string dat = text.str();
+  // Per policy: its samples, then the trailing-second connects, whose
+  // maximum is the policy's peak_connects_per_s (within the 100 ms grid).
+  CHECK(dat.find("# no-jitter\n") != std::string::npos);
+  CHECK(dat.find("# jitter-5s connects in the trailing second\n") != std::string::npos);
+  CHECK(dat.find("\n0.000 500\n") != std::string::npos);  // no jitter: all 500 at once
+  if (GnuplotInstalled()) {
+    for (const char* image : {"avalanche-time.png", "avalanche-time.svg"}) {
+      CAPTURE(image);
+      CHECK(has(image));
+      CHECK(std::filesystem::file_size(dir + "/" + image) > 1000);
+    }
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("imbalanced start: the exact plan moves exactly the minimum", "[experiments][model]") {
