@@ -4,12 +4,14 @@
 //   <scenario>-spread.{png,svg}   min, mean and max clients per server per
 //                                 step, per policy (the paper's figure)
 //   <scenario>-time.{png,svg}     when the steps have series (the model):
-//                                 one panel per policy, min, mean and max
-//                                 clients per up server over time (s), the
-//                                 timeline's steps on the top axis, and the
-//                                 connection rate (connects per second of
-//                                 each sample interval, intervals of at
-//                                 least 100 ms) on the right axis
+//                                 one panel per policy (same axes), min,
+//                                 mean and max clients per server over time
+//                                 (s) (the servers up at the step's end),
+//                                 the timeline's steps on the top axis, and
+//                                 the connection rate on the right axis:
+//                                 connects in the trailing second, on a
+//                                 100 ms grid (its maximum is the step's
+//                                 peak_connects_per_s)
 // The data (<scenario>.dat, <scenario>-time.dat) and the script
 // (<scenario>.gp) are left beside them, so that a plot can be redrawn or
 // restyled by hand.
