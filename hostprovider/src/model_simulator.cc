@@ -407,6 +407,12 @@ void ModelSimulator::Finish(const Trace& trace, StepReport* r) {
   r->connects = trace.connects();
   r->peak_connects_per_s = trace.PeakPerSecond();
   r->series = trace.Series(now_ms_, options_.sample_period.count());
+  if (r->end_ms > r->series.back().time_ms) {  // nothing changes after the settle
+    CountsAt last = r->series.back();
+    last.time_ms = r->end_ms;
+    last.connects = 0;
+    r->series.push_back(std::move(last));
+  }
   now_ms_ = r->end_ms;
 }
 

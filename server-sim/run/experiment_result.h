@@ -44,8 +44,9 @@ struct StepResult {
   // window [x, x + 1 s) during the step (a sliding window).
   uint64_t peak_connects_per_s = 0;
   // Counts during the step, in time order (model: before the step at
-  // time_ms, then every 100 ms from time_ms to time_ms + settle_ms, the
-  // last the settled counts). Empty: only `counts` is known.
+  // time_ms, then every 100 ms from time_ms to time_ms + settle_ms, then
+  // at the step's end if later, e.g. a wait's; the last = `counts`).
+  // Empty: only `counts` is known.
   std::vector<CountSample> series;
 };
 

@@ -173,8 +173,9 @@ struct StepReport {
   // The most connections established in any window [x, x + 1000 ms).
   uint64_t peak_connects_per_s = 0;
   // The counts from start_ms (before anything happened) every sample_period
-  // to start_ms + settle_ms (the settled counts, equal to `counts`); at least
-  // two samples, the first at start_ms.
+  // to start_ms + settle_ms (the settled counts, equal to `counts`), and at
+  // end_ms if later (the same counts); at least two samples, the first at
+  // start_ms.
   std::vector<CountsAt> series;
 
   // movers / min_movers (1 when both are 0).
