@@ -221,7 +221,7 @@ std::string SimServerImpl::AdminCommand(const std::string& method, const std::st
     out["secure_connections"] = json::array();
   } else if (name == "server_stats" || name == "stats") {
     out["version"] = kZkVersion;
-    out["read_only"] = false;
+    out["read_only"] = st->read_only;
     out["server_stats"] = server_stats();
     out["node_count"] = st->tree.NodeCount();
     if (name == "stats") {
@@ -257,7 +257,7 @@ std::string SimServerImpl::AdminCommand(const std::string& method, const std::st
     out["server_id"] = server;
     out["client_port_listen_backlog"] = -1;
   } else if (name == "is_read_only") {
-    out["read_only"] = false;
+    out["read_only"] = st->read_only;
   } else if (name == "monitor") {
     FourLetterContext ctx{ens.get(), server, ConnsOf(server), {"*"}};
     std::string text = FourLetterText(ctx, "mntr");

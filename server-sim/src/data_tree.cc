@@ -1,5 +1,7 @@
 #include "data_tree.h"
 
+#include <algorithm>
+
 #include "path.h"
 
 namespace zk::sim {
@@ -13,7 +15,9 @@ Stat Node::ToStat() const {
   s.version = version;
   s.cversion = 2 * child_creates - static_cast<int32_t>(children.size());
   s.aversion = aversion;
-  s.ephemeral_owner = ephemeral_owner;
+  // Clients see only session owners: ZooKeeper 3.8 reports 0 for containers
+  // and TTL nodes (DataNode.getClientEphemeralOwner).
+  s.ephemeral_owner = IsEphemeralOwner(ephemeral_owner) ? ephemeral_owner : 0;
   s.data_length = data ? static_cast<int32_t>(data->size()) : 0;
   s.num_children = static_cast<int32_t>(children.size());
   s.pzxid = pzxid;
@@ -160,6 +164,27 @@ void DataTree::Apply(const Txn& txn, std::vector<TreeChange>* changes) {
   } else if (auto* cs = std::get_if<CloseSessionTxn>(&b)) {
     for (const auto& path : Ephemerals(cs->session_id)) Delete(path, txn.zxid, changes);
   }
+}
+
+std::vector<std::string> DataTree::ReapCandidates(int64_t now_wall_ms,
+                                                  int64_t max_never_used_ms) const {
+  std::vector<std::string> out;
+  for (const auto& [path, n] : nodes_) {
+    if (!n.children.empty()) continue;
+    const int64_t elapsed = now_wall_ms - n.mtime;
+    if (n.ephemeral_owner == wire::kContainerEphemeralOwner) {
+      // child_creates > 0 is ZooKeeper's "cversion > 0": a container that
+      // never had a child is kept (unless max_never_used_ms says otherwise).
+      if (n.child_creates > 0 || (max_never_used_ms != 0 && elapsed > max_never_used_ms)) {
+        out.push_back(path);
+      }
+    } else if (wire::IsTtlEphemeralOwner(n.ephemeral_owner)) {
+      const int64_t ttl = wire::TtlFromEphemeralOwner(n.ephemeral_owner);
+      if (ttl != 0 && elapsed > ttl) out.push_back(path);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 void DataTree::SetConfig(const std::string& text, int64_t zxid, int64_t time_ms,

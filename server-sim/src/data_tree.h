@@ -88,6 +88,14 @@ class DataTree {
   int64_t ApproximateDataSize() const;
   size_t EphemeralCount() const;
 
+  // The containers and TTL nodes ZooKeeper's ContainerManager would delete
+  // at wall time `now_wall_ms`, sorted: childless containers that once had
+  // a child (or, when `max_never_used_ms` != 0, whose mtime is older than
+  // that), and childless TTL nodes whose mtime is older than their TTL
+  // (znode.container.maxNeverUsedIntervalMs; 0 = never). Pure: the caller
+  // deletes them through transactions.
+  std::vector<std::string> ReapCandidates(int64_t now_wall_ms, int64_t max_never_used_ms) const;
+
   // Writes /zookeeper/config (version -1, mzxid = zxid) as reconfig does.
   void SetConfig(const std::string& text, int64_t zxid, int64_t time_ms,
                  std::vector<TreeChange>* changes);

@@ -48,6 +48,7 @@ bool Ensemble::AddServer(const Member& m) {
   s->tree = committed_;
   s->applied_zxid = last_zxid_;
   s->serving = leader_ != 0;
+  s->read_only = !s->serving && opts_.read_only_enabled;
   servers_[id] = std::move(s);
   return true;
 }
@@ -134,7 +135,9 @@ void Ensemble::Elect() {
     if (up.count(v)) leader = v;
   }
   leader_ = leader;
-  last_zxid_ = ((epoch() + 1) << 32);
+  // A config version read from a file (zoo.cfg.dynamic.<hex>) comes from an
+  // earlier epoch: start after it, so later versions stay greater.
+  last_zxid_ = (std::max(epoch(), opts_.initial_config_version >> 32) + 1) << 32;
   // Servers catch up with the leader (DIFF/SNAP) before serving.
   for (auto& [id, s] : servers_) {
     if (!s->running || s->isolated) continue;
@@ -143,11 +146,14 @@ void Ensemble::Elect() {
       s->queue.pop_front();
       Apply(*s, t);
     }
+    LeaveReadOnly(*s);
     s->serving = true;
   }
   if (config_version_ == 0) {
-    // The first leader writes the initial config: version = epoch << 32.
-    config_version_ = last_zxid_;
+    // The first leader writes the initial config: version = epoch << 32,
+    // unless the file gave one (ZooKeeper renumbers only a version 0).
+    config_version_ = opts_.initial_config_version != 0 ? opts_.initial_config_version
+                                                        : last_zxid_;
     std::vector<TreeChange> ch;
     committed_.SetConfig(ConfigText(), last_zxid_, clock_->WallMs(), &ch);
     for (auto& [id, s] : servers_) {
@@ -167,7 +173,15 @@ void Ensemble::LoseQuorum() {
       s->serving = false;
       DropClients(*s, "lost quorum");
     }
+    s->read_only = s->running && opts_.read_only_enabled;
   }
+}
+
+void Ensemble::LeaveReadOnly(ServerState& s) {
+  if (!s.read_only) return;
+  // ZooKeeper shuts the read-only server down: its clients reconnect.
+  s.read_only = false;
+  DropClients(s, "read-only mode ends");
 }
 
 void Ensemble::Apply(ServerState& s, const Txn& txn) {
@@ -261,6 +275,7 @@ bool Ensemble::Kill(int64_t id) {
   if (!s->running) return true;
   s->running = false;
   s->serving = false;
+  s->read_only = false;
   DropClients(*s, "server killed");
   s->queue.clear();
   s->waiters.clear();
@@ -293,6 +308,7 @@ bool Ensemble::Start(int64_t id) {
   s->applied_zxid = last_zxid_;
   if (quorum_up()) {
     s->serving = !s->isolated;
+    s->read_only = s->isolated && opts_.read_only_enabled;
   } else {
     Elect();
   }
@@ -308,6 +324,7 @@ bool Ensemble::Isolate(int64_t id, bool isolated) {
     // Like a follower that lost its leader: stop serving, drop clients.
     s->serving = false;
     DropClients(*s, "isolated from the leader");
+    s->read_only = opts_.read_only_enabled;
     s->queue.clear();
     s->waiters.clear();
     if (id == leader_ || !quorum_up()) {
@@ -324,6 +341,7 @@ bool Ensemble::Isolate(int64_t id, bool isolated) {
     s->tree = committed_;
     s->applied_zxid = last_zxid_;
     if (quorum_up()) {
+      LeaveReadOnly(*s);
       s->serving = true;
     } else {
       Elect();

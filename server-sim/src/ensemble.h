@@ -54,6 +54,9 @@ struct EnsembleOptions {
   bool standalone_enabled = true;
   bool skip_acl = false;
   std::string super_digest;  // "super:<base64 sha1>", empty for none
+  bool extended_types_enabled = false;  // TTL nodes (zookeeper.extendedTypesEnabled)
+  bool read_only_enabled = false;       // readonlymode.enabled
+  int64_t initial_config_version = 0;   // 0: the first leader's epoch << 32
   uint64_t seed = 1;
   // Explicit client ports, one per server (overrides client_port_base).
   std::vector<int> client_ports;
@@ -127,7 +130,8 @@ class Ensemble {
 
  private:
   void Elect();  // picks a leader if a quorum of voters is up; new epoch
-  void LoseQuorum();
+  void LoseQuorum();  // every running server turns read-only if enabled
+  void LeaveReadOnly(ServerState& s);  // drops its read-only clients
   void Apply(ServerState& s, const Txn& txn);
   void DropClients(ServerState& s, const std::string& reason);
 

@@ -35,6 +35,7 @@ std::string JavaDouble(double v) {
 }
 
 std::string ModeName(Ensemble& ens, int64_t server) {
+  if (const ServerState* s = ens.Server(server); s != nullptr && s->read_only) return "read-only";
   if (ens.members().size() == 1 && ens.options().standalone_enabled) return "standalone";
   if (server == ens.leader()) return "leader";
   if (ens.RoleOf(server) == Role::kObserver) return "observer";
@@ -49,8 +50,8 @@ std::string FourLetterText(const FourLetterContext& ctx, const std::string& word
     return word + " is not executed because it is not in the whitelist.\n";
   }
   if (word == "ruok") return "imok";
-  if (word == "isro") return s->serving ? "rw" : "null";
-  const bool serving = s->serving;
+  if (word == "isro") return s->read_only ? "ro" : s->serving ? "rw" : "null";
+  const bool serving = s->serving || s->read_only;
   if (!serving && word != "envi" && word != "gtmk") {
     return "This ZooKeeper instance is not currently serving requests\n";
   }
@@ -63,6 +64,7 @@ std::string FourLetterText(const FourLetterContext& ctx, const std::string& word
   };
   if (word == "srvr" || word == "stat") {
     std::string out = fmt::format("Zookeeper version: {}\n", kZkVersion);
+    if (s->read_only) out += "READ-ONLY mode; serving only read-only clients\n";
     if (word == "stat") {
       out += "Clients:\n";
       for (const auto* c : ctx.conns) out += ConnLine(*c, false);
@@ -92,10 +94,10 @@ std::string FourLetterText(const FourLetterContext& ctx, const std::string& word
         m ? m->client_port : 0, ctx.server, ctx.server, ens.options().tick_ms,
         ens.sessions().Negotiate(0), ens.sessions().Negotiate(INT32_MAX), ctx.server);
     out += fmt::format(
-        "initLimit=10\nsyncLimit=5\nelectionAlg=3\nelectionPort={}\nquorumPort={}\npeerType={}\n"
-        "membership: \n",
+        "initLimit=10\nsyncLimit=5\nelectionAlg=3\nelectionPort={}\nquorumPort={}\npeerType={}\n",
         m ? m->election_port : 0, m ? m->quorum_port : 0, m && m->observer ? 1 : 0);
-    return out + ens.ConfigText();
+    if (s->read_only) return out;  // no membership on a read-only server
+    return out + "membership: \n" + ens.ConfigText();
   }
   if (word == "envi") {
     return fmt::format(
@@ -161,7 +163,8 @@ std::string FourLetterText(const FourLetterContext& ctx, const std::string& word
   if (word == "mntr") {
     double avg = st.count ? double(st.total_latency) / double(st.count) : 0.0;
     std::string out = fmt::format("zk_version\t{}\nzk_server_state\t{}\n", kZkVersion, mode);
-    if (mode != "standalone") {
+    // A read-only server is a plain ZooKeeperServer: no zk_peer_state.
+    if (mode != "standalone" && mode != "read-only") {
       std::string peer = mode == "leader"     ? "leading - broadcast"
                          : mode == "observer" ? "observing - broadcast"
                                               : "following - broadcast";

@@ -25,7 +25,7 @@ struct FourLetterContext {
 // are handled by the caller and never reach here).
 std::string FourLetterText(const FourLetterContext& ctx, const std::string& word);
 
-// "srvr"-style mode name: standalone, leader, follower, observer.
+// "srvr"-style mode name: standalone, leader, follower, observer, read-only.
 std::string ModeName(Ensemble& ens, int64_t server);
 
 // Java-style double: 0.0, 2.75, 1.8403.

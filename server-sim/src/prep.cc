@@ -21,6 +21,9 @@ Result<SubTxn> PrepCreate(const DataTree& tree, const CreateReq& r, const PrepCo
   if (ttl) {
     if (!ctx.ttl_enabled) return Status(Error::kUnimplemented, "TTL nodes are disabled");
     if (r.ttl <= 0 || r.ttl > ctx.max_ttl_ms) return Status(Error::kBadArguments, "bad TTL");
+  } else if (r.ttl >= 0) {
+    // createTTL with a mode that takes no TTL (EphemeralType.validateTTL).
+    return Status(Error::kBadArguments, "TTL given for a mode without TTL");
   }
   if (!IsValidPath(r.path)) return Status(Error::kBadArguments, "bad path");
   static const AuthInfo kNobody;

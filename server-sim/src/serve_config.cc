@@ -73,6 +73,7 @@ Result<ServeConfig> ServeConfig::Load(const std::string& static_path, SimOptions
     if (!parsed.ok())
       return Status(parsed.status().code(), fmt::format("{}: {}", path, parsed.status().message()));
     dyn = *parsed;
+    opts->initial_config_version = version;
   } else if (cfg->has_dynamic_section()) {
     dyn = cfg->dynamic_section();
   } else {
@@ -113,6 +114,14 @@ Result<ServeConfig> ServeConfig::Load(const std::string& static_path, SimOptions
   opts->reconfig_enabled = sc.reconfig_enabled_;
   opts->standalone_enabled = cfg->standalone_enabled();
   if (auto v = cfg->Get("skipACL")) opts->skip_acl = IsTrue(*v);
+  // Unknown zoo.cfg keys become "zookeeper.<key>" system properties, so
+  // extendedTypesEnabled=true here is -Dzookeeper.extendedTypesEnabled=true.
+  // Java's Boolean.getBoolean: only "true", in any case.
+  if (auto v = cfg->Get("extendedTypesEnabled")) {
+    std::string b(*v);
+    for (char& c : b) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    opts->extended_types_enabled = b == "true";
+  }
   if (auto v = cfg->Get("DigestAuthenticationProvider.superDigest"))
     opts->super_digest = std::string(*v);
   if (auto v = cfg->Get("4lw.commands.whitelist")) {

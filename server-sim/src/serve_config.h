@@ -25,7 +25,9 @@ class ServeConfig {
   // Reads `static_path` (and its dynamic file). Errors name the file and,
   // for syntax errors, the line: "zoo.cfg: line 3: …". `opts` receives the
   // members, tickTime, reconfigEnabled, standaloneEnabled, skipACL,
-  // DigestAuthenticationProvider.superDigest and 4lw.commands.whitelist.
+  // DigestAuthenticationProvider.superDigest, 4lw.commands.whitelist,
+  // extendedTypesEnabled, and the dynamic file's version (its name's hex
+  // suffix) as initial_config_version.
   static Result<ServeConfig> Load(const std::string& static_path, SimOptions* opts);
 
   // Once the first config is established (version `version`): a

@@ -169,7 +169,7 @@ void ServerConnection::Feed(std::string_view bytes) {
 void ServerConnection::Pump() {
   while (!closed_ && !busy_ && !frames_.empty()) {
     ServerState* s = ens_->Server(server_);
-    if (s == nullptr || !s->serving) {
+    if (s == nullptr || !(s->serving || s->read_only)) {
       Fail("server not serving");
       return;
     }
@@ -251,6 +251,11 @@ void ServerConnection::HandleConnect(std::string_view frame) {
   old_client_ = req.legacy_form;
   const int64_t sid = req.session_id;
   ServerState* s = ens_->Server(server_);
+  if (s->read_only && !req.read_only) {
+    // PROTOCOL.md §2.2 step 3: closed without a reply.
+    Fail("Refusing a read-write client on a read-only server");
+    return;
+  }
   if (req.last_zxid_seen > s->applied_zxid) {
     Fail(fmt::format("Refusing session request: client lastZxid 0x{} ahead of 0x{}",
                      Hex(req.last_zxid_seen), Hex(s->applied_zxid)));
@@ -263,6 +268,8 @@ void ServerConnection::HandleConnect(std::string_view frame) {
     resp.session_id = id;
     if (id != 0) resp.passwd = wire::SessionPassword(id);
     resp.legacy_form = old_client_;
+    const ServerState* st = ens_->Server(server_);
+    resp.read_only = st != nullptr && st->read_only;
     std::string out;
     wire::AppendRecordsFrame(&out, resp);
     ++sent;
@@ -270,6 +277,19 @@ void ServerConnection::HandleConnect(std::string_view frame) {
     sink_.send(std::move(out));
   };
   const int64_t now = ens_->clock()->NowMs();
+  if (sid == 0 && s->read_only) {
+    // A read-only server's session is local: no transaction, no quorum.
+    int64_t id = ens_->sessions().NextId(static_cast<int>(server_));
+    Session& se = ens_->sessions().Add(id, timeout_ms, now);
+    se.local = true;
+    se.server_id = static_cast<int>(server_);
+    se.conn = conn_;
+    session_id_ = id;
+    handshake_done_ = true;
+    last_op = "SESS";
+    respond(timeout_ms, id);
+    return;
+  }
   if (sid == 0) {
     int64_t id = ens_->sessions().NextId(static_cast<int>(server_));
     busy_ = true;
@@ -336,11 +356,44 @@ bool ServerConnection::HandleRequest(std::string_view frame) {
     return true;
   }
   wire::RequestBody& body = *decoded;
+  if (s->read_only) {
+    // ReadOnlyRequestProcessor: every change (and sync) answers NOTREADONLY;
+    // closing a global session too, a local one goes ahead.
+    Session* se = ens_->sessions().Find(session_id_);
+    const bool local_close = op == OpCode::kCloseSession && se != nullptr && se->local;
+    switch (op) {
+      case OpCode::kSync:
+      case OpCode::kCreate:
+      case OpCode::kCreate2:
+      case OpCode::kCreateTtl:
+      case OpCode::kCreateContainer:
+      case OpCode::kDelete:
+      case OpCode::kDeleteContainer:
+      case OpCode::kSetData:
+      case OpCode::kReconfig:
+      case OpCode::kSetAcl:
+      case OpCode::kMulti:
+      case OpCode::kCheck:
+      case OpCode::kCloseSession:
+        if (!local_close) {
+          Reply(xid, Error::kNotReadOnly, {}, start);
+          return true;
+        }
+        ens_->sessions().Remove(session_id_);
+        Reply(xid, Error::kOk, {}, start);
+        session_id_ = 0;
+        Fail("client closed the session");
+        return true;
+      default:
+        break;
+    }
+  }
   const EnsembleOptions& opts = ens_->options();
   PrepContext ctx;
   ctx.session_id = session_id_;
   ctx.auth = &auth_;
   ctx.skip_acl = opts.skip_acl;
+  ctx.ttl_enabled = opts.extended_types_enabled;
   auto readable = [&](const Node& n) { return CheckAcl(n.acl, auth_, kPermRead, opts.skip_acl); };
   auto alive = alive_;
   // Writes: validate against the leader's state, submit, reply when this

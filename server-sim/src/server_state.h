@@ -56,6 +56,8 @@ struct ServerState {
   ServerStats stats;
 
   bool serving = true;  // running, in contact with a quorum
+  // readonlymode.enabled and not serving: answers read-only clients only.
+  bool read_only = false;
 };
 
 }  // namespace zk::sim

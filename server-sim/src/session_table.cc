@@ -42,7 +42,7 @@ void SessionTable::Touch(int64_t id, int64_t now_ms) {
 std::vector<int64_t> SessionTable::Expired(int64_t now_ms) const {
   std::vector<int64_t> out;
   for (const auto& [id, s] : sessions_) {
-    if (!s.closing && now_ms - s.last_seen_ms > s.timeout_ms) out.push_back(id);
+    if (!s.closing && !s.local && now_ms - s.last_seen_ms > s.timeout_ms) out.push_back(id);
   }
   return out;
 }

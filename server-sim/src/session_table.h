@@ -18,6 +18,9 @@ struct Session {
   int server_id = 0;         // server the session was last attached to
   uint64_t conn = 0;         // 0 when detached
   bool closing = false;
+  // Created by a read-only server: never committed, lives as long as its
+  // connection, never expired by the leader.
+  bool local = false;
 };
 
 class SessionTable {
@@ -37,7 +40,7 @@ class SessionTable {
   void Remove(int64_t id) { sessions_.erase(id); }
   void Touch(int64_t id, int64_t now_ms);
 
-  // Sessions whose timeout has passed and that are not closing yet.
+  // Global sessions whose timeout has passed and that are not closing yet.
   std::vector<int64_t> Expired(int64_t now_ms) const;
 
   void SetTimeouts(int32_t min_ms, int32_t max_ms) {

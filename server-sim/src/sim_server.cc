@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "container_reaper.h"
 #include "four_letter.h"
 #include "sim_server_impl.h"
 
@@ -154,6 +155,8 @@ void SimServerImpl::Close(uint64_t id, const std::string& reason) {
   }
   if (Session* se = ens->sessions().Find(c->proto->session_id())) {
     if (se->conn == id) se->conn = 0;
+    // A read-only server's local session ends with its connection.
+    if (se->local && se->conn == 0) ens->sessions().Remove(se->id);
   }
   c->proto->Detach();
   // Flush what is pending (e.g. a 4lw answer or a final reply), then close.
@@ -173,6 +176,11 @@ void SimServerImpl::Close(uint64_t id, const std::string& reason) {
 void SimServerImpl::Tick() {
   ens->Tick();
   int64_t now = clock->NowMs();
+  if (opts.container_check_ms > 0 && now >= next_container_check_ms) {
+    next_container_check_ms = now + opts.container_check_ms;
+    for (const auto& path : ReapContainers(*ens, opts.container_max_never_used_ms))
+      fmt::print(stderr, "zksim: deleted container/TTL node {}\n", path);
+  }
   while (!delayed_closes.empty() && delayed_closes.begin()->first <= now) {
     uint64_t id = delayed_closes.begin()->second;
     delayed_closes.erase(delayed_closes.begin());
@@ -258,6 +266,9 @@ Status SimServer::Start(uv_loop_t* loop, const SimOptions& opts) {
   eo.skip_acl = opts.skip_acl;
   eo.super_digest = opts.super_digest;
   eo.seed = opts.seed;
+  eo.extended_types_enabled = opts.extended_types_enabled;
+  eo.read_only_enabled = opts.read_only_enabled;
+  eo.initial_config_version = opts.initial_config_version;
   for (const SimMember& sm : opts.members) {
     uv_tcp_t* l = nullptr;
     int bound = 0;
@@ -296,6 +307,7 @@ Status SimServer::Start(uv_loop_t* loop, const SimOptions& opts) {
     hooks.config_changed = [self] { self->opts.on_config_committed(self->ens->ConfigText()); };
   }
   m.ens = std::make_unique<Ensemble>(eo, m.clock.get(), hooks);
+  m.next_container_check_ms = m.clock->NowMs() + opts.container_check_ms;
   uv_check_init(loop, &m.check);
   m.check.data = &m;
   uv_check_start(&m.check, [](uv_check_t* h) { static_cast<SimServerImpl*>(h->data)->Flush(); });

@@ -59,6 +59,7 @@ class SimServerImpl {
   std::mt19937_64 rng;
   std::multimap<int64_t, uint64_t> delayed_closes;  // due ms -> conn
   bool stopped = false;
+  int64_t next_container_check_ms = 0;
 
   Status Listen(int64_t server, int port, uv_tcp_t** out, int* bound);
   void OnAccept(int64_t server, uv_stream_t* listener);

@@ -1,6 +1,8 @@
 // zksim: a simulated ZooKeeper ensemble. See docs/zksim.md.
 #include <csignal>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <optional>
 
 #include <CLI/CLI.hpp>
@@ -8,6 +10,7 @@
 #include <uv.h>
 
 #include "run/run_command.h"
+#include "fault_timeline.h"
 #include "serve_config.h"
 #include "sha1.h"
 #include "zk/sim/sim_server.h"
@@ -30,6 +33,22 @@ int main(int argc, char** argv) {
   bool no_reconfig = false, skip_acl = false;
   serve->add_flag("--no-reconfig", no_reconfig, "reconfigEnabled=false");
   serve->add_flag("--skip-acl", skip_acl, "skipACL=yes");
+  bool extended_types = false, read_only = false;
+  serve->add_flag("--extended-types", extended_types,
+                  "zookeeper.extendedTypesEnabled=true: TTL nodes");
+  serve->add_flag("--read-only", read_only,
+                  "readonlymode.enabled=true: servers without a quorum serve read-only clients");
+  serve->add_option("--container-check-ms", o.container_check_ms,
+                    "znode.container.checkIntervalMs (0: no container/TTL cleanup)")
+      ->check(CLI::Range(int64_t{0}, int64_t{86400000}));
+  serve->add_option("--container-max-never-used-ms", o.container_max_never_used_ms,
+                    "znode.container.maxNeverUsedIntervalMs (0: never)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
+  std::string timeline_file;
+  std::vector<std::string> at_flags;
+  serve->add_option("--timeline", timeline_file,
+                    "JSON list of fault steps {\"at_ms\", \"action\": kill|start|isolate|heal|lag|shed, ...}");
+  serve->add_option("--at", at_flags, "a fault step MS:ACTION:SERVER[:ARG] (repeatable)");
   std::string config;
   serve->add_option("--config", config,
                     "a ZooKeeper zoo.cfg (split or backward-compatible form); updated on reconfig");
@@ -84,7 +103,39 @@ int main(int argc, char** argv) {
     };
   }
   if (skip_acl) o.skip_acl = true;
+  if (extended_types) o.extended_types_enabled = true;
+  if (read_only) o.read_only_enabled = true;
   if (!super_user.empty()) o.super_digest = zk::sim::DigestId(super_user);
+  // The fault timeline: --timeline entries, then --at flags; refused before
+  // anything starts when an entry is bad or names no server.
+  std::vector<zk::sim::FaultStep> steps;
+  if (!timeline_file.empty()) {
+    std::ifstream in(timeline_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto parsed = zk::sim::ParseTimelineJson(text.str());
+    if (!in || !parsed.ok()) {
+      fmt::print(stderr, "zksim: bad timeline: {}: {}\n", timeline_file,
+                 in ? parsed.status().message() : "cannot read the file");
+      return 2;
+    }
+    steps = std::move(*parsed);
+  }
+  for (const std::string& a : at_flags) {
+    auto step = zk::sim::ParseAtFlag(a);
+    if (!step.ok()) {
+      fmt::print(stderr, "zksim: bad timeline: {}\n", step.status().message());
+      return 2;
+    }
+    steps.push_back(*step);
+  }
+  std::vector<int64_t> ids;
+  for (const auto& m : o.members) ids.push_back(m.id);
+  for (int k = 1; o.members.empty() && k <= o.servers; ++k) ids.push_back(k);
+  if (zk::Status st = zk::sim::CheckServers(steps, ids); !st.ok()) {
+    fmt::print(stderr, "zksim: bad timeline: {}\n", st.message());
+    return 2;
+  }
   std::signal(SIGPIPE, SIG_IGN);
   uv_loop_t* loop = uv_default_loop();
   zk::sim::SimServer sim;
@@ -103,20 +154,27 @@ int main(int argc, char** argv) {
   fmt::print("connect: {}\n", sim.ConnectString());
   if (sim.AdminPort() >= 0) fmt::print("admin: {}:{}\n", o.host, sim.AdminPort());
   std::fflush(stdout);
+  zk::sim::FaultTimelineRunner timeline(std::move(steps), &sim, [](const std::string& line) {
+    fmt::print("{}\n", line);
+    std::fflush(stdout);
+  });
+  timeline.Start(loop);
   uv_signal_t sigint, sigterm;
   uv_signal_init(loop, &sigint);
   uv_signal_init(loop, &sigterm);
   struct Signals {
     zk::sim::SimServer* sim;
+    zk::sim::FaultTimelineRunner* timeline;
     uv_signal_t* a;
     uv_signal_t* b;
-  } sigs{&sim, &sigint, &sigterm};
+  } sigs{&sim, &timeline, &sigint, &sigterm};
   sigint.data = sigterm.data = &sigs;
   // Either signal stops the simulator and closes both signal handles, so
   // the loop runs out of handles and returns.
   auto on_signal = [](uv_signal_t* h, int) {
     auto* s = static_cast<Signals*>(h->data);
     s->sim->Stop();
+    s->timeline->Stop();
     for (uv_signal_t* x : {s->a, s->b}) {
       if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(x)))
         uv_close(reinterpret_cast<uv_handle_t*>(x), nullptr);

@@ -17,6 +17,7 @@ struct Fixture {
   AuthInfo auth;
   PrepContext ctx;
   int64_t zxid = 0x100000000;
+  int64_t now_ms = 1000;  // wall time of the next transaction
   std::vector<TreeChange> changes;
 
   Fixture() {
@@ -29,7 +30,7 @@ struct Fixture {
     if (!r.ok()) return r.status().code();
     Txn t;
     t.zxid = ++zxid;
-    t.time_ms = 1000;
+    t.time_ms = now_ms;
     std::visit(
         [&](const auto& s) {
           if constexpr (!std::is_same_v<std::decay_t<decltype(s)>, CheckTxn>) t.body = s;
@@ -156,4 +157,64 @@ TEST_CASE("close session deletes ephemerals in path order") {
   CHECK(f.changes[0].path == "/p/e1");
   CHECK(f.tree.Find("/p")->children.empty());
   CHECK(f.tree.EphemeralCount() == 0);
+}
+
+TEST_CASE("containers and TTL nodes: owner 0 for clients, TTL only when enabled") {
+  Fixture f;
+  const auto ttl_mode = Flags(wire::CreateMode::kPersistentWithTtl);
+  // zookeeper.extendedTypesEnabled off: UNIMPLEMENTED (-6) before any other check.
+  CHECK(f.Do(CreateReq{"bad path", std::string(), OpenAclUnsafe(), ttl_mode, 100}) ==
+        Error::kUnimplemented);
+  f.ctx.ttl_enabled = true;
+  CHECK(f.Do(CreateReq{"/t", std::string(), OpenAclUnsafe(), ttl_mode, 0}) == Error::kBadArguments);
+  CHECK(f.Do(CreateReq{"/t", std::string(), OpenAclUnsafe(), ttl_mode, wire::kMaxTtlMs + 1}) ==
+        Error::kBadArguments);
+  // createTTL with a mode that takes no TTL (EphemeralType.validateTTL).
+  CHECK(f.Do(CreateReq{"/t", std::string(), OpenAclUnsafe(), 0, 100}) == Error::kBadArguments);
+  CHECK(f.Do(CreateReq{"/t", std::string(), OpenAclUnsafe(), ttl_mode, 100}) == Error::kOk);
+  CHECK(f.Do(CreateReq{"/c", std::string(), OpenAclUnsafe(), Flags(wire::CreateMode::kContainer)}) ==
+        Error::kOk);
+  // Stored owners keep the encodings; the client-visible stat says 0, as
+  // ZooKeeper 3.8's DataNode.copyStat (checked against a real server by
+  // tests/client/ops_test.cc).
+  CHECK(f.tree.Find("/t")->ephemeral_owner == wire::TtlEphemeralOwner(100));
+  CHECK(f.tree.Find("/c")->ephemeral_owner == wire::kContainerEphemeralOwner);
+  CHECK(f.tree.Find("/t")->ToStat().ephemeral_owner == 0);
+  CHECK(f.tree.Find("/c")->ToStat().ephemeral_owner == 0);
+  CHECK(f.tree.EphemeralCount() == 0);
+  // Containers and TTL nodes may have children (only ephemerals may not).
+  CHECK(f.Do(CreateReq{"/c/x", std::string(), OpenAclUnsafe(), 0}) == Error::kOk);
+  CHECK(f.Do(CreateReq{"/t/x", std::string(), OpenAclUnsafe(), 0}) == Error::kOk);
+}
+
+TEST_CASE("reap candidates: used childless containers, expired childless TTL nodes") {
+  Fixture f;
+  f.ctx.ttl_enabled = true;
+  const auto ttl_mode = Flags(wire::CreateMode::kPersistentWithTtl);
+  const auto container = Flags(wire::CreateMode::kContainer);
+  f.now_ms = 10000;
+  REQUIRE(f.Do(CreateReq{"/never", std::string(), OpenAclUnsafe(), container}) == Error::kOk);
+  REQUIRE(f.Do(CreateReq{"/used", std::string(), OpenAclUnsafe(), container}) == Error::kOk);
+  REQUIRE(f.Do(CreateReq{"/used/a", std::string(), OpenAclUnsafe(), 0}) == Error::kOk);
+  REQUIRE(f.Do(CreateReq{"/ttl", std::string(), OpenAclUnsafe(), ttl_mode, 500}) == Error::kOk);
+  REQUIRE(f.Do(CreateReq{"/ttlp", std::string(), OpenAclUnsafe(), ttl_mode, 500}) == Error::kOk);
+  REQUIRE(f.Do(CreateReq{"/ttlp/k", std::string(), OpenAclUnsafe(), 0}) == Error::kOk);
+  // A container with a child, and a fresh one, stay; TTL not elapsed.
+  CHECK(f.tree.ReapCandidates(10000, 0).empty());
+  // TTL: strictly more than ttl ms since mtime, and only when childless.
+  CHECK(f.tree.ReapCandidates(10500, 0).empty());
+  CHECK(f.tree.ReapCandidates(10501, 0) == std::vector<std::string>{"/ttl"});
+  // setData moves mtime, so it extends a TTL node's life.
+  f.now_ms = 10400;
+  REQUIRE(f.Do(SetDataReq{"/ttl", std::string("x"), -1}) == Error::kOk);
+  CHECK(f.tree.ReapCandidates(10501, 0).empty());
+  CHECK(f.tree.ReapCandidates(10901, 0) == std::vector<std::string>{"/ttl"});
+  // The container's last child goes: it becomes a candidate at once.
+  REQUIRE(f.Do(DeleteReq{"/used/a", -1}) == Error::kOk);
+  CHECK(f.tree.ReapCandidates(10000, 0) == std::vector<std::string>{"/used"});
+  // maxNeverUsedIntervalMs also takes never-used containers past that age.
+  CHECK(f.tree.ReapCandidates(10000 + 2001, 2000) ==
+        std::vector<std::string>{"/never", "/ttl", "/used"});
+  REQUIRE(f.Do(DeleteReq{"/ttlp/k", -1}) == Error::kOk);
+  CHECK(f.tree.ReapCandidates(20000, 0) == std::vector<std::string>{"/ttl", "/ttlp", "/used"});
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """`zksim serve --config`: a bad file exits 2 naming the line; a reconfig
-writes zoo.cfg.dynamic.<hex> and points the static file at it.
+writes zoo.cfg.dynamic.<hex> and points the static file at it; the first
+config's version is the one in the dynamic file's name.
 
     serve_config_cli.py ZKSIM_BINARY
 """
@@ -67,6 +68,34 @@ def main():
                 static = open(cfg).read()
                 if f"dynamicConfigFile={os.path.realpath(name)}\n" not in static:
                     failures.append(f"static file: {static!r}")
+        finally:
+            p.terminate()
+            p.wait(timeout=10)
+
+        # The first config's version comes from the dynamic file's name, and
+        # later versions (zxids of a later epoch) stay greater.
+        ports = free_ports(3)
+        dyn = os.path.join(d, "v.cfg.dynamic.300000002")
+        with open(dyn, "w") as f:
+            for i, p in enumerate(ports, 1):
+                f.write(f"server.{i}=127.0.0.1:{2880 + i}:{3880 + i}:participant;127.0.0.1:{p}\n")
+        cfg = os.path.join(d, "v.cfg")
+        with open(cfg, "w") as f:
+            f.write(f"tickTime=2000\ndataDir={d}\nreconfigEnabled=true\ndynamicConfigFile={dyn}\n")
+        p = subprocess.Popen([zksim, "serve", "--config", cfg, "--super", SUPER],
+                             stdout=subprocess.PIPE, text=True)
+        try:
+            p.stdout.readline()
+            s = Session(ports[0])
+            first = version_of(s.get_config())
+            if first != 0x300000002:
+                failures.append(f"initial version {first:x}, want 300000002 (file name)")
+            s.auth(SUPER)
+            err, text = s.reconfig(leaving="3")
+            s.close()
+            if err != 0 or version_of(text) <= first:
+                failures.append(f"reconfig after a file version: err {err}, "
+                                f"version {version_of(text):x} not above {first:x}")
         finally:
             p.terminate()
             p.wait(timeout=10)

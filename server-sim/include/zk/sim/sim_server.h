@@ -41,6 +41,19 @@ struct SimOptions {
   bool skip_acl = false;
   std::string super_digest;  // "super:<base64 sha1>"
   std::set<std::string> four_letter_whitelist = {"*"};
+  // zookeeper.extendedTypesEnabled: TTL nodes (else createTTL answers
+  // UNIMPLEMENTED, as ZooKeeper).
+  bool extended_types_enabled = false;
+  // znode.container.checkIntervalMs (ZooKeeper's default: one minute) and
+  // znode.container.maxNeverUsedIntervalMs (0: never-used containers stay).
+  int64_t container_check_ms = 60000;
+  int64_t container_max_never_used_ms = 0;
+  // readonlymode.enabled: a server without a quorum serves read-only
+  // clients (docs/zksim.md, "Read-only mode").
+  bool read_only_enabled = false;
+  // The version of the first config (the dynamic file's name); 0: the first
+  // leader's epoch << 32, as ZooKeeper for a config without a version.
+  int64_t initial_config_version = 0;
   // Explicit membership; when non-empty, `servers` and `client_port_base`
   // are ignored.
   std::vector<SimMember> members;
