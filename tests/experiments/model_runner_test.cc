@@ -244,6 +244,40 @@ TEST_CASE("plots: the time series' data, script and (with gnuplot) images",
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("a wait's ms and the migration jitter are validated", "[experiments][model][time]") {
+  auto scenario = [](const std::string& wait, const std::string& jitter) {
+    return fmt::format(
+        R"({{"name": "t", "clients": 10, "servers": ["zk1:2181", "zk2:2181"]{},
+            "timeline": [{{"op": "crash", "server": "zk1:2181"}}, {}],
+            "policies": [{{"policy": "p"}}]}})",
+        jitter, wait);
+  };
+  Result<Scenario> ok = ParseScenario(scenario(R"({"op": "wait", "ms": 250})",
+                                               R"(, "migration_jitter_ms": 100)"),
+                                      "ok.json");
+  REQUIRE(ok.ok());
+  CHECK(ok->policies[0].options.migration_jitter == std::chrono::milliseconds(100));
+  Result<ExperimentResult> r = RunModel(*ok);
+  REQUIRE(r.ok());
+  CHECK(r->policies[0].steps[1].time_ms == r->policies[0].steps[0].time_ms +
+                                               *r->policies[0].steps[0].settle_ms);
+  CHECK(r->policies[0].steps[1].series.back().time_ms == r->policies[0].steps[1].time_ms + 250);
+  for (const char* bad : {R"({"op": "wait", "ms": -5})", R"({"op": "wait", "ms": "5 s"})",
+                          R"({"op": "wait", "ms": 1.5})"}) {
+    CAPTURE(bad);
+    Result<Scenario> s = ParseScenario(scenario(bad, ""), "bad.json");
+    REQUIRE(s.ok());  // waits are checked when run
+    Result<ExperimentResult> run = RunModel(*s);
+    REQUIRE(!run.ok());
+    CHECK(run.status().code() == Error::kBadArguments);
+    CHECK_THAT(run.status().message(), Catch::Contains("step 2: wait: ms"));
+  }
+  Result<Scenario> neg =
+      ParseScenario(scenario(R"({"op": "wait"})", R"(, "migration_jitter_ms": -1)"), "neg.json");
+  REQUIRE(!neg.ok());
+  CHECK_THAT(neg.status().message(), Catch::Contains("migration_jitter_ms"));
+}
+
 TEST_CASE("imbalanced start: the exact plan moves exactly the minimum", "[experiments][model]") {
   const ExperimentResult r = Run("imbalanced-start", 1);
   const PolicyResult& exact = Policy(r, "exact");
