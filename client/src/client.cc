@@ -190,6 +190,7 @@ Result<std::shared_ptr<Client>> Client::Create(uv_loop_t* loop, ClientOptions op
   client_internal::SessionConfig cfg;
   cfg.session_timeout = options.session_timeout;
   cfg.can_be_read_only = options.can_be_read_only;
+  cfg.local_expiry = options.local_expiry;
   cfg.chroot = parsed->chroot;
   cfg.max_queued_requests = options.max_queued_requests;
   auto hosts = HostProvider::Create(parsed->hosts, options.host_provider, seed);

@@ -91,6 +91,16 @@ void SessionCore::OnBytes(const char* data, size_t len, TimePoint now) {
 void SessionCore::HandleConnectReply(std::string_view payload, TimePoint now) {
   auto r = ParseConnectReply(payload);
   if (!r.ok()) {
+    // ZooKeeper 3.8's read-only server answers a session it will not create
+    // (a new one, unless localSessionsEnabled=true) with a bare reply header
+    // carrying ZNOTREADONLY instead of a ConnectResponse.
+    std::string_view rest;
+    auto h = payload.size() == 16 ? ParseReplyHeader(payload, &rest) : Result<ReplyHeader>(r.status());
+    if (h.ok() && h->err == static_cast<int32_t>(Error::kNotReadOnly)) {
+      Drop("the read-only server refused a new session (ZNOTREADONLY; it needs localSessionsEnabled=true)",
+           now, true);
+      return;
+    }
     Drop("bad ConnectResponse: " + r.status().ToString(), now, true);
     return;
   }
@@ -147,7 +157,12 @@ void SessionCore::SendSetWatches(TimePoint now) {
   w.recursive = prefix(watches_.Paths(WatchTable::kPersistentRecursive));
   // Every packet carries the same relative zxid; each is SetWatches unless
   // its own batch holds persistent watches (as Java decides per packet).
-  for (const WatchLists& batch : SplitWatchLists(w, config_.set_watches_max_bytes)) {
+  std::vector<WatchLists> batches = SplitWatchLists(w, config_.set_watches_max_bytes);
+  log_->Log(LogLevel::kDebug, "session 0x{:x}: re-registering {} watched paths in {} SetWatches packet(s)",
+            session_id_,
+            w.data.size() + w.exist.size() + w.child.size() + w.persistent.size() + w.recursive.size(),
+            batches.size());
+  for (const WatchLists& batch : batches) {
     int32_t op = 0;
     std::string body = EncodeSetWatches(last_zxid_, batch, &op);
     SendFrame(kXidSetWatches, op, body, now);
@@ -537,8 +552,9 @@ void SessionCore::StartProbe(TimePoint now) {
       probe_cursor_ = (probe_cursor_ + i + 1) % list.size();
     }
   }
-  if (!pick) {  // a single-server list: nobody else to ask
-    rw_probe_at_ = TimePoint::max();
+  if (!pick) {  // nobody else to ask (yet: the list may grow)
+    rw_probe_interval_ = std::min(rw_probe_interval_ * 2, config_.rw_probe_max);
+    rw_probe_at_ = now + rw_probe_interval_;
     return;
   }
   ++rw_probes_;

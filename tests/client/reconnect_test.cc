@@ -1,5 +1,7 @@
 // Reconnects against a real ensemble: the session, its ephemerals and its
 // watches survive moves; queued and in-flight requests; expiry; auth failure.
+#include <map>
+
 #include "test_util.h"
 
 using namespace zk::test;
@@ -179,13 +181,14 @@ TEST_CASE("an invalid connect string is refused before any connection", "[reconn
   CHECK(lr.Drained());
 }
 
-TEST_CASE("a session away longer than its timeout expires", "[reconnect][interop]") {
+TEST_CASE("a session away longer than its timeout expires (server's verdict)", "[reconnect][interop]") {
   const auto& ens = SharedEnsemble();
   if (!ens.ok) return;
   LoopRunner lr;
   std::vector<zk::SessionState> states;
   auto o = Options(ens.connect);
   o.session_timeout = 1000ms;  // tickTime 500: the server's minimum
+  o.local_expiry = false;      // the server's verdict, not the local one
   o.logger = zk::Logger::Null();
   o.session_watcher = [&](zk::SessionState s) { states.push_back(s); };
   auto c = ConnectWith(lr, o);
@@ -216,5 +219,132 @@ TEST_CASE("an auth failure ends the session with AuthFailed", "[reconnect][inter
   CHECK(au.s->code() == zk::Error::kAuthFailed);
   REQUIRE(lr.RunUntil([&] { return c->state() == zk::SessionState::kAuthFailed; }));
   c.reset();
+  CHECK(lr.Drained());
+}
+
+TEST_CASE("local expiry: no server reachable for the session timeout", "[reconnect][expiry][interop]") {
+  const auto& ens = SharedEnsemble();
+  if (!ens.ok) return;
+  std::vector<zk::SessionState> states;
+  LoopRunner lr;
+  auto o = Options(ens.connect);
+  o.session_timeout = 2000ms;
+  o.session_watcher = [&](zk::SessionState s) { states.push_back(s); };
+  auto c = ConnectWith(lr, o);
+  auto other = ConnectWith(lr, Options(ens.connect));
+  std::string eph = UniquePath("localexp");
+  Wait<zk::CreateResult> cr;
+  REQUIRE(c->CreateNode(eph, "", {}, zk::CreateMode::kEphemeral, cr.cb()).ok());
+  RUN_OK(lr, cr);
+  REQUIRE(cr.r->ok());
+  const auto negotiated = c->negotiated_timeout();
+  REQUIRE(negotiated == 2000ms);
+
+  // Every server out of reach: the client is sent where nobody listens.
+  auto t0 = std::chrono::steady_clock::now();
+  REQUIRE(c->UpdateServerList(kNowhere).ok());
+  REQUIRE(lr.RunUntil([&] { return c->state() == zk::SessionState::kDisconnected; }));
+  Wait<zk::Stat> queued;
+  REQUIRE(c->Exists("/", {}, queued.cb()).ok());
+  REQUIRE(lr.RunUntil([&] { return c->state() == zk::SessionState::kExpired; }, 5000ms));
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  WARN("local expiry " << took.count() << " ms after the last connection ended (timeout "
+                       << negotiated.count() << " ms)");
+  // The last server byte came at most a third of the timeout (a ping)
+  // before the drop; the expiry follows one timeout after it.
+  CHECK(took >= negotiated * 2 / 3 - 50ms);
+  CHECK(took <= negotiated + 300ms);
+  RUN_OK(lr, queued);
+  CHECK(queued.r->status().code() == zk::Error::kSessionExpired);
+  lr.RunFor(200ms);
+  CHECK(std::count(states.begin(), states.end(), zk::SessionState::kExpired) == 1);
+  CHECK(states.back() == zk::SessionState::kExpired);
+  CHECK(c->Exists("/", {}, queued.cb()).code() == zk::Error::kSessionExpired);
+  // The quorum agrees shortly after: the session's ephemeral goes away.
+  bool gone = false;
+  for (int i = 0; i < 40 && !gone; ++i) {
+    Wait<zk::Stat> ex;
+    REQUIRE(other->Exists(eph, {}, ex.cb()).ok());
+    RUN_OK(lr, ex);
+    gone = ex.r->status().code() == zk::Error::kNoNode;
+    if (!gone) lr.RunFor(100ms);
+  }
+  CHECK(gone);
+  c.reset();
+  CloseClient(lr, other);
+  CHECK(lr.Drained());
+}
+
+TEST_CASE("3000 watches on long paths come back in several SetWatches packets, each fires once",
+          "[reconnect][watch][interop]") {
+  const auto& ens = SharedEnsemble();
+  if (!ens.ok) return;
+  std::vector<std::string> lines;  // outlives the loop, which may run the logger
+  LoopRunner lr;
+  auto o = Options(ens.connect);
+  o.logger = std::make_shared<zk::Logger>(
+      [&lines](zk::LogLevel, std::string_view l) { lines.emplace_back(l); }, zk::LogLevel::kDebug);
+  auto c = ConnectWith(lr, o);
+  auto other = ConnectWith(lr, Options(ens.connect));
+  const std::string base = UniquePath("setw");
+  Wait<zk::CreateResult> cb;
+  REQUIRE(other->CreateNode(base, "", {}, zk::CreateMode::kPersistent, cb.cb()).ok());
+  RUN_OK(lr, cb);
+  REQUIRE(cb.r->ok());
+  constexpr int kNodes = 3000;
+  std::vector<std::string> paths;
+  size_t path_bytes = 0;
+  for (int i = 0; i < kNodes; ++i) {
+    std::string p = fmt::format("{}/{:0>96}", base, i);  // ~110 bytes
+    path_bytes += p.size();
+    paths.push_back(std::move(p));
+  }
+  int created = 0, failed = 0;
+  for (const auto& p : paths) {
+    REQUIRE(other->CreateNode(p, "", {}, zk::CreateMode::kPersistent,
+                              [&](zk::Result<zk::CreateResult> r) { ++(r.ok() ? created : failed); })
+                .ok());
+  }
+  REQUIRE(lr.RunUntil([&] { return created + failed == kNodes; }, 30000ms));
+  REQUIRE(failed == 0);
+  std::map<std::string, int> fired;
+  int watched = 0;
+  for (const auto& p : paths) {
+    REQUIRE(c->GetData(p, [&fired](const zk::WatchEvent& e) { ++fired[e.path]; },
+                       [&](zk::Result<zk::DataResult> r) { watched += r.ok() ? 1 : 0; })
+                .ok());
+  }
+  REQUIRE(lr.RunUntil([&] { return watched == kNodes; }, 30000ms));
+
+  zk::HostPort from = *c->current_server();
+  lines.clear();
+  REQUIRE(c->UpdateServerList(Others(ens, from)).ok());
+  REQUIRE(lr.RunUntil([&] { return c->state() == zk::SessionState::kConnected && c->current_server(); }));
+  CHECK(c->current_server()->port != from.port);
+  // 330 KB of paths: three packets of at most 128 KiB.
+  const std::string want = fmt::format("re-registering {} watched paths in {} SetWatches packet(s)",
+                                       kNodes, (path_bytes + 128 * 1024 - 1) / (128 * 1024));
+  bool split = false;
+  for (const auto& l : lines) split = split || l.find(want) != std::string::npos;
+  INFO(want);
+  CHECK(split);
+
+  // One round trip (after the SetWatches replies), then every node changes.
+  Wait<zk::Stat> sync;
+  REQUIRE(c->Exists(base, {}, sync.cb()).ok());
+  RUN_OK(lr, sync);
+  int set = 0;
+  for (const auto& p : paths) {
+    REQUIRE(other->SetData(p, "x", -1, [&set](zk::Result<zk::Stat> r) { set += r.ok() ? 1 : 0; }).ok());
+  }
+  REQUIRE(lr.RunUntil([&] { return set == kNodes && fired.size() == kNodes; }, 30000ms));
+  lr.RunFor(300ms);
+  int twice = 0;
+  for (const auto& [p, n] : fired) twice += n != 1;
+  CHECK(fired.size() == static_cast<size_t>(kNodes));
+  CHECK(twice == 0);
+  CHECK(c->session_id() != 0);
+  CloseClient(lr, other);
+  CloseClient(lr, c);
   CHECK(lr.Drained());
 }

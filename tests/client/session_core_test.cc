@@ -439,3 +439,20 @@ TEST_CASE("many watches go back in several SetWatches packets after a reconnect"
   CHECK(h.core.state() == zk::SessionState::kConnected);
   CHECK_FALSE(h.core.TakeDropOrder());
 }
+
+TEST_CASE("a read-only server's refusal of a new session (bare ZNOTREADONLY header) drops with its reason",
+          "[session][bad-input][readonly]") {
+  SessionConfig cfg{3000ms, true, "", 3, 500ms};
+  Harness h(cfg);
+  h.core.Start(h.now);
+  REQUIRE(h.core.TakeConnectOrder().has_value());
+  h.core.OnTransportConnected(h.now);
+  (void)h.core.TakeOutput();
+  // Captured from ZooKeeper 3.8.0 (readonlymode.enabled, local sessions off):
+  // 00000010 | 00000000 0000000100000000 ffffff89
+  h.Feed(ServerReply(0, 0x100000000, -119));
+  CHECK(h.Logged("refused a new session (ZNOTREADONLY"));
+  CHECK(h.core.TakeDropOrder());
+  CHECK(h.core.TakeConnectOrder().has_value());
+  CHECK(h.core.state() == zk::SessionState::kConnecting);
+}

@@ -14,7 +14,10 @@ name.
     zkensemble.py start-server DIR ID                     starts server ID again (new pid)
 
 --readonly starts every server with -Dreadonlymode.enabled=true: a server
-cut off from its quorum serves read-only clients (isro answers "ro").
+cut off from its quorum serves read-only clients (isro answers "ro"). It also
+sets localSessionsEnabled=true: ZooKeeper 3.8 refuses new sessions on a
+read-only server unless they are local (ReadOnlyRequestProcessor answers the
+ConnectRequest with a bare reply header, err -119 ZNOTREADONLY).
 
 The JSON (also written to DIR/ensemble.json) holds "connect" (the client
 connect string), "servers" (id, client/quorum/election/admin ports, pid) and
@@ -73,7 +76,7 @@ def server_line(srv):
             f":participant;127.0.0.1:{srv['client_port']}")
 
 
-def write_server_files(base, srv, servers, tick, reconfig=True):
+def write_server_files(base, srv, servers, tick, reconfig=True, readonly=False):
     d = os.path.join(base, f"s{srv['id']}")
     os.makedirs(os.path.join(d, "data"), exist_ok=True)
     with open(os.path.join(d, "data", "myid"), "w") as f:
@@ -88,6 +91,8 @@ def write_server_files(base, srv, servers, tick, reconfig=True):
                 "4lw.commands.whitelist=*\nmaxClientCnxns=0\n"
                 f"admin.serverAddress=127.0.0.1\nadmin.serverPort={srv['admin_port']}\n"
                 f"dynamicConfigFile={d}/zoo.cfg.dynamic\n")
+        if readonly:
+            f.write("localSessionsEnabled=true\nlocalSessionsUpgradingEnabled=true\n")
     with open(os.path.join(d, "log4j.properties"), "w") as f:
         f.write("log4j.rootLogger=INFO, FILE\n"
                 "log4j.appender.FILE=org.apache.log4j.FileAppender\n"
@@ -132,7 +137,8 @@ def cmd_start(args):
         servers.append({"id": i + 1, "quorum_port": ports[4 * i], "election_port": ports[4 * i + 1],
                         "client_port": ports[4 * i + 2], "admin_port": ports[4 * i + 3]})
     for s in servers:
-        write_server_files(base, s, servers, args.tick, reconfig=not args.no_reconfig)
+        write_server_files(base, s, servers, args.tick, reconfig=not args.no_reconfig,
+                           readonly=args.readonly)
     for s in servers:
         start_server(base, s, readonly=args.readonly)
     desc = {"connect": ",".join(f"127.0.0.1:{s['client_port']}" for s in servers),

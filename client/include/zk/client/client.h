@@ -60,8 +60,16 @@ struct ClientOptions {
   std::string connect_string;
   // Requested session timeout; the server clamps it to [2, 20] × tickTime.
   std::chrono::milliseconds session_timeout{10000};
-  // Allow attaching to a read-only server (state ConnectedReadOnly).
+  // Allow attaching to a read-only server (state ConnectedReadOnly). While
+  // read-only, other servers are asked `isro` (100 ms, doubling to 60 s) and
+  // the session moves to one that answers "rw".
   bool can_be_read_only = false;
+  // Local expiry: once the session had a read-write connection, hearing from
+  // no server for the negotiated timeout ends it as Expired (queued requests
+  // fail with ZSESSIONEXPIRED) without waiting for a server's verdict, which
+  // never comes while the whole ensemble is unreachable. false: wait for a
+  // server to refuse the session, as the Java client does. Default true.
+  bool local_expiry = true;
   // Requests that may wait for a connection; beyond: ZTHROTTLEDOP.
   size_t max_queued_requests = 10000;
   // Ensemble tracking (see DESIGN.md): follow /zookeeper/config. On by default.
