@@ -20,9 +20,9 @@ struct CountSample {
 };
 
 struct StepResult {
-  std::string step;  // label
-  std::string op;    // "start", "restart", "shed", "wait", ...
-  double t = 0;      // position on the time axis (ScenarioPolicy::t; 0: start)
+  std::string step;       // label
+  std::string op;         // "start", "restart", "shed", "wait", ...
+  double t = 0;           // position on the time axis (ScenarioPolicy::t; 0: start)
   bool inserted = false;  // a policy's own step, not one of the timeline's
   // When the step began, in ms since the policy's start (model: simulated
   // time; a step begins when the previous one has settled, and a "wait"

@@ -134,7 +134,7 @@ Result<std::vector<std::string>> Plot(const ExperimentResult& r, const std::stri
     written.push_back(base + ".dat");
   }
   const bool timed = HasSeries(r);
-  double t_max = 0;     // ms, the same time axis in every panel
+  double t_max = 0;       // ms, the same time axis in every panel
   uint64_t rate_max = 0;  // the same rate axis in every panel
   if (timed) {
     for (const PolicyResult& p : r.policies) {
@@ -157,8 +157,7 @@ Result<std::vector<std::string>> Plot(const ExperimentResult& r, const std::stri
           const CountSample& c = s.series[k];
           // Before the step (its first sample) the previous step's servers
           // were up, when the list is the same.
-          const std::vector<uint8_t>& up =
-              k == 0 && *prev_servers == s.servers ? *prev_up : s.up;
+          const std::vector<uint8_t>& up = k == 0 && *prev_servers == s.servers ? *prev_up : s.up;
           const Row x = Spread(c.counts, up);
           dat << fmt::format("{:.3f} {} {:.3f} {} {:.4f}\n", c.time_ms / 1000.0, x.min, x.mean,
                              x.max, x.max_over_mean);
@@ -169,13 +168,14 @@ Result<std::vector<std::string>> Plot(const ExperimentResult& r, const std::stri
       rows(p.start);
       for (const StepResult& s : p.steps) rows(s);
       dat << "\n\n# " << p.policy << " connects in the trailing second\n";
-      for (const auto& [t, n] : RateGrid(p, t_max)) dat << fmt::format("{:.3f} {}\n", t / 1000.0, n);
+      for (const auto& [t, n] : RateGrid(p, t_max))
+        dat << fmt::format("{:.3f} {}\n", t / 1000.0, n);
       dat << "\n\n";
     }
     written.push_back(base + "-time.dat");
   }
-  const std::string title = fmt::format("{}: {} clients ({}), seed {}", r.scenario, r.clients,
-                                        r.mode, r.seed);
+  const std::string title =
+      fmt::format("{}: {} clients ({}), seed {}", r.scenario, r.clients, r.mode, r.seed);
   std::string gp;
   for (const char* term : {"png size 1100,600", "svg size 1100,600"}) {
     const bool png = std::string(term).starts_with("png");
@@ -224,8 +224,8 @@ Result<std::vector<std::string>> Plot(const ExperimentResult& r, const std::stri
         gp += fmt::format("set title {}\n",
                           Quote(fmt::format("{} (failover {}, migration {}, failover jitter {} "
                                             "ms, migration jitter {} ms)",
-                                            p.policy, p.failover, p.migration,
-                                            p.failover_jitter_ms, p.migration_jitter_ms)));
+                                            p.policy, p.failover, p.migration, p.failover_jitter_ms,
+                                            p.migration_jitter_ms)));
         // The timeline's steps as ticks on the top axis.
         // (Steps that begin at the same instant share one tick.)
         std::vector<std::pair<double, std::string>> ticks;
@@ -252,8 +252,9 @@ Result<std::vector<std::string>> Plot(const ExperimentResult& r, const std::stri
             "'' index {} using 1:4 with lines lw 2 lc 7 title \"max\"\n",
             Quote(r.scenario + "-time.dat"), 2 * i + 1, 2 * i, 2 * i, 2 * i);
       }
-      gp += "unset multiplot\nset output\nunset x2tics\nunset y2tics\nunset y2label\nunset xlabel\n"
-            "set autoscale x\n";
+      gp +=
+          "unset multiplot\nset output\nunset x2tics\nunset y2tics\nunset y2label\nunset xlabel\n"
+          "set autoscale x\n";
       written.push_back(fmt::format("{}-time.{}", base, ext));
     }
   }
@@ -270,9 +271,10 @@ Result<std::vector<std::string>> Plot(const ExperimentResult& r, const std::stri
   written.resize(data_files);
   written.push_back(base + ".gp");
   if (!GnuplotInstalled()) return written;
-  const std::string cmd = fmt::format("cd {} && gnuplot {} 2>&1", Quote(dir),
-                                      Quote(r.scenario + ".gp"));
-  if (std::system(cmd.c_str()) != 0) return Fail(fmt::format("plot: gnuplot failed on {}.gp", base));
+  const std::string cmd =
+      fmt::format("cd {} && gnuplot {} 2>&1", Quote(dir), Quote(r.scenario + ".gp"));
+  if (std::system(cmd.c_str()) != 0)
+    return Fail(fmt::format("plot: gnuplot failed on {}.gp", base));
   written.insert(written.end(), images.begin(), images.end());
   return written;
 }

@@ -80,7 +80,8 @@ Result<ExperimentResult> RunModel(const Scenario& scenario, const ProgressFn& pr
     pr.start = FromReport(sim->start_report(), "start");
     for (size_t si = 0; si < p.steps.size(); ++si) {
       bool is_wait = false;
-      Result<ModelStep> step = ParseStep(p.steps[si], Busiest(*sim), sim->servers().hosts(), &is_wait);
+      Result<ModelStep> step =
+          ParseStep(p.steps[si], Busiest(*sim), sim->servers().hosts(), &is_wait);
       if (!step.ok()) {
         return Status(Error::kBadArguments, fmt::format("policy {}: step {}: {}", p.name, si + 1,
                                                         step.status().message()));
@@ -92,8 +93,8 @@ Result<ExperimentResult> RunModel(const Scenario& scenario, const ProgressFn& pr
       }
       Result<StepReport> r = sim->Run(*step);
       if (!r.ok()) {
-        return Status(Error::kBadArguments, fmt::format("policy {}: step {}: {}", p.name, si + 1,
-                                                        r.status().message()));
+        return Status(Error::kBadArguments,
+                      fmt::format("policy {}: step {}: {}", p.name, si + 1, r.status().message()));
       }
       StepResult s = FromReport(*r, std::string(ModelStepKindName(step->kind)));
       s.t = p.t[si];

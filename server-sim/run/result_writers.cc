@@ -105,8 +105,8 @@ std::string ResultToCsv(const ExperimentResult& r) {
 }
 
 std::string ResultToTable(const ExperimentResult& r) {
-  std::string out = fmt::format("scenario {} ({}), {} clients, seed {}\n", r.scenario, r.mode,
-                                r.clients, r.seed);
+  std::string out =
+      fmt::format("scenario {} ({}), {} clients, seed {}\n", r.scenario, r.mode, r.clients, r.seed);
   if (r.policies.empty()) return out;
   size_t wp = 6, ws = 4, wc = 6;
   for (const PolicyResult& p : r.policies) {

@@ -3,19 +3,20 @@
 // (fixed-order herds to ~2.5x, herd-free <= 2.3x on the mean over seeds,
 // a load-aware plan after each restart <= 1.10x at 1,000 clients);
 // avalanche loses no session and jitter lowers the burst. Seeds printed.
+#include "run/model_runner.h"
+
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-#include <unistd.h>
 #include <iostream>
+#include <sstream>
 
 #include "run/gnuplot_driver.h"
-#include "run/model_runner.h"
 #include "run/result_writers.h"
 
 namespace zk::sim {
@@ -67,8 +68,8 @@ TEST_CASE("the JSON has the issue's fields", "[experiments][model]") {
   for (const auto& p : j["policies"]) names.push_back(p["policy"]);
   CHECK(names == std::vector<std::string>{"fixed-order", "herd-free", "shed", "load-aware"});
   const auto& step = j["policies"][0]["steps"][0];
-  for (const char* key : {"step", "counts", "movers", "min_movers", "max_over_mean", "settle_ms",
-                          "sessions_lost"}) {
+  for (const char* key :
+       {"step", "counts", "movers", "min_movers", "max_over_mean", "settle_ms", "sessions_lost"}) {
     CAPTURE(key);
     CHECK(step.contains(key));
   }
@@ -154,7 +155,8 @@ TEST_CASE("paper 5.1: moves settle within the migration jitter; without it at on
   Result<Scenario> sc = LoadScenario("paper-5.1");
   REQUIRE(sc.ok());
   for (int64_t jitter : {5000, 2000, 0}) {
-    for (ScenarioPolicy& p : sc->policies) p.options.migration_jitter = std::chrono::milliseconds(jitter);
+    for (ScenarioPolicy& p : sc->policies)
+      p.options.migration_jitter = std::chrono::milliseconds(jitter);
     for (uint64_t seed : {1, 2, 3}) {
       CAPTURE(jitter, seed);
       OverrideSeed(&*sc, seed);
@@ -215,9 +217,9 @@ TEST_CASE("the CSV is a time series of every step's samples", "[experiments][mod
 TEST_CASE("plots: the time series' data, script and (with gnuplot) images",
           "[experiments][model][time]") {
   const ExperimentResult r = Run("avalanche", 1);
-  const std::string dir = (std::filesystem::temp_directory_path() /
-                           fmt::format("zkbalance-plot-test-{}", ::getpid()))
-                              .string();
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / fmt::format("zkbalance-plot-test-{}", ::getpid()))
+          .string();
   Result<std::vector<std::string>> files = Plot(r, dir);
   REQUIRE(files.ok());
   auto has = [&](const std::string& name) {
@@ -252,15 +254,14 @@ TEST_CASE("a wait's ms and the migration jitter are validated", "[experiments][m
             "policies": [{{"policy": "p"}}]}})",
         jitter, wait);
   };
-  Result<Scenario> ok = ParseScenario(scenario(R"({"op": "wait", "ms": 250})",
-                                               R"(, "migration_jitter_ms": 100)"),
-                                      "ok.json");
+  Result<Scenario> ok = ParseScenario(
+      scenario(R"({"op": "wait", "ms": 250})", R"(, "migration_jitter_ms": 100)"), "ok.json");
   REQUIRE(ok.ok());
   CHECK(ok->policies[0].options.migration_jitter == std::chrono::milliseconds(100));
   Result<ExperimentResult> r = RunModel(*ok);
   REQUIRE(r.ok());
-  CHECK(r->policies[0].steps[1].time_ms == r->policies[0].steps[0].time_ms +
-                                               *r->policies[0].steps[0].settle_ms);
+  CHECK(r->policies[0].steps[1].time_ms ==
+        r->policies[0].steps[0].time_ms + *r->policies[0].steps[0].settle_ms);
   CHECK(r->policies[0].steps[1].series.back().time_ms == r->policies[0].steps[1].time_ms + 250);
   for (const char* bad : {R"({"op": "wait", "ms": -5})", R"({"op": "wait", "ms": "5 s"})",
                           R"({"op": "wait", "ms": 1.5})"}) {

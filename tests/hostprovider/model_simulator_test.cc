@@ -5,6 +5,7 @@
 
 #include "test_util.h"
 #include "zk/hostprovider/host_provider.h"
+#include "zk/hostprovider/model_config.h"
 
 namespace zk {
 namespace {
@@ -53,33 +54,37 @@ TEST_CASE("simulator clients make exactly the HostProvider's decisions", "[simul
   // go through the same calls; they must agree on every server.
   const uint64_t seed = 77;
   INFO("seed " << seed);
-  for (MigrationPolicy m : {MigrationPolicy::kProbabilistic, MigrationPolicy::kNone}) {
-    for (FailoverPolicy f : {FailoverPolicy::kFixedOrder, FailoverPolicy::kHerdFree}) {
-      CAPTURE(FailoverPolicyName(f), MigrationPolicyName(m));
-      ModelOptions o = Options(300, Range(1, 4), seed);
-      o.provider.failover = f;
-      o.provider.migration = m;
-      auto sim = ModelSimulator::Create(o).value();
-      std::vector<HostProvider> hps;
-      for (uint32_t k = 0; k < o.clients; ++k) {
-        hps.push_back(HostProvider::Create(Range(1, 4), o.provider,
-                                           std::make_unique<SplitMix64>(DeriveSeed(seed, k)))
-                          .value());
-        hps.back().Next();
-        hps.back().OnConnected();
-        REQUIRE(sim.servers().at(sim.TEST_client(k).current) == *hps.back().connected_host());
-      }
-      const std::vector<HostPort> next = {Hp("s2"), Hp("s3"), Hp("s5"), Hp("s6"), Hp("s7")};
-      REQUIRE(sim.Run(ModelStep::Reconfigure(next)).ok());
-      for (uint32_t k = 0; k < o.clients; ++k) {
-        HostProvider& hp = hps[k];
-        const std::optional<HostPort> cur = hp.connected_host();
-        if (hp.UpdateServerList(next, cur).value()) {
-          hp.Next();
-          hp.OnConnected();
+  // The migration jitter (time only) must not change a decision either.
+  for (int64_t jitter : {0, 4000}) {
+    for (MigrationPolicy m : {MigrationPolicy::kProbabilistic, MigrationPolicy::kNone}) {
+      for (FailoverPolicy f : {FailoverPolicy::kFixedOrder, FailoverPolicy::kHerdFree}) {
+        CAPTURE(FailoverPolicyName(f), MigrationPolicyName(m), jitter);
+        ModelOptions o = Options(300, Range(1, 4), seed);
+        o.provider.failover = f;
+        o.provider.migration = m;
+        o.migration_jitter = std::chrono::milliseconds(jitter);
+        auto sim = ModelSimulator::Create(o).value();
+        std::vector<HostProvider> hps;
+        for (uint32_t k = 0; k < o.clients; ++k) {
+          hps.push_back(HostProvider::Create(Range(1, 4), o.provider,
+                                             std::make_unique<SplitMix64>(DeriveSeed(seed, k)))
+                            .value());
+          hps.back().Next();
+          hps.back().OnConnected();
+          REQUIRE(sim.servers().at(sim.TEST_client(k).current) == *hps.back().connected_host());
         }
-        CAPTURE(k);
-        CHECK(sim.servers().at(sim.TEST_client(k).current) == *hp.connected_host());
+        const std::vector<HostPort> next = {Hp("s2"), Hp("s3"), Hp("s5"), Hp("s6"), Hp("s7")};
+        REQUIRE(sim.Run(ModelStep::Reconfigure(next)).ok());
+        for (uint32_t k = 0; k < o.clients; ++k) {
+          HostProvider& hp = hps[k];
+          const std::optional<HostPort> cur = hp.connected_host();
+          if (hp.UpdateServerList(next, cur).value()) {
+            hp.Next();
+            hp.OnConnected();
+          }
+          CAPTURE(k);
+          CHECK(sim.servers().at(sim.TEST_client(k).current) == *hp.connected_host());
+        }
       }
     }
   }
@@ -320,6 +325,44 @@ TEST_CASE("simulator clock: a long step is sampled coarser, at most 10,001 sampl
   CHECK(r.series.size() <= 10002);
   CHECK(r.series.back().counts == r.counts);
   CHECK(r.series.back().time_ms == r.end_ms);
+}
+
+TEST_CASE("model config: timing options and wait steps round-trip", "[simulator][time]") {
+  ModelConfig c;
+  c.options = Options(50, Range(1, 3), 4);
+  c.options.migration_jitter = std::chrono::milliseconds(2500);
+  c.options.sample_period = std::chrono::milliseconds(250);
+  c.timeline = {ModelStep::Wait(std::chrono::milliseconds(1200), "pause"),
+                ModelStep::Reconfigure(Range(1, 4))};
+  Result<ModelConfig> back = ParseModelConfig(SerializeModelConfig(c));
+  REQUIRE(back.ok());
+  CHECK(back->options.migration_jitter == std::chrono::milliseconds(2500));
+  CHECK(back->options.sample_period == std::chrono::milliseconds(250));
+  REQUIRE(back->timeline.size() == 2);
+  CHECK(back->timeline[0].kind == ModelStepKind::kWait);
+  CHECK(back->timeline[0].duration == std::chrono::milliseconds(1200));
+  CHECK(back->timeline[0].label == "pause");
+  // "ms" defaults to 5 s; bad values name the field.
+  Result<ModelConfig> d =
+      ParseModelConfig(R"({"servers": ["zk1:2181"], "timeline": [{"op": "wait"}]})");
+  REQUIRE(d.ok());
+  CHECK(d->timeline[0].duration == std::chrono::milliseconds(5000));
+  CHECK(d->timeline[0].DefaultLabel() == "wait 5 s");
+  for (const char* bad : {R"({"servers": ["zk1:2181"], "timeline": [{"op": "wait", "ms": -1}]})",
+                          R"({"servers": ["zk1:2181"], "migration_jitter_ms": "3 s"})",
+                          R"({"servers": ["zk1:2181"], "sample_period_ms": 0})"}) {
+    CAPTURE(bad);
+    Result<ModelConfig> r = ParseModelConfig(bad);
+    CHECK(r.status().code() == Error::kBadArguments);
+  }
+  // Sampled every 250 ms: 1,200 ms of wait gives its start, its instant and its end.
+  auto sim = ModelSimulator::Create(back->options).value();
+  std::vector<StepReport> reports = sim.RunAll(back->timeline).value();
+  CHECK(reports[0].series.size() == 3);
+  CHECK(reports[0].end_ms == 1200);
+  for (size_t k = 2; k + 1 < reports[1].series.size(); ++k) {
+    CHECK(reports[1].series[k].time_ms - reports[1].series[k - 1].time_ms == 250);
+  }
 }
 
 TEST_CASE("timelines", "[simulator]") {

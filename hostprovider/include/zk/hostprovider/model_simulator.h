@@ -94,12 +94,12 @@ std::optional<ModelStepKind> ParseModelStepKind(std::string_view name);
 
 struct ModelStep {
   ModelStepKind kind = ModelStepKind::kPlan;
-  std::vector<HostPort> servers;  // kReconfigure: the new list
-  HostPort server;                // kCrash, kRecover, kRestart, kShed
-  double fraction = 0;            // kShed: in [0, 1]
-  uint32_t passes = 1;            // kPlan: publications, each from fresh counts
+  std::vector<HostPort> servers;             // kReconfigure: the new list
+  HostPort server;                           // kCrash, kRecover, kRestart, kShed
+  double fraction = 0;                       // kShed: in [0, 1]
+  uint32_t passes = 1;                       // kPlan: publications, each from fresh counts
   std::chrono::milliseconds duration{5000};  // kWait: >= 0
-  std::string label;              // for reports; a default is made from the step
+  std::string label;                         // for reports; a default is made from the step
 
   static ModelStep Reconfigure(std::vector<HostPort> servers, std::string label = {});
   static ModelStep Crash(HostPort server);
