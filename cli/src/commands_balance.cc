@@ -175,7 +175,7 @@ CmdResult Shed(Shell& sh, const ParsedArgs& a) {
 uint64_t PublishedPlanVersion(Shell& sh, const std::string& path) {
   auto d = sh.client()->GetData(path);
   if (!d.ok()) return 0;
-  auto p = ParsePlan(d->data);
+  auto p = ParsePlan(d->data.value_or(""));
   return p.ok() ? p->version : 0;
 }
 

@@ -75,7 +75,8 @@ CmdResult Get(Shell& sh, const ParsedArgs& a) {
   if (auto e = CheckPath(path)) return e;
   auto r = sh.client()->GetData(path, MaybeWatch(sh, watch));
   if (!r.ok()) return KeeperError(r.status(), path);
-  std::string out = r->data + "\n";
+  // zkCli.sh prints a null znode's data as "null" (GetCommand).
+  std::string out = r->data.value_or("null") + "\n";
   if (a.Has("s")) out += FormatStat(r->stat);
   sh.printer().Out(out);
   return std::nullopt;
@@ -134,7 +135,9 @@ CmdResult Create(Shell& sh, const ParsedArgs& a) {
   const std::string& path = a.args[0];
   // A sequential node's path may end with '/' (the suffix is appended).
   if (auto err = CheckPath(s && path.size() > 1 && path.back() == '/' ? path + "1" : path)) return err;
-  std::string data = a.args.size() > 1 ? a.args[1] : "";
+  // As zkCli.sh: without a data argument the node holds null, not "".
+  std::optional<std::string> data;
+  if (a.args.size() > 1) data = a.args[1];
   std::vector<Acl> acl = wire::OpenAclUnsafe();
   if (a.args.size() > 2) {
     std::vector<std::string> complaints;

@@ -174,7 +174,7 @@ Status BlockingClient::CallStatus(std::function<Status(Client&, StatusCallback)>
   return r.status();
 }
 
-Result<CreateResult> BlockingClient::Create(const std::string& path, std::string data,
+Result<CreateResult> BlockingClient::Create(const std::string& path, std::optional<std::string> data,
                                             CreateMode mode, std::vector<Acl> acl,
                                             int64_t ttl_ms) {
   return Call<CreateResult>([&](Client& c, Callback<CreateResult> cb) {
@@ -191,7 +191,8 @@ Result<DataResult> BlockingClient::GetData(const std::string& path, Watcher w) {
   return Call<DataResult>(
       [&](Client& c, Callback<DataResult> cb) { return c.GetData(path, std::move(w), cb); });
 }
-Result<Stat> BlockingClient::SetData(const std::string& path, std::string data, int32_t version) {
+Result<Stat> BlockingClient::SetData(const std::string& path, std::optional<std::string> data,
+                                     int32_t version) {
   return Call<Stat>([&](Client& c, Callback<Stat> cb) {
     return c.SetData(path, std::move(data), version, cb);
   });
@@ -210,10 +211,12 @@ Result<Stat> BlockingClient::SetAcl(const std::string& path, std::vector<Acl> ac
 Status BlockingClient::Sync(const std::string& path) {
   return CallStatus([&](Client& c, StatusCallback cb) { return c.Sync(path, cb); });
 }
-Result<std::vector<OpResult>> BlockingClient::Multi(std::vector<Op> ops) {
-  return Call<std::vector<OpResult>>([&](Client& c, Callback<std::vector<OpResult>> cb) {
-    return c.Multi(std::move(ops), cb);
+MultiResult BlockingClient::Multi(std::vector<Op> ops) {
+  auto r = Call<MultiResult>([&](Client& c, Callback<MultiResult> cb) {
+    return c.Multi(std::move(ops), [cb](MultiResult m) { cb(std::move(m)); });
   });
+  if (!r.ok()) return MultiResult{r.status(), {}, std::nullopt};
+  return std::move(r).value();
 }
 Result<std::vector<OpResult>> BlockingClient::MultiRead(std::vector<Op> ops) {
   return Call<std::vector<OpResult>>([&](Client& c, Callback<std::vector<OpResult>> cb) {

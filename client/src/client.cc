@@ -4,14 +4,18 @@
 
 #include <cctype>
 #include <random>
+#include <type_traits>
+#include <variant>
 
 #include "client_impl.h"
 #include "tracker.h"
 #include "zk/wire/client_config.h"
 #include "zk/wire/connect_string.h"
 #include "zk/wire/jute.h"
+#include "zk/wire/multi.h"
 #include "zk/wire/records.h"
 #include "zk/wire/requests.h"
+#include "zk/wire/responses.h"
 
 namespace zk {
 
@@ -52,12 +56,126 @@ std::string Enc(const T& rec) {
 
 Status DecodeError(const Reader& r) { return r.ok() ? Status(Error::kMarshallingError, "short reply") : r.status(); }
 
-Result<ConfigResult> DecodeConfig(std::string_view body) {
+using ReplyFn = std::function<void(Error, std::string_view)>;
+
+// Every operation's reply goes through one of these two. Expect: a server
+// error passes through as a Status (message "<what> failed: <NAME>" when
+// `what` is given, else empty); a body is decoded as the wire record R
+// (zk/wire/responses.h) and handed to `map` (R -> T or Result<T>); a body
+// that does not decode gives the decoder's error.
+template <typename R, typename T, typename Map>
+ReplyFn Expect(Callback<T> cb, Map map, const char* what = nullptr) {
+  return [cb = std::move(cb), map = std::move(map), what](Error e, std::string_view body) {
+    if (e != Error::kOk) {
+      return cb(Status(e, what ? fmt::format("{} failed: {}", what, ErrorName(e)) : ""));
+    }
+    Reader r(body);
+    R reply;
+    if (!wire::Decode(r, &reply)) return cb(DecodeError(r));
+    cb(map(std::move(reply)));
+  };
+}
+
+// For replies without a body: only the error counts.
+ReplyFn ExpectNothing(StatusCallback cb) {
+  return [cb = std::move(cb)](Error e, std::string_view) { cb(Status(e, "")); };
+}
+
+std::string StripChroot(const std::string& chroot, std::string p) {
+  if (chroot.empty()) return p;
+  if (p == chroot) return "/";
+  if (p.size() > chroot.size() && p.compare(0, chroot.size(), chroot) == 0 &&
+      p[chroot.size()] == '/') {
+    return p.substr(chroot.size());
+  }
+  return p;
+}
+
+// The create record and its opcode, shared by CreateNode and Multi: create2
+// (so that the reply has the Stat), createContainer or createTTL. With acl
+// empty: OPEN_ACL_UNSAFE.
+wire::MultiOp CreateRecord(std::string full_path, std::optional<std::string> data,
+                           std::vector<Acl> acl, CreateMode mode, int64_t ttl_ms) {
+  if (acl.empty()) acl = wire::OpenAclUnsafe();
+  if (wire::IsTtl(mode)) {
+    return wire::MultiOp::CreateTtl(
+        wire::CreateTtlRequest{std::move(full_path), std::move(data), std::move(acl), mode, ttl_ms});
+  }
+  return wire::MultiOp::Create(
+      wire::CreateRequest{std::move(full_path), std::move(data), std::move(acl), mode},
+      wire::IsContainer(mode) ? OpCode::kCreateContainer : OpCode::kCreate2);
+}
+
+std::string EncodeRequest(const wire::MultiOp& op) {
+  return std::visit([](const auto& req) { return Enc(req); }, op.request);
+}
+
+// One Op as a multi/multiRead record. `full_path` is the server path.
+wire::MultiOp MultiOpRecord(Op o, std::string full_path) {
+  switch (o.kind) {
+    case Op::Kind::kCreate:
+      return CreateRecord(std::move(full_path), std::move(o.data), std::move(o.acl), o.mode,
+                          o.ttl_ms);
+    case Op::Kind::kDelete:
+      return wire::MultiOp::Delete({std::move(full_path), o.version});
+    case Op::Kind::kSetData:
+      return wire::MultiOp::SetData({std::move(full_path), std::move(o.data), o.version});
+    case Op::Kind::kCheck:
+      return wire::MultiOp::Check({std::move(full_path), o.version});
+    case Op::Kind::kGetData:
+      return wire::MultiOp::GetData({std::move(full_path), false});
+    case Op::Kind::kGetChildren:
+      return wire::MultiOp::GetChildren({std::move(full_path), false});
+  }
+  return wire::MultiOp::Check({std::move(full_path), o.version});
+}
+
+// A multi/multiRead reply: the reply's own error (never a failed op: that
+// comes as ErrorResults with ReplyHeader.err 0) or the decoded results.
+Result<wire::MultiResponse> DecodeMultiReply(Error e, std::string_view body) {
+  if (e != Error::kOk) return Status(e, "");
   Reader r(body);
+  wire::MultiResponse resp;
+  if (!wire::Decode(r, &resp)) return DecodeError(r);
+  return resp;
+}
+
+std::vector<OpResult> ToOpResults(wire::MultiResponse resp, const std::string& chroot) {
+  std::vector<OpResult> out;
+  out.reserve(resp.results.size());
+  for (auto& result : resp.results) {
+    OpResult res;
+    std::visit(
+        [&](auto& body) {
+          using T = std::decay_t<decltype(body)>;
+          if constexpr (std::is_same_v<T, wire::CreateResponse>) {
+            res.path = StripChroot(chroot, std::move(body.path));
+          } else if constexpr (std::is_same_v<T, wire::Create2Response>) {
+            res.path = StripChroot(chroot, std::move(body.path));
+            res.stat = body.stat;
+          } else if constexpr (std::is_same_v<T, wire::SetDataResponse>) {
+            res.stat = body.stat;
+          } else if constexpr (std::is_same_v<T, wire::GetDataResponse>) {
+            res.data = std::move(body.data);
+            res.stat = body.stat;
+          } else if constexpr (std::is_same_v<T, wire::GetChildrenResponse>) {
+            res.children = std::move(body.children);
+          } else if constexpr (std::is_same_v<T, wire::ErrorResult>) {
+            res.err = body.err;
+          }
+        },
+        result);
+    out.push_back(std::move(res));
+  }
+  return out;
+}
+
+
+// The reply of getData on /zookeeper/config, and of reconfig.
+ConfigResult ConfigFromReply(wire::GetDataResponse reply) {
   ConfigResult c;
-  r.Buffer(&c.text);
-  wire::Decode(r, &c.stat);
-  if (!r.ok()) return r.status();
+  c.text = std::move(reply.data).value_or("");
+  c.stat = reply.stat;
   // The client addresses as `config -c` lists them (wire/client_config.h):
   // servers without a client address are left out. A config without a
   // version key (a standalone-style config) gets the znode's mzxid, and one
@@ -125,7 +243,7 @@ std::string Join(const std::vector<std::string>& v, char sep) {
 }  // namespace
 
 // ------------------------------------------------------------------ Op
-Op Op::Create(std::string path, std::string data, std::vector<Acl> acl, CreateMode mode,
+Op Op::Create(std::string path, std::optional<std::string> data, std::vector<Acl> acl, CreateMode mode,
               int64_t ttl_ms) {
   Op o;
   o.kind = Kind::kCreate;
@@ -143,7 +261,7 @@ Op Op::Delete(std::string path, int32_t version) {
   o.version = version;
   return o;
 }
-Op Op::SetData(std::string path, std::string data, int32_t version) {
+Op Op::SetData(std::string path, std::optional<std::string> data, int32_t version) {
   Op o;
   o.kind = Kind::kSetData;
   o.path = std::move(path);
@@ -226,15 +344,7 @@ std::string Client::Full(const std::string& path) const {
   return path == "/" ? chroot_ : chroot_ + path;
 }
 
-std::string Client::Strip(std::string p) const {
-  if (chroot_.empty()) return p;
-  if (p == chroot_) return "/";
-  if (p.size() > chroot_.size() && p.compare(0, chroot_.size(), chroot_) == 0 &&
-      p[chroot_.size()] == '/') {
-    return p.substr(chroot_.size());
-  }
-  return p;
-}
+std::string Client::Strip(std::string p) const { return StripChroot(chroot_, std::move(p)); }
 
 Status Client::Submit(int32_t op, std::string body,
                       std::function<void(Error, std::string_view)> done, int watch_on,
@@ -243,325 +353,178 @@ Status Client::Submit(int32_t op, std::string body,
   r.op = op;
   r.body = std::move(body);
   r.done = [done = std::move(done)](const Reply& rep) { done(rep.err, rep.body); };
-  r.watch_on = static_cast<WatchOn>(watch_on);
-  r.watch_path = std::move(watch_path);
-  r.watcher = std::move(watcher);
+  if (watcher) {
+    r.watch_on = static_cast<WatchOn>(watch_on);
+    r.watch_path = std::move(watch_path);
+    r.watcher = std::move(watcher);
+  }
   Status s = impl_->core().Submit(std::move(r));
   if (s.ok()) impl_->AfterUserCall();
   return s;
 }
 
-Status Client::CreateNode(const std::string& path, std::string data, std::vector<Acl> acl,
-                          CreateMode mode, Callback<CreateResult> cb, int64_t ttl_ms) {
+Status Client::CreateNode(const std::string& path, std::optional<std::string> data,
+                          std::vector<Acl> acl, CreateMode mode, Callback<CreateResult> cb,
+                          int64_t ttl_ms) {
   if (auto s = CheckPath(path, wire::IsSequential(mode)); !s.ok()) return s;
   if (!wire::IsValidCreateMode(mode)) return Status(Error::kBadArguments, "invalid create mode");
-  if (acl.empty()) acl = wire::OpenAclUnsafe();
-  int32_t op;
-  std::string body;
-  if (wire::IsTtl(mode)) {
-    if (ttl_ms <= 0 || ttl_ms > wire::kMaxTtlMs) {
-      return Status(Error::kBadArguments, "a TTL mode needs 0 < ttl_ms <= kMaxTtlMs");
-    }
-    op = Code(OpCode::kCreateTtl);
-    body = Enc(wire::CreateTtlRequest{Full(path), std::move(data), std::move(acl), mode, ttl_ms});
-  } else {
-    op = Code(wire::IsContainer(mode) ? OpCode::kCreateContainer : OpCode::kCreate2);
-    body = Enc(wire::CreateRequest{Full(path), std::move(data), std::move(acl), mode});
+  if (wire::IsTtl(mode) && (ttl_ms <= 0 || ttl_ms > wire::kMaxTtlMs)) {
+    return Status(Error::kBadArguments, "a TTL mode needs 0 < ttl_ms <= kMaxTtlMs");
   }
-  return Submit(op, std::move(body), [this, cb = std::move(cb)](Error e, std::string_view b) {
-    if (e != Error::kOk) return cb(Status(e, ""));
-    Reader r(b);
-    CreateResult res;
-    r.String(&res.path);
-    wire::Decode(r, &res.stat);
-    if (!r.ok()) return cb(DecodeError(r));
-    res.path = Strip(std::move(res.path));
-    cb(std::move(res));
-  });
+  wire::MultiOp req = CreateRecord(Full(path), std::move(data), std::move(acl), mode, ttl_ms);
+  return Submit(Code(req.type), EncodeRequest(req),
+                Expect<wire::Create2Response>(std::move(cb), [this](wire::Create2Response r) {
+                  return CreateResult{Strip(std::move(r.path)), r.stat};
+                }));
 }
 
 Status Client::Delete(const std::string& path, int32_t version, StatusCallback cb) {
   if (auto s = CheckPath(path); !s.ok()) return s;
   return Submit(Code(OpCode::kDelete), Enc(wire::DeleteRequest{Full(path), version}),
-                [cb = std::move(cb)](Error e, std::string_view) { cb(Status(e, "")); });
+                ExpectNothing(std::move(cb)));
 }
 
 Status Client::Exists(const std::string& path, Watcher watcher, Callback<Stat> cb) {
   if (auto s = CheckPath(path); !s.ok()) return s;
-  bool w = static_cast<bool>(watcher);
-  return Submit(
-      Code(OpCode::kExists), Enc(wire::ExistsRequest{Full(path), w}),
-      [cb = std::move(cb)](Error e, std::string_view b) {
-        if (e != Error::kOk) return cb(Status(e, ""));
-        Reader r(b);
-        Stat st;
-        if (!wire::Decode(r, &st)) return cb(DecodeError(r));
-        cb(st);
-      },
-      w ? static_cast<int>(WatchOn::kExists) : 0, path, std::move(watcher));
+  return Submit(Code(OpCode::kExists),
+                Enc(wire::ExistsRequest{Full(path), static_cast<bool>(watcher)}),
+                Expect<wire::ExistsResponse>(std::move(cb),
+                                             [](wire::ExistsResponse r) { return r.stat; }),
+                static_cast<int>(WatchOn::kExists), path, std::move(watcher));
 }
 
 Status Client::GetData(const std::string& path, Watcher watcher, Callback<DataResult> cb) {
   if (auto s = CheckPath(path); !s.ok()) return s;
-  bool w = static_cast<bool>(watcher);
-  bool is_config = path == kConfigPath;
-  return Submit(
-      Code(OpCode::kGetData), Enc(wire::GetDataRequest{is_config ? path : Full(path), w}),
-      [cb = std::move(cb)](Error e, std::string_view b) {
-        if (e != Error::kOk) return cb(Status(e, ""));
-        Reader r(b);
-        DataResult d;
-        r.Buffer(&d.data);
-        wire::Decode(r, &d.stat);
-        if (!r.ok()) return cb(DecodeError(r));
-        cb(std::move(d));
-      },
-      w ? static_cast<int>(WatchOn::kOkData) : 0, path, std::move(watcher));
+  std::string server_path = path == kConfigPath ? path : Full(path);
+  return Submit(Code(OpCode::kGetData),
+                Enc(wire::GetDataRequest{server_path, static_cast<bool>(watcher)}),
+                Expect<wire::GetDataResponse>(std::move(cb),
+                                              [](wire::GetDataResponse r) {
+                                                return DataResult{std::move(r.data), r.stat};
+                                              }),
+                static_cast<int>(WatchOn::kOkData), path, std::move(watcher));
 }
 
-Status Client::SetData(const std::string& path, std::string data, int32_t version,
+Status Client::SetData(const std::string& path, std::optional<std::string> data, int32_t version,
                        Callback<Stat> cb) {
   if (auto s = CheckPath(path); !s.ok()) return s;
-  return Submit(Code(OpCode::kSetData), Enc(wire::SetDataRequest{Full(path), std::move(data), version}),
-                [cb = std::move(cb)](Error e, std::string_view b) {
-                  if (e != Error::kOk) return cb(Status(e, ""));
-                  Reader r(b);
-                  Stat st;
-                  if (!wire::Decode(r, &st)) return cb(DecodeError(r));
-                  cb(st);
-                });
+  return Submit(Code(OpCode::kSetData),
+                Enc(wire::SetDataRequest{Full(path), std::move(data), version}),
+                Expect<wire::SetDataResponse>(std::move(cb),
+                                              [](wire::SetDataResponse r) { return r.stat; }));
 }
 
 Status Client::GetChildren(const std::string& path, Watcher watcher, Callback<ChildrenResult> cb) {
   if (auto s = CheckPath(path); !s.ok()) return s;
-  bool w = static_cast<bool>(watcher);
-  return Submit(
-      Code(OpCode::kGetChildren2), Enc(wire::GetChildren2Request{Full(path), w}),
-      [cb = std::move(cb)](Error e, std::string_view b) {
-        if (e != Error::kOk) return cb(Status(e, ""));
-        Reader r(b);
-        ChildrenResult c;
-        r.StringVector(&c.children);
-        wire::Decode(r, &c.stat);
-        if (!r.ok()) return cb(DecodeError(r));
-        cb(std::move(c));
-      },
-      w ? static_cast<int>(WatchOn::kOkChild) : 0, path, std::move(watcher));
+  return Submit(Code(OpCode::kGetChildren2),
+                Enc(wire::GetChildren2Request{Full(path), static_cast<bool>(watcher)}),
+                Expect<wire::GetChildren2Response>(
+                    std::move(cb),
+                    [](wire::GetChildren2Response r) {
+                      return ChildrenResult{std::move(r.children), r.stat};
+                    }),
+                static_cast<int>(WatchOn::kOkChild), path, std::move(watcher));
 }
 
 Status Client::GetAcl(const std::string& path, Callback<AclResult> cb) {
   if (auto s = CheckPath(path); !s.ok()) return s;
   return Submit(Code(OpCode::kGetAcl), Enc(wire::GetAclRequest{Full(path)}),
-                [cb = std::move(cb)](Error e, std::string_view b) {
-                  if (e != Error::kOk) return cb(Status(e, ""));
-                  Reader r(b);
-                  AclResult a;
-                  wire::DecodeAcls(r, &a.acl);
-                  wire::Decode(r, &a.stat);
-                  if (!r.ok()) return cb(DecodeError(r));
-                  cb(std::move(a));
-                });
+                Expect<wire::GetAclResponse>(std::move(cb), [](wire::GetAclResponse r) {
+                  return AclResult{std::move(r.acl), r.stat};
+                }));
 }
 
 Status Client::SetAcl(const std::string& path, std::vector<Acl> acl, int32_t version,
                       Callback<Stat> cb) {
   if (auto s = CheckPath(path); !s.ok()) return s;
-  return Submit(Code(OpCode::kSetAcl), Enc(wire::SetAclRequest{Full(path), std::move(acl), version}),
-                [cb = std::move(cb)](Error e, std::string_view b) {
-                  if (e != Error::kOk) return cb(Status(e, ""));
-                  Reader r(b);
-                  Stat st;
-                  if (!wire::Decode(r, &st)) return cb(DecodeError(r));
-                  cb(st);
-                });
+  return Submit(Code(OpCode::kSetAcl),
+                Enc(wire::SetAclRequest{Full(path), std::move(acl), version}),
+                Expect<wire::SetAclResponse>(std::move(cb),
+                                             [](wire::SetAclResponse r) { return r.stat; }));
 }
 
 Status Client::Sync(const std::string& path, StatusCallback cb) {
   if (auto s = CheckPath(path); !s.ok()) return s;
-  bool is_config = path == kConfigPath;
-  return Submit(Code(OpCode::kSync), Enc(wire::SyncRequest{is_config ? path : Full(path)}),
-                [cb = std::move(cb)](Error e, std::string_view) { cb(Status(e, "")); });
+  std::string server_path = path == kConfigPath ? path : Full(path);
+  return Submit(Code(OpCode::kSync), Enc(wire::SyncRequest{server_path}),
+                ExpectNothing(std::move(cb)));
 }
 
-namespace {
-
-void EncodeMultiOp(wire::Writer& w, const zk::Op& o, const std::string& full, bool* ok) {
-  auto header = [&](OpCode t) { wire::Encode(w, wire::MultiHeader{t, false, -1}); };
-  switch (o.kind) {
-    case Op::Kind::kCreate: {
-      std::vector<Acl> acl = o.acl.empty() ? wire::OpenAclUnsafe() : o.acl;
-      if (wire::IsTtl(o.mode)) {
-        header(OpCode::kCreateTtl);
-        wire::Encode(w, wire::CreateTtlRequest{full, o.data, acl, o.mode, o.ttl_ms});
-      } else {
-        header(wire::IsContainer(o.mode) ? OpCode::kCreateContainer : OpCode::kCreate2);
-        wire::Encode(w, wire::CreateRequest{full, o.data, acl, o.mode});
-      }
-      break;
-    }
-    case Op::Kind::kDelete:
-      header(OpCode::kDelete);
-      wire::Encode(w, wire::DeleteRequest{full, o.version});
-      break;
-    case Op::Kind::kSetData:
-      header(OpCode::kSetData);
-      wire::Encode(w, wire::SetDataRequest{full, o.data, o.version});
-      break;
-    case Op::Kind::kCheck:
-      header(OpCode::kCheck);
-      wire::Encode(w, wire::CheckVersionRequest{full, o.version});
-      break;
-    case Op::Kind::kGetData:
-      header(OpCode::kGetData);
-      wire::Encode(w, wire::GetDataRequest{full, false});
-      break;
-    case Op::Kind::kGetChildren:
-      header(OpCode::kGetChildren);
-      wire::Encode(w, wire::GetChildrenRequest{full, false});
-      break;
-  }
-  (void)ok;
-}
-
-}  // namespace
-
-
-Status Client::Multi(std::vector<Op> ops, Callback<std::vector<OpResult>> cb) {
-  for (const auto& o : ops) {
+Status Client::Multi(std::vector<Op> ops, MultiCallback cb) {
+  wire::MultiRequest req;
+  for (auto& o : ops) {
     if (o.kind == Op::Kind::kGetData || o.kind == Op::Kind::kGetChildren) {
       return Status(Error::kBadArguments, "read ops belong in MultiRead");
     }
+    bool sequential = o.kind == Op::Kind::kCreate && wire::IsSequential(o.mode);
+    if (auto s = CheckPath(o.path, sequential); !s.ok()) return s;
+    std::string full = Full(o.path);
+    req.ops.push_back(MultiOpRecord(std::move(o), std::move(full)));
   }
-  std::string body;
-  wire::Writer w(&body);
-  for (const auto& o : ops) {
-    if (auto s = CheckPath(o.path, o.kind == Op::Kind::kCreate && wire::IsSequential(o.mode));
-        !s.ok()) {
-      return s;
-    }
-    bool ok = true;
-    EncodeMultiOp(w, o, Full(o.path), &ok);
-  }
-  wire::Encode(w, wire::MultiHeader{OpCode::kError, true, -1});
-  return Submit(Code(OpCode::kMulti), std::move(body),
-                [this, cb = std::move(cb)](Error e, std::string_view b) {
-                  if (e != Error::kOk) return cb(Status(e, ""));
-                  std::vector<OpResult> out;
-                  Reader r(b);
-                  Error first = Error::kOk;
-                  while (r.ok()) {
-                    wire::MultiHeader h;
-                    if (!wire::Decode(r, &h) || h.done) break;
-                    OpResult res;
-                    switch (static_cast<int32_t>(h.type)) {
-                      case 1: r.String(&res.path); break;
-                      case 15:
-                        r.String(&res.path);
-                        wire::Decode(r, &res.stat);
-                        break;
-                      case 5: wire::Decode(r, &res.stat); break;
-                      case -1: {
-                        int32_t code = 0;
-                        r.Int(&code);
-                        res.err = ErrorFromCode(code).value_or(Error::kSystemError);
-                        if (first == Error::kOk && res.err != Error::kOk) first = res.err;
-                        break;
-                      }
-                      default: break;
-                    }
-                    if (!res.path.empty()) res.path = Strip(std::move(res.path));
-                    out.push_back(std::move(res));
+  return Submit(Code(OpCode::kMulti), Enc(req),
+                [this, cb = std::move(cb)](Error e, std::string_view body) {
+                  MultiResult out;
+                  auto decoded = DecodeMultiReply(e, body);
+                  if (!decoded.ok()) {
+                    out.status = decoded.status();
+                    return cb(std::move(out));
                   }
-                  if (!r.ok()) return cb(DecodeError(r));
-                  if (first != Error::kOk) {
-                    return cb(Status(first, fmt::format("multi op {} failed",
-                                                        [&] {
-                                                          for (size_t i = 0; i < out.size(); ++i)
-                                                            if (out[i].err == first) return i;
-                                                          return size_t{0};
-                                                        }())));
+                  out.results = ToOpResults(std::move(decoded).value(), chroot_);
+                  for (size_t i = 0; i < out.results.size(); ++i) {
+                    if (out.results[i].err != Error::kOk) {
+                      out.failed_op = i;
+                      out.status = Status(out.results[i].err, fmt::format("multi op {} failed", i));
+                      break;
+                    }
                   }
                   cb(std::move(out));
                 });
 }
 
 Status Client::MultiRead(std::vector<Op> ops, Callback<std::vector<OpResult>> cb) {
-  std::string body;
-  wire::Writer w(&body);
-  for (const auto& o : ops) {
+  wire::MultiRequest req;
+  for (auto& o : ops) {
     if (o.kind != Op::Kind::kGetData && o.kind != Op::Kind::kGetChildren) {
       return Status(Error::kBadArguments, "MultiRead takes only GetData and GetChildren");
     }
     if (auto s = CheckPath(o.path); !s.ok()) return s;
-    bool ok = true;
-    EncodeMultiOp(w, o, Full(o.path), &ok);
+    std::string full = Full(o.path);
+    req.ops.push_back(MultiOpRecord(std::move(o), std::move(full)));
   }
-  wire::Encode(w, wire::MultiHeader{OpCode::kError, true, -1});
-  return Submit(Code(OpCode::kMultiRead), std::move(body),
-                [cb = std::move(cb)](Error e, std::string_view b) {
-                  if (e != Error::kOk) return cb(Status(e, ""));
-                  std::vector<OpResult> out;
-                  Reader r(b);
-                  while (r.ok()) {
-                    wire::MultiHeader h;
-                    if (!wire::Decode(r, &h) || h.done) break;
-                    OpResult res;
-                    switch (static_cast<int32_t>(h.type)) {
-                      case 4:
-                        r.Buffer(&res.data);
-                        wire::Decode(r, &res.stat);
-                        break;
-                      case 8: r.StringVector(&res.children); break;
-                      case -1: {
-                        int32_t code = 0;
-                        r.Int(&code);
-                        res.err = ErrorFromCode(code).value_or(Error::kSystemError);
-                        break;
-                      }
-                      default: break;
-                    }
-                    out.push_back(std::move(res));
-                  }
-                  if (!r.ok()) return cb(DecodeError(r));
-                  cb(std::move(out));
+  return Submit(Code(OpCode::kMultiRead), Enc(req),
+                [this, cb = std::move(cb)](Error e, std::string_view body) {
+                  auto decoded = DecodeMultiReply(e, body);
+                  if (!decoded.ok()) return cb(decoded.status());
+                  cb(ToOpResults(std::move(decoded).value(), chroot_));
                 });
 }
 
 Status Client::GetEphemerals(const std::string& prefix, Callback<std::vector<std::string>> cb) {
   std::string p = prefix.empty() || prefix == "/" ? (chroot_.empty() ? "/" : chroot_) : Full(prefix);
   return Submit(Code(OpCode::kGetEphemerals), Enc(wire::GetEphemeralsRequest{p}),
-                [this, cb = std::move(cb)](Error e, std::string_view b) {
-                  if (e != Error::kOk) return cb(Status(e, ""));
-                  Reader r(b);
-                  std::vector<std::string> v;
-                  if (!r.StringVector(&v)) return cb(DecodeError(r));
-                  for (auto& s : v) s = Strip(std::move(s));
-                  cb(std::move(v));
-                });
+                Expect<wire::GetEphemeralsResponse>(std::move(cb),
+                                                    [this](wire::GetEphemeralsResponse r) {
+                                                      for (auto& s : r.ephemerals) {
+                                                        s = Strip(std::move(s));
+                                                      }
+                                                      return std::move(r.ephemerals);
+                                                    }));
 }
 
 Status Client::GetAllChildrenNumber(const std::string& path, Callback<int32_t> cb) {
   if (auto s = CheckPath(path); !s.ok()) return s;
-  return Submit(Code(OpCode::kGetAllChildrenNumber), Enc(wire::GetAllChildrenNumberRequest{Full(path)}),
-                [cb = std::move(cb)](Error e, std::string_view b) {
-                  if (e != Error::kOk) return cb(Status(e, ""));
-                  Reader r(b);
-                  int32_t n = 0;
-                  if (!r.Int(&n)) return cb(DecodeError(r));
-                  cb(n);
-                });
+  return Submit(Code(OpCode::kGetAllChildrenNumber),
+                Enc(wire::GetAllChildrenNumberRequest{Full(path)}),
+                Expect<wire::GetAllChildrenNumberResponse>(
+                    std::move(cb),
+                    [](wire::GetAllChildrenNumberResponse r) { return r.total_number; }));
 }
 
 Status Client::WhoAmI(Callback<std::vector<ClientInfo>> cb) {
-  return Submit(Code(OpCode::kWhoAmI), {}, [cb = std::move(cb)](Error e, std::string_view b) {
-    if (e != Error::kOk) return cb(Status(e, ""));
-    Reader r(b);
-    std::vector<ClientInfo> v;
-    if (!r.Vector(&v, 8, [](Reader& rr, ClientInfo* ci) { return wire::Decode(rr, ci); })) {
-      return cb(DecodeError(r));
-    }
-    cb(std::move(v));
-  });
+  return Submit(Code(OpCode::kWhoAmI), {},
+                Expect<wire::WhoAmIResponse>(std::move(cb), [](wire::WhoAmIResponse r) {
+                  return std::move(r.client_info);
+                }));
 }
 
 Status Client::AddAuth(const std::string& scheme, std::string auth, StatusCallback cb) {
@@ -577,7 +540,7 @@ Status Client::AddWatch(const std::string& path, AddWatchMode mode, Watcher watc
   if (auto s = CheckPath(path); !s.ok()) return s;
   if (!watcher) return Status(Error::kBadArguments, "AddWatch needs a watcher");
   return Submit(Code(OpCode::kAddWatch), Enc(wire::AddWatchRequest{Full(path), mode}),
-                [cb = std::move(cb)](Error e, std::string_view) { cb(Status(e, "")); },
+                ExpectNothing(std::move(cb)),
                 static_cast<int>(mode == AddWatchMode::kPersistent ? WatchOn::kOkPersistent
                                                                    : WatchOn::kOkRecursive),
                 path, std::move(watcher));
@@ -608,14 +571,10 @@ Status Client::RemoveWatches(const std::string& path, WatcherKind kind, StatusCa
 }
 
 Status Client::GetConfig(Watcher watcher, Callback<ConfigResult> cb) {
-  bool w = static_cast<bool>(watcher);
-  return Submit(
-      Code(OpCode::kGetData), Enc(wire::GetDataRequest{kConfigPath, w}),
-      [cb = std::move(cb)](Error e, std::string_view b) {
-        if (e != Error::kOk) return cb(Status(e, ""));
-        cb(DecodeConfig(b));
-      },
-      w ? static_cast<int>(WatchOn::kOkData) : 0, kConfigPath, std::move(watcher));
+  return Submit(Code(OpCode::kGetData),
+                Enc(wire::GetDataRequest{kConfigPath, static_cast<bool>(watcher)}),
+                Expect<wire::GetDataResponse>(std::move(cb), ConfigFromReply),
+                static_cast<int>(WatchOn::kOkData), kConfigPath, std::move(watcher));
 }
 
 Status Client::Reconfig(ReconfigSpec spec, Callback<ConfigResult> cb) {
@@ -634,12 +593,7 @@ Status Client::Reconfig(ReconfigSpec spec, Callback<ConfigResult> cb) {
   }
   req.cur_config_id = spec.from_config;
   return Submit(Code(OpCode::kReconfig), Enc(req),
-                [cb = std::move(cb)](Error e, std::string_view b) {
-                  if (e != Error::kOk) {
-                    return cb(Status(e, fmt::format("reconfig failed: {}", ErrorName(e))));
-                  }
-                  cb(DecodeConfig(b));
-                });
+                Expect<wire::GetDataResponse>(std::move(cb), ConfigFromReply, "reconfig"));
 }
 
 Status Client::UpdateServerList(const std::string& connect_string) {
@@ -658,10 +612,8 @@ Status Client::UpdateServerList(const std::string& connect_string) {
 void Client::Close(std::function<void()> done) {
   auto& core = impl_->core();
   if (core.terminal()) {
-    if (done) {
-      core.Defer(std::move(done));
-      impl_->AfterUserCall();
-    }
+    // The session's timer may be closed already: Post does not need it.
+    if (done) impl_->Post(std::move(done));
     return;
   }
   if (done) close_waiters_.push_back(std::move(done));

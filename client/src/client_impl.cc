@@ -59,6 +59,35 @@ void ClientImpl::AfterUserCall() {
   Pump(false);
 }
 
+namespace {
+
+struct PostedTask {
+  uv_timer_t timer;
+  std::function<void()> fn;
+};
+
+void OnPostedTimer(uv_timer_t* t) {
+  auto* task = static_cast<PostedTask*>(t->data);
+  auto fn = std::move(task->fn);
+  uv_close(reinterpret_cast<uv_handle_t*>(&task->timer),
+           [](uv_handle_t* h) { delete static_cast<PostedTask*>(h->data); });
+  fn();
+}
+
+}  // namespace
+
+void ClientImpl::Post(std::function<void()> fn) {
+  if (timer_open_) {
+    core_.Defer(std::move(fn));
+    AfterUserCall();
+    return;
+  }
+  auto* task = new PostedTask{{}, std::move(fn)};
+  uv_timer_init(loop_, &task->timer);
+  task->timer.data = task;
+  uv_timer_start(&task->timer, &OnPostedTimer, 0, 0);
+}
+
 void ClientImpl::OnConnected() {
   auto keep = self_;
   core_.OnTransportConnected(Now());

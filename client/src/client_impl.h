@@ -12,6 +12,7 @@
 
 #include <uv.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <random>
@@ -37,6 +38,11 @@ class ClientImpl : public Connection::Listener {
   // Call after any user API call that touched the core: flushes output and
   // orders now, and schedules callbacks for the loop (never runs them here).
   void AfterUserCall();
+
+  // Runs fn once from a loop callback, never from inside this call. Works
+  // also after the session ended and its timer closed (then through a
+  // one-shot timer of its own, freed in its close callback).
+  void Post(std::function<void()> fn);
 
   // Connection::Listener
   void OnConnected() override;

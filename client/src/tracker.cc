@@ -126,7 +126,7 @@ void Client::Tracker::FetchPlan(bool sync_first) {
       Status g = client_->GetData(plan_path_, {}, [this](Result<DataResult> d) {
         plan_fetching_ = false;
         if (stopped_ || !d.ok()) return;
-        auto plan = ParsePlan(d->data);
+        auto plan = ParsePlan(d->data.value_or(""));
         if (!plan.ok()) {
           client_->log_->Log(LogLevel::kWarn, "tracker: bad plan at {}: {}", plan_path_,
                              plan.status());

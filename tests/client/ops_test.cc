@@ -20,6 +20,12 @@ struct Wait {
     return [this](zk::Result<T> v) { r.emplace(std::move(v)); };
   }
 };
+struct WaitM {
+  std::optional<zk::MultiResult> r;
+  zk::MultiCallback cb() {
+    return [this](zk::MultiResult v) { r.emplace(std::move(v)); };
+  }
+};
 struct WaitS {
   std::optional<zk::Status> s;
   zk::StatusCallback cb() {
@@ -210,20 +216,21 @@ TEST_CASE("acl, auth, whoAmI, multi and multiRead", "[ops][interop]") {
   REQUIRE(sa.r->ok());
   CHECK(sa.r->value().aversion == 1);
 
-  Wait<std::vector<zk::OpResult>> m;
+  WaitM m;
   REQUIRE(c->Multi({zk::Op::Create(base + "/a", "1", {}), zk::Op::Check(base, 0),
                     zk::Op::SetData(base + "/a", "2")},
                    m.cb()).ok());
   RUN_OK(lr, m);
   REQUIRE(m.r->ok());
-  REQUIRE(m.r->value().size() == 3);
-  CHECK(m.r->value()[0].path == base + "/a");
-  CHECK(m.r->value()[2].stat.version == 1);
+  CHECK_FALSE(m.r->failed_op.has_value());
+  REQUIRE(m.r->results.size() == 3);
+  CHECK(m.r->results[0].path == base + "/a");
+  CHECK(m.r->results[2].stat.version == 1);
 
-  Wait<std::vector<zk::OpResult>> mf;
+  WaitM mf;
   REQUIRE(c->Multi({zk::Op::Create(base + "/b", "", {}), zk::Op::Check(base, 99)}, mf.cb()).ok());
   RUN_OK(lr, mf);
-  CHECK(mf.r->status().code() == zk::Error::kBadVersion);
+  CHECK(mf.r->status.code() == zk::Error::kBadVersion);
 
   Wait<std::vector<zk::OpResult>> mr;
   REQUIRE(c->MultiRead({zk::Op::GetData(base + "/a"), zk::Op::GetChildren(base),

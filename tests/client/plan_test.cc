@@ -97,7 +97,7 @@ TEST_CASE("plan following: a skewed start is rebalanced, each version once, foll
                 .ok());
     RUN_OK(lr, d);
     REQUIRE(d.r->ok());
-    CHECK(d.r->value().data.find(R"("client":"zkbalance/)") != std::string::npos);
+    CHECK(d.r->value().data.value_or("").find(R"("client":"zkbalance/)") != std::string::npos);
     CHECK(d.r->value().stat.ephemeral_owner == cs[0]->session_id());
   }
 

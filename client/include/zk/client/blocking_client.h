@@ -32,18 +32,22 @@ class BlockingClient {
   BlockingClient(const BlockingClient&) = delete;
   BlockingClient& operator=(const BlockingClient&) = delete;
 
-  Result<CreateResult> Create(const std::string& path, std::string data,
+  // data: std::nullopt = null (client.h).
+  Result<CreateResult> Create(const std::string& path, std::optional<std::string> data,
                               CreateMode mode = CreateMode::kPersistent,
                               std::vector<Acl> acl = {}, int64_t ttl_ms = 0);
   Status Delete(const std::string& path, int32_t version = -1);
   Result<Stat> Exists(const std::string& path, Watcher watcher = {});
   Result<DataResult> GetData(const std::string& path, Watcher watcher = {});
-  Result<Stat> SetData(const std::string& path, std::string data, int32_t version = -1);
+  Result<Stat> SetData(const std::string& path, std::optional<std::string> data,
+                       int32_t version = -1);
   Result<ChildrenResult> GetChildren(const std::string& path, Watcher watcher = {});
   Result<AclResult> GetAcl(const std::string& path);
   Result<Stat> SetAcl(const std::string& path, std::vector<Acl> acl, int32_t version = -1);
   Status Sync(const std::string& path);
-  Result<std::vector<OpResult>> Multi(std::vector<Op> ops);
+  // A timeout or a closed client gives a MultiResult with that status and
+  // no results.
+  MultiResult Multi(std::vector<Op> ops);
   Result<std::vector<OpResult>> MultiRead(std::vector<Op> ops);
   Result<std::vector<std::string>> GetEphemerals(const std::string& prefix = "/");
   Result<int32_t> GetAllChildrenNumber(const std::string& path);
@@ -54,7 +58,8 @@ class BlockingClient {
   Result<ConfigResult> GetConfig(Watcher watcher = {});
   Result<ConfigResult> Reconfig(ReconfigSpec spec);
   Status UpdateServerList(const std::string& connect_string);
-  // Sends closeSession and waits for Closed (idempotent).
+  // Sends closeSession and waits for Closed (idempotent). Returns at once
+  // when the session had already ended (Expired, AuthFailed, Closed).
   void Close();
 
   SessionState state();

@@ -92,12 +92,19 @@ struct ClientOptions {
   std::function<void(SessionState)> session_watcher;
 };
 
+// Znode data is std::optional<std::string> everywhere (arguments and
+// results), because ZooKeeper keeps null and empty apart: std::nullopt is
+// null (length -1 on the wire; Java's create(path, null, ...), zkCli.sh's
+// `create /x` without data, which `get` prints as "null"), "" is empty data
+// (length 0). A node created or set with either reads back as the same; both
+// have Stat.dataLength 0.
+
 struct CreateResult {
   std::string path;  // the actual path (sequential suffix), chroot stripped
   Stat stat;         // filled by every create (op create2/createContainer/createTTL)
 };
 struct DataResult {
-  std::string data;
+  std::optional<std::string> data;  // std::nullopt: the znode holds null
   Stat stat;
 };
 struct ChildrenResult {
@@ -122,26 +129,42 @@ struct Op {
   enum class Kind { kCreate, kDelete, kSetData, kCheck, kGetData, kGetChildren };
   Kind kind = Kind::kCheck;
   std::string path;
-  std::string data;
+  std::optional<std::string> data;  // create, setData; std::nullopt = null
   std::vector<Acl> acl;
   CreateMode mode = CreateMode::kPersistent;
   int64_t ttl_ms = 0;
   int32_t version = -1;
 
-  static Op Create(std::string path, std::string data, std::vector<Acl> acl,
+  static Op Create(std::string path, std::optional<std::string> data, std::vector<Acl> acl,
                    CreateMode mode = CreateMode::kPersistent, int64_t ttl_ms = 0);
   static Op Delete(std::string path, int32_t version = -1);
-  static Op SetData(std::string path, std::string data, int32_t version = -1);
+  static Op SetData(std::string path, std::optional<std::string> data, int32_t version = -1);
   static Op Check(std::string path, int32_t version);
   static Op GetData(std::string path);
   static Op GetChildren(std::string path);
 };
+// One op's result. err is kOk for an op that succeeded; in a failed Multi
+// and in MultiRead it is that op's error (then the other fields are empty).
 struct OpResult {
   Error err = Error::kOk;
-  std::string path;                   // create
-  Stat stat;                          // create2, setData, getData
-  std::string data;                   // getData
+  std::string path;                   // create (chroot stripped)
+  Stat stat;                          // create, setData, getData
+  std::optional<std::string> data;    // getData; std::nullopt = null
   std::vector<std::string> children;  // getChildren
+};
+
+// The outcome of Multi. ok() when the transaction was applied; results then
+// has one entry per op. When the server refused it (and changed nothing),
+// status is the failing op's error, failed_op that op's index, and results
+// again one entry per op, as ZooKeeper answers: kOk for the ops before the
+// failing one (rolled back), its error for it, and kRuntimeInconsistency for
+// the ops after it (never tried). When no answer came (connection loss,
+// session end, Close) status says why, results is empty and failed_op unset.
+struct [[nodiscard]] MultiResult {
+  Status status;
+  std::vector<OpResult> results;
+  std::optional<size_t> failed_op;
+  bool ok() const { return status.ok(); }
 };
 
 // Reconfig input: incremental (joining/leaving) or bulk (new_members).
@@ -155,6 +178,7 @@ struct ReconfigSpec {
 template <typename T>
 using Callback = std::function<void(Result<T>)>;
 using StatusCallback = std::function<void(Status)>;
+using MultiCallback = std::function<void(MultiResult)>;
 
 class Client {
  public:
@@ -167,20 +191,24 @@ class Client {
 
   // ---------------------------------------------------------------- ops
   // ttl_ms only for the *WithTtl modes. With acl empty: OPEN_ACL_UNSAFE.
-  Status CreateNode(const std::string& path, std::string data, std::vector<Acl> acl,
+  // data std::nullopt creates a node holding null (see above).
+  Status CreateNode(const std::string& path, std::optional<std::string> data, std::vector<Acl> acl,
                     CreateMode mode, Callback<CreateResult> cb, int64_t ttl_ms = 0);
   Status Delete(const std::string& path, int32_t version, StatusCallback cb);
   // ZNONODE when the node is missing; a watcher is still set then (exist watch).
   Status Exists(const std::string& path, Watcher watcher, Callback<Stat> cb);
   Status GetData(const std::string& path, Watcher watcher, Callback<DataResult> cb);
-  Status SetData(const std::string& path, std::string data, int32_t version, Callback<Stat> cb);
+  Status SetData(const std::string& path, std::optional<std::string> data, int32_t version,
+                 Callback<Stat> cb);
   Status GetChildren(const std::string& path, Watcher watcher, Callback<ChildrenResult> cb);
   Status GetAcl(const std::string& path, Callback<AclResult> cb);
   Status SetAcl(const std::string& path, std::vector<Acl> acl, int32_t version, Callback<Stat> cb);
   Status Sync(const std::string& path, StatusCallback cb);
-  // Atomic: the result is ok with per-op results, or the first failing op's
-  // error (the per-op results are then in the error's message order only).
-  Status Multi(std::vector<Op> ops, Callback<std::vector<OpResult>> cb);
+  // Atomic: all ops are applied or none (see MultiResult). Only write ops
+  // (Create, Delete, SetData, Check); others are refused here.
+  Status Multi(std::vector<Op> ops, MultiCallback cb);
+  // Not atomic: each GetData/GetChildren op has its own result and error
+  // (OpResult::err); the Result fails only when no answer came.
   Status MultiRead(std::vector<Op> ops, Callback<std::vector<OpResult>> cb);
   Status GetEphemerals(const std::string& prefix, Callback<std::vector<std::string>> cb);
   Status GetAllChildrenNumber(const std::string& path, Callback<int32_t> cb);
@@ -199,7 +227,9 @@ class Client {
   // must move, the connection is dropped (the session kept) and re-made
   // where it points. Invalid strings are refused.
   Status UpdateServerList(const std::string& connect_string);
-  // Sends closeSession. done (optional) runs once the session is Closed.
+  // Sends closeSession. done (optional) runs once the session is Closed,
+  // or soon (from a loop callback, not from inside Close) when the session
+  // had already ended (Expired, AuthFailed, Closed).
   void Close(std::function<void()> done = {});
 
   SessionState state() const;
@@ -214,6 +244,9 @@ class Client {
  private:
   struct Tracker;
   Client() = default;
+  // Hands (opcode, encoded body) to the session; `done` gets the reply's
+  // error and body. With a watcher, it is registered as `watch_on`
+  // (client_internal::WatchOn) on `watch_path` when the reply allows.
   Status Submit(int32_t op, std::string body, std::function<void(Error, std::string_view)> done,
                 int watch_on = 0, std::string watch_path = {}, Watcher watcher = {});
   std::string Full(const std::string& path) const;
