@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "zk/hostprovider/random_source.h"
 #include "zk/wire/jute.h"
 
 using namespace zk::client_internal;
@@ -455,4 +456,145 @@ TEST_CASE("a read-only server's refusal of a new session (bare ZNOTREADONLY head
   CHECK(h.core.TakeDropOrder());
   CHECK(h.core.TakeConnectOrder().has_value());
   CHECK(h.core.state() == zk::SessionState::kConnecting);
+}
+
+namespace {
+
+std::string Notification(int32_t type, int32_t state, const std::string& path) {
+  std::string body;
+  zk::wire::Writer w(&body);
+  w.Int(type);
+  w.Int(state);
+  w.String(path);
+  return ServerReply(-1, -1, 0, body);
+}
+
+}  // namespace
+
+TEST_CASE("frames split anywhere or packed together decode the same", "[session][bad-input]") {
+  Harness h;
+  h.Connect();
+  std::vector<zk::Error> done;
+  for (int i = 0; i < 3; ++i) {
+    Request r;
+    r.op = 3;
+    r.body = "x";
+    r.done = [&done](const Reply& rep) { done.push_back(rep.err); };
+    REQUIRE(h.core.Submit(std::move(r)).ok());
+  }
+  std::string all = ServerReply(1, 5, 0) + ServerReply(2, 6, -101) + ServerReply(3, 7, 0, "body");
+  // One byte at a time for the first reply, the rest in one chunk.
+  size_t first = ServerReply(1, 5, 0).size();
+  for (size_t i = 0; i < first; ++i) h.Feed(all.substr(i, 1));
+  CHECK(done.size() == 1);
+  h.Feed(all.substr(first));
+  REQUIRE(done.size() == 3);
+  CHECK(done[0] == zk::Error::kOk);
+  CHECK(done[1] == zk::Error::kNoNode);
+  CHECK(done[2] == zk::Error::kOk);
+  CHECK(h.core.last_zxid() == 7);
+  CHECK_FALSE(h.core.TakeDropOrder());
+}
+
+TEST_CASE("malformed or unknown notifications are ignored; the connection stays", "[session][bad-input]") {
+  Harness h;
+  h.Connect();
+  int fired = 0;
+  Request r;
+  r.op = 4;
+  r.body = "x";
+  r.watch_on = WatchOn::kOkData;
+  r.watch_path = "/w";
+  r.watcher = [&fired](const zk::WatchEvent&) { ++fired; };
+  REQUIRE(h.core.Submit(std::move(r)).ok());
+  h.Feed(ServerReply(1, 5, 0));
+  h.Feed(ServerReply(-1, -1, 0, "\x00\x00"));           // truncated WatcherEvent
+  h.Feed(Notification(99, 3, "/w"));                    // unknown event type
+  h.Feed(Notification(0, 3, "/w"));                     // type None is not a node event
+  h.Feed(ServerReply(-2, 0, 0));                        // a ping reply
+  h.Feed(ServerReply(-8, 0, -101));                     // a refused SetWatches: logged only
+  CHECK(h.Logged("malformed notification"));
+  CHECK(h.Logged("unknown type 99"));
+  CHECK(h.Logged("SetWatches refused"));
+  CHECK(fired == 0);
+  CHECK_FALSE(h.core.TakeDropOrder());
+  CHECK(h.core.state() == zk::SessionState::kConnected);
+  h.Feed(Notification(3, 3, "/w"));  // NodeDataChanged
+  CHECK(fired == 1);
+  h.Feed(Notification(3, 3, "/w"));  // one-shot: gone
+  CHECK(fired == 1);
+}
+
+TEST_CASE("an empty frame drops; bytes of a dropped connection are ignored", "[session][bad-input]") {
+  Harness h;
+  h.Connect();
+  std::optional<zk::Error> e;
+  h.Submit(&e);
+  h.Feed(Frame(""));
+  CHECK(h.Logged("bad reply header"));
+  h.ExpectDropAndReconnect();
+  CHECK(e == zk::Error::kConnectionLoss);
+  // Late bytes of the old connection, before the new one is up: ignored.
+  h.Feed(ServerReply(1, 9, 0));
+  CHECK(h.core.last_zxid() == 0);
+  CHECK_FALSE(h.core.TakeDropOrder());
+  // A ConnectResponse-sized garbage frame during the handshake drops again.
+  h.core.OnTransportConnected(h.now);
+  (void)h.core.TakeOutput();
+  h.Feed(std::string("\x00\x00\x00\x05hello", 9));
+  CHECK(h.core.TakeDropOrder());
+}
+
+TEST_CASE("seeded random bytes never crash the core and every request completes once",
+          "[session][bad-input]") {
+  const uint64_t seed = 20261122;
+  INFO("seed " << seed);
+  WARN("random-bytes seed " << seed);
+  zk::SplitMix64 rnd(seed);
+  for (int round = 0; round < 200; ++round) {
+    Harness h;
+    h.Connect();
+    std::vector<int> completions(8, 0);
+    for (int i = 0; i < 8; ++i) {
+      Request r;
+      r.op = 4;
+      r.body = "x";
+      r.watch_on = WatchOn::kOkData;
+      r.watch_path = "/p" + std::to_string(i);
+      r.watcher = [](const zk::WatchEvent&) {};
+      r.done = [&completions, i](const Reply&) { ++completions[static_cast<size_t>(i)]; };
+      REQUIRE(h.core.Submit(std::move(r)).ok());
+    }
+    // Valid replies interleaved with random frames and random raw bytes.
+    for (int k = 0; k < 20; ++k) {
+      std::string chunk;
+      switch (rnd.Below(4)) {
+        case 0: chunk = ServerReply(static_cast<int32_t>(rnd.Below(10)) - 2, 1, 0); break;
+        case 1: chunk = Notification(static_cast<int32_t>(rnd.Below(8)), 3, "/p1"); break;
+        case 2: {
+          std::string junk(rnd.Below(40), '\0');
+          for (char& c : junk) c = static_cast<char>(rnd.Below(256));
+          chunk = rnd.Below(2) ? Frame(junk) : junk;
+          break;
+        }
+        default: chunk = ServerReply(static_cast<int32_t>(rnd.Below(12)), 2, -static_cast<int32_t>(rnd.Below(130))); break;
+      }
+      h.Feed(chunk);
+      if (h.core.TakeDropOrder() || h.core.state() == zk::SessionState::kDisconnected) {
+        if (h.core.TakeConnectOrder()) {
+          h.core.OnTransportConnected(h.now);
+          (void)h.core.TakeOutput();
+          h.Feed(ConnectResponse(3000, 0x1234));
+        }
+      }
+      h.now += 10ms;
+      h.core.OnTimer(h.now);
+    }
+    h.core.Close(h.now);
+    h.core.OnTransportClosed(zk::Status(zk::Error::kConnectionLoss, "eof"), h.now);
+    h.core.RunCallbacks();
+    INFO("round " << round);
+    REQUIRE(h.core.terminal());
+    for (int n : completions) CHECK(n == 1);
+  }
 }
