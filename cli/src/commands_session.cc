@@ -57,15 +57,22 @@ CmdResult History(Shell& sh, const ParsedArgs&) {
   std::string out;
   int n = sh.command_count();
   const auto& h = sh.history();
-  for (int i = std::max(0, n - 10); i <= n && i < static_cast<int>(h.size()); ++i) {
-    out += fmt::format("{} - {}\n", i, h[i]);
+  // As ZooKeeperMain: entries commandCount-10 .. commandCount, a missing one
+  // (one-shot mode records no history) printed as Java prints null.
+  for (int i = std::max(0, n - 10); i <= n; ++i) {
+    out += fmt::format("{} - {}\n", i, i < static_cast<int>(h.size()) ? h[i] : std::string("null"));
   }
   sh.printer().Out(out);
   return std::nullopt;
 }
 
 CmdResult Redo(Shell& sh, const ParsedArgs& a) {
-  if (a.args.empty()) return UsageError("redo cmdno");
+  if (a.args.empty()) {
+    // ZooKeeperMain runs `redo` without a number as a command that does
+    // nothing, after its check for a live session.
+    if (!sh.Alive()) sh.printer().Out("Not connected\n");
+    return std::nullopt;
+  }
   auto i = ParseLong(a.args[0]);
   if (!i) return UsageError("redo cmdno");
   if (*i < 0 || *i >= sh.command_count()) return CliError{"Command index out of range"};
