@@ -386,8 +386,9 @@ Status Client::Delete(const std::string& path, int32_t version, StatusCallback c
 
 Status Client::Exists(const std::string& path, Watcher watcher, Callback<Stat> cb) {
   if (auto s = CheckPath(path); !s.ok()) return s;
+  const bool watch = static_cast<bool>(watcher);  // before the move below
   return Submit(Code(OpCode::kExists),
-                Enc(wire::ExistsRequest{Full(path), static_cast<bool>(watcher)}),
+                Enc(wire::ExistsRequest{Full(path), watch}),
                 Expect<wire::ExistsResponse>(std::move(cb),
                                              [](wire::ExistsResponse r) { return r.stat; }),
                 static_cast<int>(WatchOn::kExists), path, std::move(watcher));
@@ -396,8 +397,9 @@ Status Client::Exists(const std::string& path, Watcher watcher, Callback<Stat> c
 Status Client::GetData(const std::string& path, Watcher watcher, Callback<DataResult> cb) {
   if (auto s = CheckPath(path); !s.ok()) return s;
   std::string server_path = path == kConfigPath ? path : Full(path);
+  const bool watch = static_cast<bool>(watcher);  // before the move below
   return Submit(Code(OpCode::kGetData),
-                Enc(wire::GetDataRequest{server_path, static_cast<bool>(watcher)}),
+                Enc(wire::GetDataRequest{server_path, watch}),
                 Expect<wire::GetDataResponse>(std::move(cb),
                                               [](wire::GetDataResponse r) {
                                                 return DataResult{std::move(r.data), r.stat};
@@ -416,8 +418,9 @@ Status Client::SetData(const std::string& path, std::optional<std::string> data,
 
 Status Client::GetChildren(const std::string& path, Watcher watcher, Callback<ChildrenResult> cb) {
   if (auto s = CheckPath(path); !s.ok()) return s;
+  const bool watch = static_cast<bool>(watcher);  // before the move below
   return Submit(Code(OpCode::kGetChildren2),
-                Enc(wire::GetChildren2Request{Full(path), static_cast<bool>(watcher)}),
+                Enc(wire::GetChildren2Request{Full(path), watch}),
                 Expect<wire::GetChildren2Response>(
                     std::move(cb),
                     [](wire::GetChildren2Response r) {
@@ -571,8 +574,9 @@ Status Client::RemoveWatches(const std::string& path, WatcherKind kind, StatusCa
 }
 
 Status Client::GetConfig(Watcher watcher, Callback<ConfigResult> cb) {
+  const bool watch = static_cast<bool>(watcher);  // before the move below
   return Submit(Code(OpCode::kGetData),
-                Enc(wire::GetDataRequest{kConfigPath, static_cast<bool>(watcher)}),
+                Enc(wire::GetDataRequest{kConfigPath, watch}),
                 Expect<wire::GetDataResponse>(std::move(cb), ConfigFromReply),
                 static_cast<int>(WatchOn::kOkData), kConfigPath, std::move(watcher));
 }
@@ -613,7 +617,7 @@ void Client::Close(std::function<void()> done) {
   auto& core = impl_->core();
   if (core.terminal()) {
     // The session's timer may be closed already: Post does not need it.
-    if (done) impl_->Post(std::move(done));
+    if (done) { core.Defer(std::move(done)); impl_->AfterUserCall(); }
     return;
   }
   if (done) close_waiters_.push_back(std::move(done));
