@@ -318,6 +318,7 @@ TEST_CASE("3000 watches on long paths come back in several SetWatches packets, e
 
   zk::HostPort from = *c->current_server();
   lines.clear();
+  auto t0 = std::chrono::steady_clock::now();
   REQUIRE(c->UpdateServerList(Others(ens, from)).ok());
   REQUIRE(lr.RunUntil([&] { return c->state() == zk::SessionState::kConnected && c->current_server(); }));
   CHECK(c->current_server()->port != from.port);
@@ -333,6 +334,10 @@ TEST_CASE("3000 watches on long paths come back in several SetWatches packets, e
   Wait<zk::Stat> sync;
   REQUIRE(c->Exists(base, {}, sync.cb()).ok());
   RUN_OK(lr, sync);
+  WARN("move with " << kNodes << " watches (" << path_bytes << " path bytes): reattached and "
+       << "re-registered, one round trip later, in "
+       << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count()
+       << " ms");
   int set = 0;
   for (const auto& p : paths) {
     REQUIRE(other->SetData(p, "x", -1, [&set](zk::Result<zk::Stat> r) { set += r.ok() ? 1 : 0; }).ok());
