@@ -167,6 +167,11 @@ std::string SimServerImpl::AdminCommand(const std::string& method, const std::st
   out["command"] = name;
   out["error"] = nullptr;
   ServerState* st = ens->Server(server);
+  if (st == nullptr && name == "start") {
+    // An id that is not hosted: start it as a joiner (sim_server.cc).
+    return AdminStartJoiner(server, [&](const std::string& k) { return QueryParam(query, k); },
+                            status);
+  }
   if (st == nullptr) {
     out["error"] = fmt::format("unknown server {}", server);
     *status = 400;

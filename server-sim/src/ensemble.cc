@@ -2,6 +2,8 @@
 
 #include "zk/wire/dynamic_config.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace zk::sim {
@@ -39,6 +41,9 @@ Ensemble::Ensemble(EnsembleOptions opts, const Clock* clock, Hooks hooks)
 
 bool Ensemble::AddServer(const Member& m) {
   if (servers_.count(m.id)) return false;
+  // A joiner syncs with the leader's committed state.
+  CommitPendingReconfig();
+  lines_[m.id] = m;
   int64_t id = m.id;
   auto s = std::make_unique<ServerState>([this, id](ConnId c, EventType t, const std::string& p) {
     if (hooks_.event) hooks_.event(id, c, t, p);
@@ -51,6 +56,11 @@ bool Ensemble::AddServer(const Member& m) {
   s->read_only = !s->serving && opts_.read_only_enabled;
   servers_[id] = std::move(s);
   return true;
+}
+
+const Member* Ensemble::LineOf(int64_t id) const {
+  auto it = lines_.find(id);
+  return it == lines_.end() ? nullptr : &it->second;
 }
 
 ServerState* Ensemble::Server(int64_t id) {
@@ -119,11 +129,17 @@ void Ensemble::DropClients(ServerState& s, const std::string& reason) {
   }
 }
 
-void Ensemble::Elect() {
+std::set<int64_t> Ensemble::UpServers() const {
   std::set<int64_t> up;
   for (const auto& [id, s] : servers_) {
     if (s->running && !s->isolated) up.insert(id);
   }
+  return up;
+}
+
+void Ensemble::Elect() {
+  election_due_ms_ = -1;
+  std::set<int64_t> up = UpServers();
   QuorumSpec q = Quorum();
   if (!q.IsQuorum(up)) {
     LoseQuorum();
@@ -196,6 +212,9 @@ void Ensemble::Apply(ServerState& s, const Txn& txn) {
   }
 }
 
+// `committed_` is the leader's state with every proposal applied (what
+// ZooKeeper's PrepRequestProcessor validates against); the servers see a
+// transaction only when it commits (Distribute).
 void Ensemble::Submit(int64_t origin, int64_t session_id, TxnBody body,
                       std::function<void(const Txn&)> on_applied) {
   Txn txn;
@@ -210,9 +229,24 @@ void Ensemble::Submit(int64_t origin, int64_t session_id, TxnBody body,
   } else if (auto* cl = std::get_if<CloseSessionTxn>(&txn.body)) {
     sessions_.Remove(cl->session_id);
   }
+  if (pending_) {
+    // Commits are in zxid order: this one waits for the reconfig in flight.
+    held_.push_back({std::move(txn), origin, std::move(on_applied)});
+    return;
+  }
+  Distribute(txn, origin, std::move(on_applied));
+}
+
+void Ensemble::Distribute(const Txn& txn, int64_t origin,
+                          std::function<void(const Txn&)> on_applied) {
   const int64_t now = clock_->NowMs();
   for (auto& [id, s] : servers_) {
     if (!s->running || s->isolated) continue;
+    if (txn.zxid <= s->applied_zxid && s->queue.empty()) {
+      // Resynced from the leader after this was proposed: already applied.
+      if (id == origin && on_applied) on_applied(txn);
+      continue;
+    }
     if (id == origin && on_applied) {
       s->waiters.emplace(txn.zxid, [on_applied, txn] { on_applied(txn); });
     }
@@ -221,6 +255,86 @@ void Ensemble::Submit(int64_t origin, int64_t session_id, TxnBody body,
     } else {
       s->queue.push_back({now + s->lag_ms, txn});
     }
+  }
+}
+
+int64_t Ensemble::AckLagMs(const QuorumSpec& a, const QuorumSpec& b) const {
+  std::vector<std::pair<int64_t, int64_t>> by_lag;  // (lag, id) of connected servers
+  for (const auto& [id, s] : servers_) {
+    if (s->running && !s->isolated && s->serving) by_lag.emplace_back(s->lag_ms, id);
+  }
+  std::sort(by_lag.begin(), by_lag.end());
+  std::set<int64_t> acked;
+  for (const auto& [lag, id] : by_lag) {
+    acked.insert(id);
+    if (a.IsQuorum(acked) && b.IsQuorum(acked)) return lag;
+  }
+  return 0;  // unreachable after the caller's quorum checks
+}
+
+void Ensemble::ProposeReconfig(int64_t origin, int64_t session_id, std::map<int64_t, Member> next,
+                               std::function<void(const Txn&)> on_applied) {
+  Txn txn;
+  txn.zxid = ++last_zxid_;
+  txn.time_ms = clock_->WallMs();
+  txn.session_id = session_id;
+  // The new version is this transaction's zxid.
+  txn.body = SetDataTxn{"/zookeeper/config", ConfigTextOf(next, txn.zxid), -1};
+  committed_.Apply(txn, nullptr);
+  QuorumSpec nq;
+  for (const auto& [id, m] : next) {
+    if (!m.observer) nq.voters.insert(id);
+  }
+  const int64_t delay = std::max(0, opts_.reconfig_commit_ms) + AckLagMs(Quorum(), nq);
+  pending_ = PendingReconfig{
+      {std::move(txn), origin, std::move(on_applied)}, std::move(next), clock_->NowMs() + delay};
+  if (delay <= 0) CommitPendingReconfig();
+}
+
+void Ensemble::CommitPendingReconfig() {
+  if (!pending_) return;
+  PendingReconfig p = std::move(*pending_);
+  pending_.reset();
+  const std::map<int64_t, Member> old_lines = lines_;
+  const int64_t old_leader = leader_;
+  members_ = std::move(p.members);
+  config_version_ = p.proposal.txn.zxid;
+  Distribute(p.proposal.txn, p.proposal.origin, std::move(p.proposal.on_applied));
+  std::vector<Proposal> held;
+  held.swap(held_);
+  for (Proposal& h : held) Distribute(h.txn, h.origin, std::move(h.on_applied));
+  for (const auto& [id, m] : members_) {
+    if (servers_.count(id)) lines_[id] = m;
+  }
+  // The network layer may start servers the new config names (AddServer).
+  if (hooks_.config_changed) hooks_.config_changed();
+
+  // The leader stays if it is still a voter with the same quorum address.
+  auto it = members_.find(old_leader);
+  auto was = old_lines.find(old_leader);
+  bool stays = it != members_.end() && !it->second.observer && was != old_lines.end() &&
+               was->second.host == it->second.host &&
+               was->second.quorum_port == it->second.quorum_port;
+  if (!stays) {
+    // Hand-off: every follower's leader changes, so every server restarts
+    // its serving stack (clients reconnect and keep their sessions); the
+    // designated leader takes over in a new epoch.
+    LoseQuorum();
+    if (opts_.handoff_ms <= 0) {
+      Elect();
+    } else {
+      election_due_ms_ = clock_->NowMs() + opts_.handoff_ms;
+    }
+    return;
+  }
+  // A server whose role changed (participant <-> observer) restarts its
+  // peer loop, which drops its clients. A removed server keeps its role (a
+  // non-voting follower) and its clients.
+  for (const auto& [id, m] : members_) {
+    auto o = old_lines.find(id);
+    ServerState* s = Server(id);
+    if (s == nullptr || o == old_lines.end() || o->second.observer == m.observer) continue;
+    DropClients(*s, "role changed by reconfig");
   }
 }
 
@@ -238,6 +352,8 @@ void Ensemble::Sync(int64_t server, std::function<void()> done) {
 
 void Ensemble::Tick() {
   const int64_t now = clock_->NowMs();
+  if (pending_ && pending_->due_ms <= now) CommitPendingReconfig();
+  if (election_due_ms_ >= 0 && election_due_ms_ <= now) Elect();
   for (auto& [id, s] : servers_) {
     while (!s->queue.empty() && s->queue.front().due_ms <= now) {
       Txn t = std::move(s->queue.front().txn);
@@ -260,7 +376,8 @@ void Ensemble::Tick() {
 }
 
 int64_t Ensemble::NextDueMs() const {
-  int64_t next = -1;
+  int64_t next = pending_ ? pending_->due_ms : -1;
+  if (election_due_ms_ >= 0 && (next < 0 || election_due_ms_ < next)) next = election_due_ms_;
   for (const auto& [id, s] : servers_) {
     if (!s->queue.empty() && (next < 0 || s->queue.front().due_ms < next)) {
       next = s->queue.front().due_ms;
@@ -273,6 +390,8 @@ bool Ensemble::Kill(int64_t id) {
   ServerState* s = Server(id);
   if (s == nullptr) return false;
   if (!s->running) return true;
+  // A reconfig in flight was acked by a quorum: it survives the fault.
+  CommitPendingReconfig();
   s->running = false;
   s->serving = false;
   s->read_only = false;
@@ -282,13 +401,7 @@ bool Ensemble::Kill(int64_t id) {
   s->watches = WatchManager([this, id](ConnId c, EventType t, const std::string& p) {
     if (hooks_.event) hooks_.event(id, c, t, p);
   });
-  if (id == leader_ || !Quorum().IsQuorum([&] {
-        std::set<int64_t> up;
-        for (const auto& [sid, ss] : servers_) {
-          if (ss->running && !ss->isolated) up.insert(sid);
-        }
-        return up;
-      }())) {
+  if (id == leader_ || !Quorum().IsQuorum(UpServers())) {
     // The leader's death (or a lost quorum) means an election: everyone
     // drops clients and a new epoch starts.
     LoseQuorum();
@@ -301,6 +414,7 @@ bool Ensemble::Start(int64_t id) {
   ServerState* s = Server(id);
   if (s == nullptr) return false;
   if (s->running) return true;
+  CommitPendingReconfig();  // the server resyncs with the committed state
   s->running = true;
   s->started_ms = clock_->NowMs();
   s->stats.Reset();
@@ -319,6 +433,7 @@ bool Ensemble::Isolate(int64_t id, bool isolated) {
   ServerState* s = Server(id);
   if (s == nullptr) return false;
   if (s->isolated == isolated) return true;
+  CommitPendingReconfig();
   s->isolated = isolated;
   if (isolated) {
     // Like a follower that lost its leader: stop serving, drop clients.
@@ -330,12 +445,8 @@ bool Ensemble::Isolate(int64_t id, bool isolated) {
     if (id == leader_ || !quorum_up()) {
       LoseQuorum();
       Elect();
-    } else {
-      std::set<int64_t> up;
-      for (const auto& [sid, ss] : servers_) {
-        if (ss->running && !ss->isolated) up.insert(sid);
-      }
-      if (!Quorum().IsQuorum(up)) LoseQuorum();
+    } else if (!Quorum().IsQuorum(UpServers())) {
+      LoseQuorum();
     }
   } else if (s->running) {
     s->tree = committed_;
@@ -355,19 +466,6 @@ bool Ensemble::SetLag(int64_t id, int64_t lag_ms) {
   if (s == nullptr) return false;
   s->lag_ms = std::max<int64_t>(0, lag_ms);
   return true;
-}
-
-void Ensemble::InstallMembers(std::map<int64_t, Member> members, int64_t version) {
-  members_ = std::move(members);
-  config_version_ = version;
-}
-
-void Ensemble::OnConfigCommitted() {
-  if (hooks_.config_changed) hooks_.config_changed();
-  if (Quorum().voters.count(leader_) == 0) {
-    LoseQuorum();
-    Elect();
-  }
 }
 
 }  // namespace zk::sim

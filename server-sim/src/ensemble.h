@@ -7,6 +7,10 @@
 // Commit model: a transaction commits at once when the running, connected
 // voters form a quorum (the leader's round trip is not simulated); each
 // server applies it after its own lag. Without a quorum nothing is served.
+// A reconfig is the exception: it stays proposed for a while (see
+// EnsembleOptions::reconfig_commit_ms), like ZooKeeper's, so that a second
+// reconfig meets it in flight (RECONFIGINPROGRESS) and later writes commit
+// after it, in zxid order.
 #ifndef ZK_SIM_ENSEMBLE_H_
 #define ZK_SIM_ENSEMBLE_H_
 
@@ -16,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,6 +67,16 @@ struct EnsembleOptions {
   std::vector<int> client_ports;
   // Explicit membership (zoo.cfg); empty: servers 1..`servers`.
   std::vector<Member> members;
+  // A reconfig proposal commits this many ms after it is proposed, plus the
+  // lag of the slowest voter that a quorum of both the old and the new
+  // config needs (ZooKeeper waits for both quorums to ack). Meanwhile
+  // another reconfig gets RECONFIGINPROGRESS and every later write waits.
+  // 0: reconfigs of servers without lag commit at once.
+  int reconfig_commit_ms = 20;
+  // After a committed reconfig removes the leader (or makes it an observer,
+  // or moves its quorum port), no server serves for this many ms; then the
+  // new leader starts a new epoch. 0: at once.
+  int handoff_ms = 50;
 };
 
 class Ensemble {
@@ -86,7 +101,14 @@ class Ensemble {
   int64_t leader() const { return leader_; }
   int64_t last_zxid() const { return last_zxid_; }
   int64_t epoch() const { return last_zxid_ >> 32; }
+  // The committed config's version.
   int64_t config_version() const { return config_version_; }
+  // The last proposed config's version (ZooKeeper's "last seen"); differs
+  // from config_version() while a reconfig is in flight.
+  int64_t last_seen_config_version() const {
+    return pending_ ? pending_->proposal.txn.zxid : config_version_;
+  }
+  bool reconfig_in_progress() const { return pending_.has_value(); }
   bool quorum_up() const { return leader_ != 0; }
   Role RoleOf(int64_t id) const;
   QuorumSpec Quorum() const;
@@ -118,15 +140,26 @@ class Ensemble {
   bool Isolate(int64_t id, bool isolated);
   bool SetLag(int64_t id, int64_t lag_ms);
 
+  // Proposes the membership `next` (a validated reconfig from a client of
+  // `origin`): its version is the proposal's zxid, the transaction sets
+  // /zookeeper/config. It commits after the delay of reconfig_commit_ms
+  // (at once when that is 0 and no voter lags). On commit: the members are
+  // installed, Hooks::config_changed runs, servers whose role changed
+  // (participant <-> observer) drop their clients, and if the leader is no
+  // longer a voter with the same quorum address every server drops its
+  // clients and, after handoff_ms, a new leader starts a new epoch.
+  // `on_applied` runs when `origin` has applied the transaction.
+  // REQUIRES: quorum_up() && !reconfig_in_progress().
+  void ProposeReconfig(int64_t origin, int64_t session_id, std::map<int64_t, Member> next,
+                       std::function<void(const Txn&)> on_applied);
 
-  // Installs a committed membership (reconfig) with its version; writes the
-  // config node through the normal transaction path by the caller.
-  void InstallMembers(std::map<int64_t, Member> members, int64_t version);
-  // After a reconfig commit: hands leadership over if the leader is no
-  // longer a voter (new epoch, clients of every server dropped).
-  void OnConfigCommitted();
-  // Joiner servers: started but not in the config.
+  // Hosts a server that is not in the config (a joiner): a non-voting
+  // follower that serves clients, until a reconfig lists it. Returns false
+  // if `m.id` is already hosted.
   bool AddServer(const Member& m);
+  // The server line a hosted server runs with: its config line, or for a
+  // joiner its own; nullptr if `id` is not hosted.
+  const Member* LineOf(int64_t id) const;
 
  private:
   void Elect();  // picks a leader if a quorum of voters is up; new epoch
@@ -134,6 +167,24 @@ class Ensemble {
   void LeaveReadOnly(ServerState& s);  // drops its read-only clients
   void Apply(ServerState& s, const Txn& txn);
   void DropClients(ServerState& s, const std::string& reason);
+  // Hands `txn` to every connected server (after its lag).
+  void Distribute(const Txn& txn, int64_t origin, std::function<void(const Txn&)> on_applied);
+  // The lag after which a quorum of both `a` and `b` has acked.
+  int64_t AckLagMs(const QuorumSpec& a, const QuorumSpec& b) const;
+  std::set<int64_t> UpServers() const;
+  // Commits the reconfig in flight, if any, and the writes held behind it.
+  void CommitPendingReconfig();
+
+  struct Proposal {
+    Txn txn;
+    int64_t origin = 0;
+    std::function<void(const Txn&)> on_applied;
+  };
+  struct PendingReconfig {
+    Proposal proposal;
+    std::map<int64_t, Member> members;
+    int64_t due_ms = 0;
+  };
 
   EnsembleOptions opts_;
   const Clock* clock_;
@@ -145,6 +196,11 @@ class Ensemble {
   DataTree committed_;
   int64_t leader_ = 0;
   int64_t last_zxid_ = 0;
+  // The line each hosted server runs with (role changes are seen here).
+  std::map<int64_t, Member> lines_;
+  std::optional<PendingReconfig> pending_;
+  std::vector<Proposal> held_;    // proposed after pending_, commit after it
+  int64_t election_due_ms_ = -1;  // a hand-off election, or -1
 };
 
 }  // namespace zk::sim

@@ -26,8 +26,11 @@ bool ServerConnection::HandleReconfig(const wire::ReconfigRequest& req, int32_t 
   };
   if (!opts.reconfig_enabled) return fail(Error::kReconfigDisabled);
   if (ens_->members().size() < 2 && opts.standalone_enabled) return fail(Error::kUnimplemented);
-  // Step 4 (RECONFIGINPROGRESS) cannot happen: proposals commit at once.
-  if (req.cur_config_id != wire::kAnyConfigId && req.cur_config_id != ens_->config_version())
+  // Step 4: a reconfig is proposed and not yet committed (last seen !=
+  // committed version). The error transaction commits after it.
+  if (ens_->reconfig_in_progress()) return fail(Error::kReconfigInProgress);
+  if (req.cur_config_id != wire::kAnyConfigId &&
+      req.cur_config_id != ens_->last_seen_config_version())
     return fail(Error::kBadVersion);
 
   wire::DynamicConfigOptions dopts;
@@ -73,19 +76,17 @@ bool ServerConnection::HandleReconfig(const wire::ReconfigRequest& req, int32_t 
   const Node* cfg = ens_->committed().Find("/zookeeper/config");
   if (cfg == nullptr || !CheckAcl(cfg->acl, auth_, kPermWrite, opts.skip_acl))
     return fail(Error::kNoAuth);
-  // The new version is this transaction's zxid.
-  int64_t version = ens_->last_zxid() + 1;
-  std::string text = Ensemble::ConfigTextOf(next, version);
-  ens_->InstallMembers(next, version);
-  ens_->Submit(server_, session_id_, SetDataTxn{"/zookeeper/config", text, -1},
-               [this, alive, xid, start](const Txn&) {
-                 if (!*alive || closed_) return;
-                 const Node* n = ens_->Server(server_)->tree.Find("/zookeeper/config");
-                 Reply(xid, Error::kOk,
-                       EncodeBody(wire::GetDataResponse{n->data, ToWire(n->ToStat())}), start);
-                 Complete();
-               });
-  ens_->OnConfigCommitted();
+  // The reply goes out when this server applies the commit; if the commit
+  // hands leadership over, the connection may be dropped first (the client
+  // sees connection loss although the change committed, as with ZooKeeper).
+  ens_->ProposeReconfig(
+      server_, session_id_, std::move(next), [this, alive, xid, start](const Txn&) {
+        if (!*alive || closed_) return;
+        const Node* n = ens_->Server(server_)->tree.Find("/zookeeper/config");
+        Reply(xid, Error::kOk, EncodeBody(wire::GetDataResponse{n->data, ToWire(n->ToStat())}),
+              start);
+        Complete();
+      });
   return false;
 }
 

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "container_reaper.h"
 #include "four_letter.h"
@@ -69,6 +70,82 @@ Status SimServerImpl::Listen(int64_t server, int port, uv_tcp_t** out, int* boun
   *bound = ntohs(reinterpret_cast<sockaddr_in*>(&name)->sin_port);
   *out = tcp;
   return Status();
+}
+
+Status SimServerImpl::HostServer(Member m, int listen_port) {
+  if (m.id <= 0) return Status(Error::kBadArguments, fmt::format("bad server id {}", m.id));
+  if (ens->Server(m.id) != nullptr)
+    return Status(Error::kBadArguments, fmt::format("server {} is already running", m.id));
+  uv_tcp_t* l = nullptr;
+  int bound = 0;
+  Status st = Listen(m.id, listen_port, &l, &bound);
+  if (!st.ok()) return st;
+  if (m.client_port == 0) {
+    m.client_host = opts.host;
+    m.client_port = bound;
+  }
+  if (m.quorum_port == 0) m.quorum_port = static_cast<int>(2880 + m.id);
+  if (m.election_port == 0) m.election_port = static_cast<int>(3880 + m.id);
+  listeners[m.id] = l;
+  ports[m.id] = bound;
+  ens->AddServer(m);
+  return Status();
+}
+
+// zksim hosts the whole ensemble: a member that a committed reconfig names
+// and that no server runs yet is started then, on its client port (where
+// ZooKeeper would need its operator to start it; kill it through the admin
+// endpoint to model a member that is down). It counts for quorums only from
+// now on, so the reconfig's own NEWCONFIGNOQUORUM check is ZooKeeper's.
+void SimServerImpl::OnConfigCommitted() {
+  for (const auto& [id, m] : ens->members()) {
+    if (ens->Server(id) != nullptr || m.client_port == 0) continue;
+    Status st = HostServer(m, m.client_port);
+    if (!st.ok()) {
+      fmt::print(stderr, "zksim: cannot start server {} added by reconfig: {}\n", id,
+                 st.ToString());
+    }
+  }
+  if (opts.on_config_committed) opts.on_config_committed(ens->ConfigText());
+}
+
+std::string SimServerImpl::AdminStartJoiner(
+    int64_t server, const std::function<std::string(const std::string&)>& param, int* status) {
+  nlohmann::json out;
+  out["command"] = "start";
+  out["error"] = nullptr;
+  auto port = [&](const std::string& key, int* v) {
+    std::string text = param(key);
+    if (text.empty()) return true;
+    char* end = nullptr;
+    long n = std::strtol(text.c_str(), &end, 10);
+    if (*end != '\0' || n < 0 || n > 65535) return false;
+    *v = static_cast<int>(n);
+    return true;
+  };
+  Member m;
+  m.id = server;
+  m.host = opts.host;
+  m.client_host = opts.host;
+  int listen_port = 0;
+  std::string type = param("type");
+  bool ok = server > 0 && port("client_port", &listen_port) &&
+            port("quorum_port", &m.quorum_port) && port("election_port", &m.election_port) &&
+            (type.empty() || type == "participant" || type == "observer");
+  m.observer = type == "observer";
+  Status st = ok ? HostServer(m, listen_port)
+                 : Status(Error::kBadArguments,
+                          "bad joiner: needs server>0, ports 0..65535, type participant|observer");
+  if (!st.ok()) {
+    *status = 400;
+    out["error"] = st.ToString();
+    return out.dump(2);
+  }
+  out["server"] = server;
+  out["joiner"] = true;
+  out["client_port"] = ports[server];
+  out["server_line"] = SpecOf(*ens->LineOf(server)).ToLine();
+  return out.dump(2);
 }
 
 void SimServerImpl::OnAccept(int64_t server, uv_stream_t* listener) {
@@ -266,6 +343,8 @@ Status SimServer::Start(uv_loop_t* loop, const SimOptions& opts) {
   eo.skip_acl = opts.skip_acl;
   eo.super_digest = opts.super_digest;
   eo.seed = opts.seed;
+  eo.reconfig_commit_ms = opts.reconfig_commit_ms;
+  eo.handoff_ms = opts.handoff_ms;
   eo.extended_types_enabled = opts.extended_types_enabled;
   eo.read_only_enabled = opts.read_only_enabled;
   eo.initial_config_version = opts.initial_config_version;
@@ -303,9 +382,7 @@ Status SimServer::Start(uv_loop_t* loop, const SimOptions& opts) {
   hooks.close_conn = [self](int64_t, uint64_t conn, const std::string& reason) {
     self->Close(conn, reason);
   };
-  if (opts.on_config_committed) {
-    hooks.config_changed = [self] { self->opts.on_config_committed(self->ens->ConfigText()); };
-  }
+  hooks.config_changed = [self] { self->OnConfigCommitted(); };
   m.ens = std::make_unique<Ensemble>(eo, m.clock.get(), hooks);
   m.next_container_check_ms = m.clock->NowMs() + opts.container_check_ms;
   uv_check_init(loop, &m.check);
@@ -377,6 +454,17 @@ std::vector<int> SimServer::ClientPorts() const {
 std::string SimServer::ConfigText() const { return impl_->ens->ConfigText(); }
 
 int SimServer::AdminPort() const { return impl_->admin_port; }
+Status SimServer::StartJoiner(const SimMember& sm) {
+  Member m{sm.id,       sm.host,        sm.quorum_port, sm.election_port,
+           sm.observer, sm.client_host, sm.client_port};
+  return impl_->HostServer(m, sm.listen_port);
+}
+
+std::string SimServer::ServerLine(int64_t id) const {
+  const Member* m = impl_->ens->LineOf(id);
+  return m == nullptr ? std::string() : SpecOf(*m).ToLine();
+}
+
 bool SimServer::Kill(int64_t id) { return impl_->ens->Kill(id); }
 bool SimServer::Restart(int64_t id) { return impl_->ens->Start(id); }
 bool SimServer::Isolate(int64_t id, bool on) { return impl_->ens->Isolate(id, on); }

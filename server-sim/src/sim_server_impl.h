@@ -2,6 +2,7 @@
 #ifndef ZK_SIM_SIM_SERVER_IMPL_H_
 #define ZK_SIM_SIM_SERVER_IMPL_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
@@ -62,6 +63,17 @@ class SimServerImpl {
   int64_t next_container_check_ms = 0;
 
   Status Listen(int64_t server, int port, uv_tcp_t** out, int* bound);
+  // Hosts a server that is not running yet: binds its listener, then adds
+  // it to the ensemble (ensemble.h AddServer).
+  Status HostServer(Member m, int listen_port);
+  // After a committed reconfig: hosts the members not hosted yet.
+  void OnConfigCommitted();
+  // Admin `start` for an id that is not hosted: starts a joiner.
+  // `param` reads a query parameter ("" when absent): client_port,
+  // quorum_port, election_port, type=participant|observer.
+  std::string AdminStartJoiner(int64_t server,
+                               const std::function<std::string(const std::string&)>& param,
+                               int* status);
   void OnAccept(int64_t server, uv_stream_t* listener);
   void Send(UvConn* c, std::string bytes);
   void Flush();

@@ -1,7 +1,13 @@
 #!/usr/bin/python3
 """Reconfig parity: the same scenarios against a real ZooKeeper 3.8 ensemble
 (tests/interop/zkensemble.py) and against zksim, driven with raw wire frames;
-compares error codes, /zookeeper/config text modulo ports, version ordering.
+compares error codes, /zookeeper/config text modulo ports, version ordering,
+who serves clients, server modes and epochs. Scenarios: incremental errors
+and remove/add, two concurrent reconfigs (RECONFIGINPROGRESS), bulk
+(-members), observers (add one; participant -> observer -> participant), a
+removed follower still serving, and removing the leader (hand-off to a new
+leader in a new epoch; the issuing client may see connection loss although
+the change committed, so its answer is recorded as "ok or connection loss").
 
     reconfig_parity.py ZKSIM_BINARY ZKENSEMBLE_PY              zksim vs a live ensemble
     reconfig_parity.py ZKSIM_BINARY ZKENSEMBLE_PY --real-only  print the live results as JSON
@@ -25,6 +31,9 @@ import time
 
 SUPER = "super:zkbalance-test"
 OK, BADARGS, MARSHALLING, NOAUTH, BADVERSION = 0, -8, -5, -102, -103
+INPROGRESS, NOQUORUM, CONNLOSS = -14, -13, -4
+OPEN_ACL = struct.pack(">ii", 1, 31) + b"\0\0\0\5world" + b"\0\0\0\6anyone"
+DEADLINE_S = 30
 
 
 class Session:
@@ -53,10 +62,14 @@ class Session:
 
     def _call(self, xid, op, body):
         self._send(struct.pack(">ii", xid, op) + body)
+        return self._wait(xid)
+
+    def _wait(self, xid):
         while True:
             p = self._recv()
-            rxid, _zxid, err = struct.unpack(">iqi", p[:16])
+            rxid, zxid, err = struct.unpack(">iqi", p[:16])
             if rxid == xid:
+                self.last_zxid = zxid
                 return err, p[16:]
 
     def auth(self, user_password):
@@ -70,10 +83,29 @@ class Session:
         return data_of(body) if err == 0 else err
 
     def reconfig(self, joining=None, leaving=None, members=None, version=-1):
+        return self.reconfig_wait(self.reconfig_send(joining, leaving, members, version))
+
+    def reconfig_send(self, joining=None, leaving=None, members=None, version=-1):
+        """Sends a reconfig without waiting; returns its xid."""
         self.xid += 1
         body = ustr(joining) + ustr(leaving) + ustr(members) + struct.pack(">q", version)
-        err, body = self._call(self.xid, 16, body)
+        self._send(struct.pack(">ii", self.xid, 16) + body)
+        return self.xid
+
+    def reconfig_wait(self, xid):
+        """(error, config text or None); CONNLOSS if the connection drops."""
+        try:
+            err, body = self._wait(xid)
+        except (ConnectionError, OSError):
+            return CONNLOSS, None
         return err, (data_of(body) if err == 0 else None)
+
+    def create(self, path):
+        """Creates a persistent node; returns (error, zxid of the reply)."""
+        self.xid += 1
+        body = ustr(path) + struct.pack(">i", 0) + OPEN_ACL + struct.pack(">i", 0)
+        err, _ = self._call(self.xid, 1, body)
+        return err, self.last_zxid
 
     def close(self):
         self.sock.close()
@@ -100,6 +132,76 @@ def four_letter(port, word):
             if not c:
                 return out.decode()
             out += c
+
+
+def connect(port, auth=False):
+    """A session on `port` whose first getData works, retried until
+    DEADLINE_S (servers restart their serving stack after a hand-off)."""
+    end = time.time() + DEADLINE_S
+    while True:
+        try:
+            s = Session(port)
+            if auth and s.auth(SUPER) != 0:
+                raise ConnectionError("auth")
+            if isinstance(s.get_config(), str):
+                return s
+            s.close()
+        except (ConnectionError, OSError, struct.error):
+            pass
+        if time.time() > end:
+            raise TimeoutError(f"no session on port {port}")
+        time.sleep(0.1)
+
+
+def serves(port):
+    try:
+        connect(port).close()
+        return True
+    except TimeoutError:
+        return False
+
+
+def mode_of(port, want):
+    """The srvr Mode: `want` once the server reports it, else the last one
+    seen at DEADLINE_S (ZooKeeper's servers switch roles asynchronously)."""
+    end = time.time() + DEADLINE_S
+    seen = None
+    while time.time() < end:
+        try:
+            m = re.search(r"Mode: (\w+)", four_letter(port, "srvr"))
+            if m:
+                seen = m.group(1)
+                if seen == want:
+                    break
+        except OSError:
+            pass
+        time.sleep(0.1)
+    return seen
+
+
+def leader_of(ports, exclude=()):
+    end = time.time() + DEADLINE_S
+    while time.time() < end:
+        for sid, port in sorted(ports.items()):
+            if sid in exclude:
+                continue
+            try:
+                if "Mode: leader" in four_letter(port, "srvr"):
+                    return sid
+            except OSError:
+                pass
+        time.sleep(0.1)
+    return None
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def with_role(line, role):
+    return re.sub(r":(participant|observer);", f":{role};", line)
 
 
 def version_of(text):
@@ -150,6 +252,115 @@ def scenarios(ports):
                 and version_of(c0) < version_of(c1) < version_of(c2)))
     res.append(("getData after", normal(s.get_config())))
     s.close()
+    res += concurrent_scenario(ports, leader, follower, c0)
+    res += bulk_scenario(ports, leader, follower, c0)
+    res += observer_scenario(ports, leader, follower, c0)
+    res += removed_follower_scenario(ports, leader, follower, c0)
+    res += leader_removal_scenario(ports, leader, follower, c0)
+    return res
+
+
+def concurrent_scenario(ports, leader, follower, c0):
+    """Two clients send a reconfig at once (each replaces the follower's
+    line with itself): one commits, the other meets it in flight."""
+    a, b = connect(ports[leader], auth=True), connect(ports[leader], auth=True)
+    line = line_of(c0, follower)
+    xa, xb = a.reconfig_send(joining=line), b.reconfig_send(joining=line)
+    codes = sorted([a.reconfig_wait(xa)[0], b.reconfig_wait(xb)[0]])
+    a.close()
+    b.close()
+    return [("two concurrent reconfigs (sorted codes)", codes)]
+
+
+def bulk_scenario(ports, leader, follower, c0):
+    res = []
+    s = connect(ports[leader], auth=True)
+    lines = [l for l in c0.splitlines() if l.startswith("server.")]
+    res.append(("bulk unknown key", s.reconfig(members=",".join(lines + ["foo=bar"]))[0]))
+    ghosts = ",".join(f"server.{k}=127.0.0.1:{free_port()}:{free_port()}:participant;"
+                      f"127.0.0.1:{free_port()}" for k in (7, 8, 9))
+    res.append(("bulk none running", s.reconfig(members=ghosts)[0]))
+    res.append(("bulk one participant", s.reconfig(members=line_of(c0, leader))[0]))
+    err, c1 = s.reconfig(members=",".join(l for l in lines
+                                          if not l.startswith(f"server.{follower}=")))
+    res.append(("bulk without the follower", err))
+    res.append(("after bulk remove", normal(c1) if c1 else None))
+    err, c2 = s.reconfig(members="\n".join(lines), version=version_of(c1) if c1 else -1)
+    res.append(("bulk restore (newline-separated, conditional)", err))
+    res.append(("bulk restore same as initial", c2 is not None and normal(c2) == normal(c0)))
+    s.close()
+    return res
+
+
+def observer_scenario(ports, leader, follower, c0):
+    res = []
+    s = connect(ports[leader], auth=True)
+    obs = (f"server.4=127.0.0.1:{free_port()}:{free_port()}:observer;"
+           f"127.0.0.1:{free_port()}")
+    err, c1 = s.reconfig(joining=obs)
+    res.append(("add observer 4", err))
+    res.append(("after add observer", normal(c1) if c1 else None))
+    err, c2 = s.reconfig(leaving="4")
+    res.append(("remove observer 4", err))
+    res.append(("after remove observer", normal(c2) if c2 else None))
+    err, c3 = s.reconfig(joining=with_role(line_of(c0, follower), "observer"))
+    res.append(("follower -> observer", err))
+    res.append(("after follower -> observer", normal(c3) if c3 else None))
+    res.append(("mode of the new observer", mode_of(ports[follower], "observer")))
+    res.append(("new observer serves clients", serves(ports[follower])))
+    s.close()
+    s = connect(ports[leader], auth=True)
+    err, c4 = s.reconfig(joining=line_of(c0, follower))
+    res.append(("observer -> participant", err))
+    res.append(("after observer -> participant", c4 is not None and normal(c4) == normal(c0)))
+    res.append(("mode after observer -> participant", mode_of(ports[follower], "follower")))
+    s.close()
+    return res
+
+
+def removed_follower_scenario(ports, leader, follower, c0):
+    """A removed follower keeps serving as a non-voting follower; its
+    clients stay connected."""
+    res = []
+    watcher = connect(ports[follower])
+    s = connect(ports[leader], auth=True)
+    err, _ = s.reconfig(leaving=str(follower))
+    res.append(("remove follower again", err))
+    res.append(("removed follower keeps its client", isinstance(watcher.get_config(), str)))
+    res.append(("removed follower serves new clients", serves(ports[follower])))
+    res.append(("mode of the removed follower", mode_of(ports[follower], "follower")))
+    err, _ = s.reconfig(joining=line_of(c0, follower))
+    res.append(("add the follower back", err))
+    watcher.close()
+    s.close()
+    return res
+
+
+def leader_removal_scenario(ports, leader, follower, c0):
+    """Removes the leader through a client of a follower."""
+    res = []
+    s = connect(ports[follower], auth=True)
+    before = s.get_config()
+    err, _ = s.reconfig(leaving=str(leader))
+    res.append(("remove the leader (ok or connection loss)", err in (OK, CONNLOSS)))
+    s.close()
+    new_leader = leader_of(ports, exclude=(leader,))
+    res.append(("a remaining voter leads", new_leader is not None and new_leader != leader))
+    s = connect(ports[new_leader or follower], auth=True)
+    after = s.get_config()
+    res.append(("config after leader removal", normal(after) if isinstance(after, str) else after))
+    res.append(("committed (version grew)", isinstance(after, str)
+                and version_of(after) > version_of(before)))
+    err, zxid = s.create(f"/parity-epoch-{os.getpid()}")
+    res.append(("write after hand-off", err))
+    res.append(("new epoch (zxid high 32 bits grew)", zxid >> 32 > version_of(before) >> 32))
+    res.append(("mode of the removed leader", mode_of(ports[leader], "follower")))
+    res.append(("removed leader serves clients", serves(ports[leader])))
+    err, c2 = s.reconfig(joining=line_of(c0, leader), version=version_of(after)
+                         if isinstance(after, str) else -1)
+    res.append(("add the old leader back (conditional)", err))
+    res.append(("final config same as initial", c2 is not None and normal(c2) == normal(c0)))
+    s.close()
     return res
 
 
@@ -167,7 +378,16 @@ def run_real(zkensemble):
 
 
 def run_sim(zksim):
-    p = subprocess.Popen([zksim, "serve", "--servers", "3", "--super", SUPER],
+    # The settings of zkensemble.py's servers: reconfigEnabled=true and
+    # standaloneEnabled=false (which allows a single voter).
+    d = tempfile.mkdtemp(prefix="zksimparity-")
+    cfg = os.path.join(d, "zoo.cfg")
+    with open(cfg, "w") as f:
+        f.write(f"tickTime=500\ndataDir={d}\nreconfigEnabled=true\nstandaloneEnabled=false\n")
+        for k in (1, 2, 3):
+            f.write(f"server.{k}=127.0.0.1:{free_port()}:{free_port()}:participant;"
+                    f"127.0.0.1:{free_port()}\n")
+    p = subprocess.Popen([zksim, "serve", "--config", cfg, "--super", SUPER],
                          stdout=subprocess.PIPE, text=True)
     try:
         line = p.stdout.readline()
@@ -177,6 +397,7 @@ def run_sim(zksim):
     finally:
         p.terminate()
         p.wait(timeout=10)
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def main():

@@ -57,6 +57,12 @@ struct SimOptions {
   // Explicit membership; when non-empty, `servers` and `client_port_base`
   // are ignored.
   std::vector<SimMember> members;
+  // A reconfig stays proposed (in flight) this many ms before it commits,
+  // plus the lag of the voters it waits for (RECONFIGINPROGRESS meanwhile).
+  int reconfig_commit_ms = 20;
+  // Unavailability when a reconfig removes the leader, before the new
+  // leader serves in a new epoch.
+  int handoff_ms = 50;
   // Called on the loop after every committed reconfig with the new
   // /zookeeper/config text.
   std::function<void(const std::string& config_text)> on_config_committed;
@@ -80,6 +86,16 @@ class SimServer {
   int AdminPort() const;
 
   // Control (also reachable over the admin endpoint).
+  // Starts server `m.id`, which is not hosted yet, as a joiner: a non-voting
+  // follower serving clients on SimOptions::host:m.listen_port (0: a free
+  // port), with the server line `m` (client port: the bound one when
+  // m.client_port is 0; quorum/election ports 0: 2880+id / 3880+id).
+  // `reconfig -add` of ServerLine(m.id) makes it a member. Error: the id is
+  // hosted, not positive, or the port cannot be bound; nothing is started.
+  Status StartJoiner(const SimMember& m);
+  // "server.<id>=<host>:<q>:<e>:<role>;<client host>:<port>" of a hosted
+  // server (its config line, or a joiner's own); empty if not hosted.
+  std::string ServerLine(int64_t id) const;
   bool Kill(int64_t id);
   bool Restart(int64_t id);
   bool Isolate(int64_t id, bool on);
