@@ -47,7 +47,8 @@ struct AuthInfo {
 
 // True if `acl` grants `perm` to `auth`. `skip_acl` (zoo.cfg skipACL=yes) and
 // super sessions pass every check; an empty list grants everything, as
-// ZooKeeper's checkACL does.
+// ZooKeeper's checkACL does. `perm` is meant to be one bit: with several,
+// an entry granting any of them passes (check bits one by one for "all").
 bool CheckAcl(const AclList& acl, const AuthInfo& auth, int32_t perm, bool skip_acl);
 
 // Validates an ACL list for create/setACL and expands `auth` entries into the

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "four_letter.h"
+#include "sha1.h"
 #include "sim_server_impl.h"
 
 namespace zk::sim {
@@ -16,10 +17,56 @@ struct AdminConn {
   http_parser parser;
   http_parser_settings settings;
   std::string url, body;
+  std::string header_field, authorization, peer_ip = "127.0.0.1";
+  bool in_value = false;  // http_parser may split a field or a value
   bool done = false;
 };
 
 namespace {
+
+// The ids of an Authorization header value "<scheme> [<auth>]" (ZooKeeper
+// 3.9's Commands.handleAuthentication): "digest user:password" gives
+// digest:user:<base64 sha1> (and super when it is the super digest), "ip"
+// the caller's address. Anything else: AUTHFAILED.
+Status AdminIdentity(const std::string& header, const std::string& peer_ip,
+                     const std::string& super_digest, AuthInfo* out) {
+  std::vector<std::string> parts;
+  size_t pos = 0;
+  while (pos <= header.size()) {
+    size_t sp = header.find(' ', pos);
+    parts.push_back(header.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos));
+    if (sp == std::string::npos) break;
+    pos = sp + 1;
+  }
+  if (parts.size() == 2 && parts[0] == "digest" && !parts[1].empty()) {
+    std::string id = DigestId(parts[1]);
+    if (!super_digest.empty() && id == super_digest) out->Add({"super", ""});
+    out->Add({"digest", id});
+    return Status();
+  }
+  if (parts.size() == 1 && parts[0] == "ip") {
+    out->Add({"ip", peer_ip});
+    return Status();
+  }
+  return Status(Error::kAuthFailed, "unsupported Authorization");
+}
+
+const char* ReasonPhrase(int status) {
+  switch (status) {
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    default:
+      return "Error";
+  }
+}
 
 struct AdminWrite {
   uv_write_t req;
@@ -44,7 +91,7 @@ void Respond(AdminConn* c, int status, const std::string& json) {
   w->data = fmt::format(
       "HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n"
       "Connection: close\r\n\r\n{}",
-      status, status == 200 ? "OK" : status == 400 ? "Bad Request" : "Error", json.size(), json);
+      status, ReasonPhrase(status), json.size(), json);
   w->req.data = w;
   uv_buf_t b = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
   if (uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&c->tcp), &b, 1,
@@ -76,11 +123,35 @@ Status SimServerImpl::StartAdmin(int port) {
                  [](uv_handle_t* h) { delete static_cast<AdminConn*>(h->data); });
         return;
       }
+      sockaddr_storage peer{};
+      int peer_len = sizeof(peer);
+      char ip[64];
+      if (uv_tcp_getpeername(&c->tcp, reinterpret_cast<sockaddr*>(&peer), &peer_len) == 0 &&
+          uv_ip4_name(reinterpret_cast<sockaddr_in*>(&peer), ip, sizeof(ip)) == 0)
+        c->peer_ip = ip;
       http_parser_init(&c->parser, HTTP_REQUEST);
       c->parser.data = c;
       http_parser_settings_init(&c->settings);
       c->settings.on_url = [](http_parser* p, const char* at, size_t len) {
         static_cast<AdminConn*>(p->data)->url.append(at, len);
+        return 0;
+      };
+      c->settings.on_header_field = [](http_parser* p, const char* at, size_t len) {
+        auto* ac = static_cast<AdminConn*>(p->data);
+        if (ac->in_value) ac->header_field.clear();
+        ac->in_value = false;
+        if (ac->header_field.size() + len > 256) return 1;
+        ac->header_field.append(at, len);
+        return 0;
+      };
+      c->settings.on_header_value = [](http_parser* p, const char* at, size_t len) {
+        auto* ac = static_cast<AdminConn*>(p->data);
+        ac->in_value = true;
+        std::string f = ac->header_field;
+        for (char& ch : f) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (f != "authorization") return 0;
+        if (ac->authorization.size() + len > 4096) return 1;
+        ac->authorization.append(at, len);
         return 0;
       };
       c->settings.on_body = [](http_parser* p, const char* at, size_t len) {
@@ -128,7 +199,7 @@ Status SimServerImpl::StartAdmin(int port) {
                 } else {
                   out = ac->owner->AdminCommand(http_method_str(http_method(ac->parser.method)),
                                                 path.substr(prefix.size()), query, ac->body,
-                                                &status);
+                                                &status, ac->authorization, ac->peer_ip);
                 }
                 Respond(ac, status, out);
               }
@@ -152,13 +223,15 @@ Status SimServerImpl::StartAdmin(int port) {
 
 std::string SimServerImpl::AdminCommand(const std::string& method, const std::string& name_in,
                                         const std::string& query, const std::string& body,
-                                        int* status) {
+                                        int* status, const std::string& authorization,
+                                        const std::string& peer_ip) {
   using nlohmann::json;
   std::string name = name_in;
   static const std::map<std::string, std::string> kAliases = {
       {"cons", "connections"}, {"srvr", "server_stats"}, {"stat", "stats"},
       {"lead", "leader"},      {"shed", "shed_connections"}, {"conf", "configuration"},
-      {"config", "configuration"}, {"mntr", "monitor"}, {"isro", "is_read_only"}};
+      {"config", "configuration"}, {"mntr", "monitor"}, {"isro", "is_read_only"},
+      {"wchc", "watches"}, {"wchp", "watches_by_path"}, {"wchs", "watch_summary"}};
   if (auto it = kAliases.find(name); it != kAliases.end()) name = it->second;
   int64_t server = 1;
   std::string sq = QueryParam(query, "server");
@@ -211,6 +284,13 @@ std::string SimServerImpl::AdminCommand(const std::string& method, const std::st
                 {"num_alive_client_connections", ConnsOf(server).size()},
                 {"uptime", clock->NowMs() - st->started_ms},
                 {"auth_failed_count", 0}};
+  };
+  // The session a connection of this server holds (0: none).
+  auto session_of = [&](uint64_t conn) -> int64_t {
+    for (const auto* c : ConnsOf(server)) {
+      if (c->id() == conn) return c->session_id();
+    }
+    return 0;
   };
   auto ctl = [&](bool ok) {
     if (!ok) {
@@ -296,13 +376,30 @@ std::string SimServerImpl::AdminCommand(const std::string& method, const std::st
       out["error"] = "bad JSON body";
       return out.dump(2);
     }
-    // ALL permission on "/" for the caller: the admin caller has only the ip
-    // identity (no HTTP auth here), checked against the root's ACL.
+    // ALL permission on "/" for the identity of the Authorization header, as
+    // ZooKeeper 3.9's AuthRequest(ALL, "/"): "digest user:password" or "ip".
+    // Without the header ZooKeeper answers 401; zksim falls back to the
+    // caller's ip identity so that older callers keep working.
     AuthInfo caller;
-    caller.Add({"ip", "127.0.0.1"});
-    if (!opts.skip_acl && !CheckAcl(st->tree.Find("/")->acl, caller, kPermAll, false)) {
+    if (authorization.empty()) {
+      caller.Add({"ip", peer_ip});
+    } else {
+      Status st_auth = AdminIdentity(authorization, peer_ip, opts.super_digest, &caller);
+      if (!st_auth.ok()) {
+        *status = 401;
+        out["error"] = "Not authenticated";
+        return out.dump(2);
+      }
+    }
+    // Each bit separately, as ZooKeeper's handleAuthorization: CheckAcl
+    // passes when an entry grants any bit of the mask.
+    bool all = true;
+    for (int32_t bit = 1; bit <= kPermAll; bit <<= 1) {
+      if (!CheckAcl(st->tree.Find("/")->acl, caller, bit, opts.skip_acl)) all = false;
+    }
+    if (!all) {
       *status = 403;
-      out["error"] = "caller lacks ALL permission on /";
+      out["error"] = "Not authorized";
       return out.dump(2);
     }
     auto int_field = [&](const char* k, int64_t lo, int64_t hi, int64_t* v) -> bool {
@@ -332,6 +429,69 @@ std::string SimServerImpl::AdminCommand(const std::string& method, const std::st
     if (count >= 0) out["count_requested"] = count;
     if (target >= 0) out["target"] = target;
     out["window_ms"] = window;
+  } else if (name == "watches") {
+    // Data watches of this server, by session (DataTree.getWatches).
+    json by_session = json::object();
+    for (const auto& [path, conns] : st->watches.DataByPath()) {
+      for (uint64_t c : conns) {
+        int64_t sid = session_of(c);
+        if (sid != 0) by_session[std::to_string(sid)].push_back(path);
+      }
+    }
+    out["session_id_to_watched_paths"] = by_session;
+  } else if (name == "watches_by_path") {
+    json by_path = json::object();
+    for (const auto& [path, conns] : st->watches.DataByPath()) {
+      for (uint64_t c : conns) {
+        int64_t sid = session_of(c);
+        if (sid != 0) by_path[path].push_back(sid);
+      }
+    }
+    out["path_to_session_ids"] = by_path;
+  } else if (name == "watch_summary") {
+    out["num_connections"] = st->watches.DataConnectionCount();
+    out["num_paths"] = st->watches.DataPathCount();
+    out["num_total_watches"] = st->watches.DataWatchCount();
+  } else if (name == "dump") {
+    // The leader's session expiry buckets (ExpiryQueue: expiry rounded up to
+    // the next tick, on the server's monotonic clock), and ephemerals.
+    json expiry = json::object();
+    if (server == ens->leader()) {
+      const int64_t tick = std::max(1, opts.tick_ms);
+      for (const auto& [sid, se] : ens->sessions().All()) {
+        if (se.local) continue;
+        int64_t at = (se.last_seen_ms + se.timeout_ms) / tick * tick + tick;
+        expiry[std::to_string(at)].push_back(sid);
+      }
+    }
+    out["expiry_time_to_session_ids"] = expiry;
+    json eph = json::object();
+    for (const auto& [sid, paths] : st->tree.AllEphemerals()) {
+      eph[std::to_string(sid)] = std::vector<std::string>(paths.begin(), paths.end());
+    }
+    out["session_id_to_ephemeral_paths"] = eph;
+  } else if (name == "zabstate") {
+    const auto& mm = ens->members();
+    auto it = mm.find(server);
+    const std::string mode = ModeName(*ens, server);
+    if (!st->serving || mode == "standalone" || mode == "read-only" || it == mm.end()) {
+      // Not a quorum server (standalone, read-only, not running).
+      out["voting"] = false;
+      out["zabstate"] = "";
+    } else {
+      const Member& m = it->second;
+      out["myid"] = server;
+      out["is_leader"] = server == ens->leader();
+      out["quorum_address"] = fmt::format("{}:{}", m.host, m.quorum_port);
+      out["election_address"] = fmt::format("{}:{}", m.host, m.election_port);
+      out["client_address"] =
+          fmt::format("{}:{}", m.client_port ? m.client_host : "0.0.0.0", ports[server]);
+      out["voting"] = !m.observer;
+      out["last_zxid"] = fmt::format("0x{:x}", static_cast<uint64_t>(st->applied_zxid));
+      out["zab_epoch"] = st->applied_zxid >> 32;
+      out["zab_counter"] = st->applied_zxid & 0xffffffff;
+      out["zabstate"] = "broadcast";
+    }
   } else if (name == "kill") {
     ctl(ens->Kill(server));
   } else if (name == "start") {

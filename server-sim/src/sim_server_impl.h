@@ -84,8 +84,12 @@ class SimServerImpl {
   int Shed(int64_t server, double fraction, int count, int target, int64_t window_ms,
            uint64_t except);
   Status StartAdmin(int port);
+  // `authorization`: the Authorization header ("" when absent); `peer_ip`:
+  // the caller's address (its ip identity).
   std::string AdminCommand(const std::string& method, const std::string& name,
-                           const std::string& query, const std::string& body, int* status);
+                           const std::string& query, const std::string& body, int* status,
+                           const std::string& authorization = {},
+                           const std::string& peer_ip = "127.0.0.1");
 };
 
 }  // namespace zk::sim
