@@ -85,18 +85,25 @@ std::string ResultToCsv(const ExperimentResult& r) {
   std::string out = "policy,t,step,op,time_ms,server,up,count\n";
   for (const PolicyResult& p : r.policies) {
     auto rows = [&](double t, const StepResult& s, double time_ms,
-                    const std::vector<uint64_t>& counts) {
+                    const std::vector<uint64_t>& counts, const std::vector<uint8_t>& up) {
       for (size_t i = 0; i < s.servers.size() && i < counts.size(); ++i) {
         out += fmt::format("{},{:.4g},\"{}\",{},{:.0f},{},{},{}\n", p.policy, t, s.step, s.op,
-                           time_ms, s.servers[i], s.up.size() > i ? int(s.up[i]) : 1, counts[i]);
+                           time_ms, s.servers[i], up.size() > i ? int(up[i]) : 1, counts[i]);
       }
     };
+    const StepResult* prev = nullptr;
     auto step = [&](double t, const StepResult& s) {
       if (s.series.empty()) {
-        rows(t, s, s.time_ms + s.settle_ms.value_or(0), s.counts);
-        return;
+        rows(t, s, s.time_ms + s.settle_ms.value_or(0), s.counts, s.up);
+      } else {
+        for (size_t k = 0; k < s.series.size(); ++k) {
+          // The first sample is before the step: the previous step's servers
+          // were up then (when the list is the same).
+          const bool before = k == 0 && prev != nullptr && prev->servers == s.servers;
+          rows(t, s, s.series[k].time_ms, s.series[k].counts, before ? prev->up : s.up);
+        }
       }
-      for (const CountSample& c : s.series) rows(t, s, c.time_ms, c.counts);
+      prev = &s;
     };
     step(0, p.start);
     for (const StepResult& s : p.steps) step(s.t, s);

@@ -21,8 +21,9 @@ nlohmann::json ResultToJson(const ExperimentResult& r);
 // The time series of per-server counts: policy,t,step,op,time_ms,server,up,
 // count; one row per server per sample of each step's series ("t": the
 // step's position on the scenario's axis, 0 for the start; "time_ms": the
-// sample's time on the run's clock); a step without a series gives one row
-// per server at time_ms + settle_ms.
+// sample's time on the run's clock; "up" as at that sample: a step's first
+// sample, before it, has the previous step's); a step without a series gives
+// one row per server at time_ms + settle_ms.
 std::string ResultToCsv(const ExperimentResult& r);
 
 // The table: a header with scenario, mode, clients and seed; per step one
