@@ -1,6 +1,7 @@
 #include "session_table.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace zk::sim {
 
@@ -27,6 +28,7 @@ Session& SessionTable::Add(int64_t id, int32_t timeout_ms, int64_t now_ms) {
   s.id = id;
   s.timeout_ms = timeout_ms;
   s.last_seen_ms = now_ms;
+  earliest_deadline_ms_ = std::min(earliest_deadline_ms_, now_ms + timeout_ms);
   return s;
 }
 
@@ -41,9 +43,16 @@ void SessionTable::Touch(int64_t id, int64_t now_ms) {
 
 std::vector<int64_t> SessionTable::Expired(int64_t now_ms) const {
   std::vector<int64_t> out;
+  if (now_ms <= earliest_deadline_ms_) return out;
+  // The next walk is due when the earliest deadline of a candidate passes;
+  // the expired ones count too, in case the caller leaves one open.
+  int64_t earliest = INT64_MAX;
   for (const auto& [id, s] : sessions_) {
-    if (!s.closing && !s.local && now_ms - s.last_seen_ms > s.timeout_ms) out.push_back(id);
+    if (s.closing || s.local) continue;
+    earliest = std::min(earliest, s.last_seen_ms + s.timeout_ms);
+    if (now_ms - s.last_seen_ms > s.timeout_ms) out.push_back(id);
   }
+  earliest_deadline_ms_ = earliest;
   return out;
 }
 

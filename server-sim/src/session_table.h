@@ -41,6 +41,12 @@ class SessionTable {
   void Touch(int64_t id, int64_t now_ms);
 
   // Global sessions whose timeout has passed and that are not closing yet.
+  // Walks the table only once `now_ms` passes the earliest deadline seen by
+  // the last walk or by Add, so calling it on every 5 ms tick costs nothing
+  // between walks (with 20,000 sessions the walk on every tick was a third of
+  // zksim's instructions). REQUIRES: a session's deadline (last_seen_ms +
+  // timeout_ms) only moves later, except through Add; `closing` and `local`
+  // are never cleared once set.
   std::vector<int64_t> Expired(int64_t now_ms) const;
 
   void SetTimeouts(int32_t min_ms, int32_t max_ms) {
@@ -53,6 +59,8 @@ class SessionTable {
   int32_t min_, max_;
   std::map<int, int64_t> next_;
   std::map<int64_t, Session> sessions_;
+  // No session can have expired at or before this time (see Expired).
+  mutable int64_t earliest_deadline_ms_ = INT64_MIN;
 };
 
 }  // namespace zk::sim
