@@ -617,7 +617,7 @@ void Client::Close(std::function<void()> done) {
   auto& core = impl_->core();
   if (core.terminal()) {
     // The session's timer may be closed already: Post does not need it.
-    if (done) { core.Defer(std::move(done)); impl_->AfterUserCall(); }
+    if (done) impl_->Post(std::move(done));
     return;
   }
   if (done) close_waiters_.push_back(std::move(done));

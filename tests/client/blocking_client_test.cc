@@ -56,3 +56,75 @@ TEST_CASE("blocking facade: nobody there gives a bounded connection loss", "[blo
   auto bc = zk::BlockingClient::Connect(o, 500ms);
   CHECK(bc.status().code() == zk::Error::kConnectionLoss);
 }
+
+namespace {
+
+// Close() on a session that already ended must not wait for op_timeout.
+void CheckCloseReturnsAtOnce(zk::BlockingClient& c, zk::SessionState ended) {
+  CHECK(c.state() == ended);
+  auto t0 = std::chrono::steady_clock::now();
+  c.Close();
+  auto took = std::chrono::steady_clock::now() - t0;
+  CHECK(took < 1s);
+  WARN("Close() after " << zk::SessionStateName(ended) << " took "
+                        << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                        << " ms (op_timeout 20000 ms)");
+  c.Close();  // idempotent
+  CHECK(c.state() == ended);
+}
+
+}  // namespace
+
+TEST_CASE("blocking facade: Close after AuthFailed returns at once", "[blocking][interop]") {
+  const auto& ens = SharedEnsemble();
+  if (!ens.ok) return;
+  auto o = Options(ens.connect);
+  o.logger = zk::Logger::Null();
+  auto bc = zk::BlockingClient::Connect(o, 15s, 20s);
+  REQUIRE(bc.ok());
+  auto& c = *bc.value();
+  CHECK(c.AddAuth("nosuch", "x").code() == zk::Error::kAuthFailed);
+  auto until = std::chrono::steady_clock::now() + 5s;
+  while (c.state() != zk::SessionState::kAuthFailed && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(10ms);
+  }
+  CheckCloseReturnsAtOnce(c, zk::SessionState::kAuthFailed);
+}
+
+TEST_CASE("blocking facade: Close after Expired returns at once", "[blocking][interop]") {
+  const auto& ens = SharedEnsemble();
+  if (!ens.ok) return;
+  auto o = Options(ens.connect);
+  o.logger = zk::Logger::Null();
+  o.session_timeout = 1000ms;  // the server's minimum (tickTime 500)
+  auto bc = zk::BlockingClient::Connect(o, 15s, 20s);
+  REQUIRE(bc.ok());
+  auto& c = *bc.value();
+  // Nobody listens there: the session expires locally after its timeout.
+  REQUIRE(c.UpdateServerList("127.0.0.1:1").ok());
+  auto until = std::chrono::steady_clock::now() + 5s;
+  while (c.state() != zk::SessionState::kExpired && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(10ms);
+  }
+  CheckCloseReturnsAtOnce(c, zk::SessionState::kExpired);
+  CHECK(c.Sync("/").code() == zk::Error::kSessionExpired);
+}
+
+TEST_CASE("Client::Close after the session ended runs done from the loop", "[blocking][interop]") {
+  const auto& ens = SharedEnsemble();
+  if (!ens.ok) return;
+  LoopRunner lr;
+  auto o = Options(ens.connect);
+  o.logger = zk::Logger::Null();
+  auto c = ConnectWith(lr, o);
+  WaitS au;
+  REQUIRE(c->AddAuth("nosuch", "x", au.cb()).ok());
+  REQUIRE(lr.RunUntil([&] { return c->state() == zk::SessionState::kAuthFailed && au.s; }));
+  lr.RunFor(50ms);  // the session's own timer closes
+  int done = 0;
+  c->Close([&] { ++done; });
+  CHECK(done == 0);  // never from inside Close
+  REQUIRE(lr.RunUntil([&] { return done == 1; }, 1000ms));
+  c.reset();
+  CHECK(lr.Drained());
+}

@@ -245,6 +245,148 @@ TEST_CASE("acl, auth, whoAmI, multi and multiRead", "[ops][interop]") {
   CloseAndDrain(lr, c);
 }
 
+TEST_CASE("null data and empty data stay apart", "[ops][interop]") {
+  const auto& ens = zk::test::SharedEnsemble();
+  if (!ens.ok) return;
+  LoopRunner lr;
+  auto c = Connect(lr, ens.connect);
+  std::string base = zk::test::UniquePath("nulldata");
+  auto get = [&](const std::string& path) {
+    Wait<zk::DataResult> g;
+    REQUIRE(c->GetData(path, {}, g.cb()).ok());
+    RUN_OK(lr, g);
+    REQUIRE(g.r->ok());
+    return g.r->value();
+  };
+  auto set = [&](const std::string& path, std::optional<std::string> data) {
+    Wait<zk::Stat> sd;
+    REQUIRE(c->SetData(path, std::move(data), -1, sd.cb()).ok());
+    RUN_OK(lr, sd);
+    REQUIRE(sd.r->ok());
+    return sd.r->value();
+  };
+
+  // Created with null (Java's create(path, null, ...)): reads back as null,
+  // with dataLength 0.
+  Wait<zk::CreateResult> cn, ce, cc;
+  REQUIRE(c->CreateNode(base, std::nullopt, {}, zk::CreateMode::kPersistent, cn.cb()).ok());
+  REQUIRE(c->CreateNode(base + "/empty", "", {}, zk::CreateMode::kPersistent, ce.cb()).ok());
+  REQUIRE(c->CreateNode(base + "/ctr", std::nullopt, {}, zk::CreateMode::kContainer, cc.cb()).ok());
+  RUN_OK(lr, cc);
+  REQUIRE(cn.r->ok());
+  REQUIRE(ce.r->ok());
+  REQUIRE(cc.r->ok());
+  CHECK(cn.r->value().stat.data_length == 0);
+  auto n = get(base);
+  CHECK_FALSE(n.data.has_value());
+  CHECK(n.stat.data_length == 0);
+  auto e = get(base + "/empty");
+  REQUIRE(e.data.has_value());
+  CHECK(e.data->empty());
+  CHECK(e.stat.data_length == 0);
+  CHECK_FALSE(get(base + "/ctr").data.has_value());
+
+  // setData switches between them; the version counts each change.
+  CHECK(set(base, "").version == 1);
+  CHECK(get(base).data == std::optional<std::string>(""));
+  CHECK(set(base, std::nullopt).version == 2);
+  CHECK_FALSE(get(base).data.has_value());
+  CHECK(set(base, "v").data_length == 1);
+  CHECK(set(base, std::nullopt).data_length == 0);
+
+  // Multi creates/sets null too, and multiRead reports null vs empty.
+  WaitM m;
+  REQUIRE(c->Multi({zk::Op::Create(base + "/m", std::nullopt, {}),
+                    zk::Op::SetData(base + "/empty", std::nullopt)},
+                   m.cb()).ok());
+  RUN_OK(lr, m);
+  REQUIRE(m.r->ok());
+  Wait<std::vector<zk::OpResult>> mr;
+  REQUIRE(c->MultiRead({zk::Op::GetData(base + "/m"), zk::Op::GetData(base + "/empty"),
+                        zk::Op::GetData(base)},
+                       mr.cb()).ok());
+  RUN_OK(lr, mr);
+  REQUIRE(mr.r->ok());
+  REQUIRE(mr.r->value().size() == 3);
+  CHECK_FALSE(mr.r->value()[0].data.has_value());
+  CHECK_FALSE(mr.r->value()[1].data.has_value());
+  CHECK_FALSE(mr.r->value()[2].data.has_value());
+  set(base + "/m", "");
+  Wait<std::vector<zk::OpResult>> mr2;
+  REQUIRE(c->MultiRead({zk::Op::GetData(base + "/m")}, mr2.cb()).ok());
+  RUN_OK(lr, mr2);
+  REQUIRE(mr2.r->ok());
+  REQUIRE(mr2.r->value().size() == 1);
+  CHECK(mr2.r->value()[0].data == std::optional<std::string>(""));
+  CloseAndDrain(lr, c);
+}
+
+TEST_CASE("a failed multi reports every op's result", "[ops][interop]") {
+  const auto& ens = zk::test::SharedEnsemble();
+  if (!ens.ok) return;
+  LoopRunner lr;
+  auto c = Connect(lr, ens.connect);
+  std::string base = zk::test::UniquePath("multifail");
+  Wait<zk::CreateResult> cr;
+  REQUIRE(c->CreateNode(base, "", {}, zk::CreateMode::kPersistent, cr.cb()).ok());
+  RUN_OK(lr, cr);
+  REQUIRE(cr.r->ok());
+
+  // The third op fails: ZooKeeper answers ZOK (0) for the two before it,
+  // ZBADVERSION for it and ZRUNTIMEINCONSISTENCY (-2) for the two after.
+  WaitM m;
+  REQUIRE(c->Multi({zk::Op::Create(base + "/a", "1", {}), zk::Op::SetData(base, "x"),
+                    zk::Op::Check(base, 99), zk::Op::Delete(base + "/a"),
+                    zk::Op::Create(base + "/b", "", {})},
+                   m.cb()).ok());
+  RUN_OK(lr, m);
+  CHECK_FALSE(m.r->ok());
+  CHECK(m.r->status.code() == zk::Error::kBadVersion);
+  CHECK(m.r->failed_op == std::optional<size_t>(2));
+  REQUIRE(m.r->results.size() == 5);
+  std::vector<zk::Error> errs;
+  for (const auto& r : m.r->results) errs.push_back(r.err);
+  CHECK(errs == std::vector<zk::Error>{zk::Error::kOk, zk::Error::kOk, zk::Error::kBadVersion,
+                                       zk::Error::kRuntimeInconsistency,
+                                       zk::Error::kRuntimeInconsistency});
+  CHECK(zk::ErrorCode(zk::Error::kRuntimeInconsistency) == -2);
+  for (const auto& r : m.r->results) {
+    CHECK(r.path.empty());
+    CHECK_FALSE(r.data.has_value());
+  }
+
+  // Nothing was applied.
+  Wait<zk::Stat> ex, st;
+  REQUIRE(c->Exists(base + "/a", {}, ex.cb()).ok());
+  REQUIRE(c->Exists(base, {}, st.cb()).ok());
+  RUN_OK(lr, st);
+  CHECK(ex.r->status().code() == zk::Error::kNoNode);
+  REQUIRE(st.r->ok());
+  CHECK(st.r->value().version == 0);
+
+  // The first op fails: it alone carries the error.
+  WaitM m0;
+  REQUIRE(c->Multi({zk::Op::Delete(base + "/missing"), zk::Op::Create(base + "/c", "", {})},
+                   m0.cb()).ok());
+  RUN_OK(lr, m0);
+  CHECK(m0.r->status.code() == zk::Error::kNoNode);
+  CHECK(m0.r->failed_op == std::optional<size_t>(0));
+  REQUIRE(m0.r->results.size() == 2);
+  CHECK(m0.r->results[0].err == zk::Error::kNoNode);
+  CHECK(m0.r->results[1].err == zk::Error::kRuntimeInconsistency);
+
+  // A multi that is refused before it is sent calls nobody; an empty one
+  // succeeds with no results.
+  CHECK(c->Multi({zk::Op::GetData(base)}, [](zk::MultiResult) { FAIL("called"); }).code() ==
+        zk::Error::kBadArguments);
+  WaitM empty;
+  REQUIRE(c->Multi({}, empty.cb()).ok());
+  RUN_OK(lr, empty);
+  CHECK(empty.r->ok());
+  CHECK(empty.r->results.empty());
+  CloseAndDrain(lr, c);
+}
+
 TEST_CASE("chroot hides the prefix both ways", "[ops][interop]") {
   const auto& ens = zk::test::SharedEnsemble();
   if (!ens.ok) return;
