@@ -1,13 +1,45 @@
-// Runs a scenario end to end: zksim's ensemble on a private libuv loop in
-// this process, and one SDK session (zk::Client) per client on the same loop,
-// over TCP on loopback. Counts are the clients' current servers.
+// Runs a scenario end to end: one SDK session (zk::Client) per client, over
+// TCP on loopback, against zksim's ensemble embedded in this process (on the
+// same libuv loop) or against a real ZooKeeper ensemble (--ensemble). Counts
+// are the clients' current servers.
 //
-// Supported now: every failover/migration policy (ClientOptions::host_provider)
-// with the steps restart, crash, recover and wait. A
-// restart kills the server, waits until the clients settle, starts it
-// again (empty) and waits again. Other policies are skipped with a note.
-// Note: killing zksim's leader costs the quorum an election and every
+// Every step of the model runs end to end:
+//   crash / recover / restart  the embedded ensemble's kill and start
+//                              controls (a restart: kill, settle, start
+//                              empty, settle); on a real ensemble the hook
+//                              script (below)
+//   reconfigure                a real `reconfig` request by an operator
+//                              session (incremental by default; "mode":
+//                              "bulk" for -members; "observers": [server...]
+//                              changes roles); the clients' ensemble tracking
+//                              follows /zookeeper/config with their jitter
+//   shed                       zksim's shed: "fraction" (each connection
+//                              with that probability, as ZOOKEEPER-2748),
+//                              "count", "target", optional "window_ms"
+//   plan / exact-plan          the operator publishes the plan znode
+//                              /zkbalance/plan that following clients watch
+//                              (load-aware from the clients' counts; exact:
+//                              naming sessions); "passes" republishes while
+//                              unbalanced
+//   wait                       the clients settle ("ms": at least that long)
+// A placed start (initial_counts) connects every client, then publishes a
+// plan naming each session's assigned server (clients that do not follow
+// plans read it from /zkbalance/place), so each client is on its server
+// before the timeline starts. "busiest" is the server with the most clients
+// when the step runs.
+//
+// The embedded ensemble holds every server that any configuration of the
+// policy names (zk4, zk5 of grow-shrink as joiners); those not in the first
+// configuration are removed by a reconfig before the clients connect.
+// Killing or removing zksim's leader costs the quorum an election and every
 // server drops its clients (as in ZooKeeper); the model has no leader.
+//
+// Per step: settle_ms is the time from the step until the counts last changed
+// (the clients settle when all are connected and nothing changed for a quiet
+// period that grows with the policy's jitter); sessions_lost counts sessions
+// that expired or were replaced; peak_connects_per_s is the most connections
+// established (Client::connect_count, sampled every 50 ms into 100 ms
+// buckets) in any window of ten consecutive buckets during the step.
 #ifndef ZK_SIM_RUN_E2E_RUNNER_H_
 #define ZK_SIM_RUN_E2E_RUNNER_H_
 
@@ -21,9 +53,36 @@
 
 namespace zk::sim {
 
-// `notes` receives one line per skipped policy. Errors: no runnable policy
-// (kBadArguments), the ensemble not starting or clients not settling within
-// 60 s (kSystemError).
+struct EndToEndOptions {
+  // Empty: the embedded zksim ensemble. Otherwise "host:port,..." of a real
+  // ZooKeeper ensemble; the scenario's servers map to these in order (the
+  // first configuration's servers first, then any joiner).
+  std::string ensemble;
+  // With `ensemble`: the program that does what the client side cannot. It
+  // is run (and waited for, at most 120 s) as
+  //   SCRIPT kill|start <host:port> <k>          crash, recover, restart
+  //   SCRIPT shed <host:port> <k> <form>=<value> [window_ms=<w>]
+  // where k is the server's 1-based position in `ensemble` and form is
+  // fraction, count or target; a non-zero exit fails the run. Without a hook
+  // such steps are refused before anything runs, naming the policy and step.
+  std::string hook;
+  // "user:password": digest authentication of the operator session (a real
+  // ensemble's super user, for reconfig). Empty: none.
+  std::string auth;
+};
+
+// Ok, or kBadArguments naming the first policy and step that cannot run with
+// these options (a server-side step on a real ensemble without a hook; more
+// servers than the real ensemble has).
+Status CheckEndToEnd(const Scenario& scenario, const EndToEndOptions& options);
+
+// `notes` receives remarks about the run (none today). Errors: CheckEndToEnd's;
+// the ensemble not starting, a reconfig or hook failing, or clients not
+// settling within 60 s (kSystemError).
+Result<ExperimentResult> RunEndToEnd(const Scenario& scenario, const EndToEndOptions& options,
+                                     std::vector<std::string>* notes,
+                                     const ProgressFn& progress = {});
+// On the embedded ensemble.
 Result<ExperimentResult> RunEndToEnd(const Scenario& scenario, std::vector<std::string>* notes,
                                      const ProgressFn& progress = {});
 

@@ -42,15 +42,30 @@ int RunCommand(const RunOptions& o) {
     OverrideClients(&s, *o.clients);
   }
   if (o.seed) OverrideSeed(&s, *o.seed);
-  if (!o.ensemble.empty()) {
-    fmt::print(stderr,
-               "zksim run: --ensemble (a real ensemble) is not implemented yet; "
-               "use --model\n");
+  if (o.model && (!o.ensemble.empty() || !o.hook.empty())) {
+    fmt::print(stderr, "zksim run: --ensemble and --hook are for end-to-end runs, not --model\n");
     return 2;
+  }
+  if (o.ensemble.empty() && (!o.hook.empty() || !o.auth.empty())) {
+    fmt::print(stderr, "zksim run: --hook and --auth need --ensemble\n");
+    return 2;
+  }
+  EndToEndOptions e2e;
+  e2e.ensemble = o.ensemble;
+  e2e.hook = o.hook;
+  e2e.auth = o.auth;
+  if (!o.model) {
+    if (Status st = CheckEndToEnd(s, e2e); !st.ok()) {
+      fmt::print(stderr, "zksim run: {}\n", st.message());
+      return 2;
+    }
   }
   // The seed first, so that it is on record even if the run fails.
   fmt::print(stderr, "zksim run: scenario {} ({}), {} clients, {}, seed {}\n", s.name, s.origin,
-             s.clients, o.model ? "model" : "end to end on the embedded zksim ensemble", s.seed);
+             s.clients, o.model                ? std::string("model")
+             : o.ensemble.empty() ? std::string("end to end on the embedded zksim ensemble")
+                                  : "end to end on the ensemble " + o.ensemble,
+             s.seed);
   size_t total_steps = 0;
   for (const ScenarioPolicy& p : s.policies) total_steps += p.steps.size();
   size_t done_before = 0, last_policy = 0;
@@ -62,7 +77,7 @@ int RunCommand(const RunOptions& o) {
                total_steps);
   };
   std::vector<std::string> notes;
-  Result<ExperimentResult> r = o.model ? RunModel(s, progress) : RunEndToEnd(s, &notes, progress);
+  Result<ExperimentResult> r = o.model ? RunModel(s, progress) : RunEndToEnd(s, e2e, &notes, progress);
   bar.Finish();
   for (const std::string& n : notes) fmt::print(stderr, "zksim run: {}\n", n);
   if (!r.ok()) {

@@ -18,7 +18,9 @@ struct RunOptions {
   std::string json_file;  // empty: none; "-": stdout
   std::string csv_file;
   std::string plot_dir;
-  std::string ensemble;  // host:port,... of a real ensemble
+  std::string ensemble;  // host:port,... of a real ensemble (end to end only)
+  std::string hook;      // with ensemble: the script for kill/start/shed (e2e_runner.h)
+  std::string auth;      // with ensemble: "user:password" for the operator's reconfig
   bool progress = true;  // a bar on stderr when it is a terminal
 };
 

@@ -68,6 +68,11 @@ int main(int argc, char** argv) {
   run->add_option("--csv", ro.csv_file, "write per-server counts per step as CSV");
   run->add_option("--plot", ro.plot_dir, "write gnuplot data, script, PNG and SVG here");
   run->add_option("--ensemble", ro.ensemble, "host:port,... of a real ZooKeeper ensemble");
+  run->add_option("--hook", ro.hook,
+                  "with --ensemble: SCRIPT run as SCRIPT kill|start|shed <host:port> <k> ... for "
+                  "the steps the client side cannot do");
+  run->add_option("--auth", ro.auth,
+                  "with --ensemble: user:password (digest) of the operator session, for reconfig");
   bool no_progress = false;
   run->add_flag("--no-progress", no_progress, "no progress bar");
   CLI11_PARSE(app, argc, argv);
