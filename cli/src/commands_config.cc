@@ -26,7 +26,7 @@ std::string Lower(std::string s) {
 }
 
 CmdResult Config(Shell& sh, const ParsedArgs& a) {
-  auto r = sh.client()->GetConfig(a.Has("w") ? sh.DefaultWatcher() : Watcher{});
+  auto r = sh.client()->GetConfig(a.Has("w") ? sh.DefaultWatcher(WatchOrigin::kData) : Watcher{});
   if (!r.ok()) return KeeperError(r.status(), "/zookeeper/config");
   std::string out;
   if (a.Has("c")) {

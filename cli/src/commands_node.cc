@@ -11,7 +11,9 @@
 namespace zk::cli {
 namespace {
 
-Watcher MaybeWatch(Shell& sh, bool watch) { return watch ? sh.DefaultWatcher() : Watcher{}; }
+Watcher MaybeWatch(Shell& sh, bool watch, WatchOrigin origin) {
+  return watch ? sh.DefaultWatcher(origin) : Watcher{};
+}
 
 std::string FormatChildren(std::vector<std::string> children) {
   std::sort(children.begin(), children.end());
@@ -27,9 +29,47 @@ std::string Child(const std::string& parent, const std::string& name) {
   return parent == "/" ? "/" + name : parent + "/" + name;
 }
 
+// Whether a reading command leaves a watch: -w, or zkCli's deprecated
+// "<cmd> path watch" (any second word), which it warns about first.
+bool WatchWanted(Shell& sh, const ParsedArgs& a, std::string_view cmd, std::string_view new_form) {
+  if (a.args.size() < 2) return a.Has("w");
+  sh.printer().Err(fmt::format("'{} path [watch]' has been deprecated. Please use '{}' instead.\n", cmd, new_form));
+  return true;
+}
+
+// The version a writing command checks: -v (Integer.parseInt), else -1
+// (any). Not a number: the usage error. zkCli 3.8 reads no version from
+// other words: `set path data 7` and `delete path 7` ignore the 7.
+CmdResult VersionArg(const ParsedArgs& a, const std::string& usage, int32_t* version) {
+  *version = -1;
+  auto v = a.Value("v");
+  if (!v) return std::nullopt;
+  auto n = ParseLong(*v);
+  if (!n) return UsageError(usage);
+  *version = static_cast<int32_t>(*n);
+  return std::nullopt;
+}
+
+// `root` and every node below it, breadth first, root first
+// (ZKUtil.listSubTreeBFS). With skip_vanished, a node below the root that
+// was deleted meanwhile is passed over; otherwise it is the error.
+CmdResult ListSubtree(Shell& sh, const std::string& root, bool skip_vanished, std::vector<std::string>* tree) {
+  *tree = {root};
+  for (size_t i = 0; i < tree->size(); ++i) {
+    std::string node = (*tree)[i];
+    auto r = sh.client()->GetChildren(node);
+    if (!r.ok()) {
+      if (skip_vanished && r.status().code() == Error::kNoNode && i > 0) continue;
+      return KeeperError(r.status(), node);
+    }
+    for (const auto& c : r->children) tree->push_back(Child(node, c));
+  }
+  return std::nullopt;
+}
+
 // ZKUtil.visitSubTreeDFS: the node, then each child's subtree.
 CmdResult ListRecursive(Shell& sh, const std::string& path, bool watch, std::string* out) {
-  auto r = sh.client()->GetChildren(path, MaybeWatch(sh, watch));
+  auto r = sh.client()->GetChildren(path, MaybeWatch(sh, watch, WatchOrigin::kChild));
   if (!r.ok()) return KeeperError(r.status(), path);
   *out += path + "\n";
   auto children = r->children;
@@ -43,11 +83,7 @@ CmdResult ListRecursive(Shell& sh, const std::string& path, bool watch, std::str
 CmdResult Ls(Shell& sh, const ParsedArgs& a) {
   const std::string usage = "ls [-s] [-w] [-R] path";
   if (a.args.empty()) return UsageError(usage);
-  bool watch = a.Has("w");
-  if (a.args.size() >= 2) {
-    sh.printer().Err("'ls path [watch]' has been deprecated. Please use 'ls [-w] path' instead.\n");
-    watch = true;
-  }
+  bool watch = WatchWanted(sh, a, "ls", "ls [-w] path");
   const std::string& path = a.args[0];
   if (auto e = CheckPath(path)) return e;
   if (a.Has("R")) {
@@ -56,7 +92,7 @@ CmdResult Ls(Shell& sh, const ParsedArgs& a) {
     sh.printer().Out(out);
     return e;
   }
-  auto r = sh.client()->GetChildren(path, MaybeWatch(sh, watch));
+  auto r = sh.client()->GetChildren(path, MaybeWatch(sh, watch, WatchOrigin::kChild));
   if (!r.ok()) return KeeperError(r.status(), path);
   std::string out = FormatChildren(r->children);
   if (a.Has("s")) out += FormatStat(r->stat);
@@ -66,14 +102,10 @@ CmdResult Ls(Shell& sh, const ParsedArgs& a) {
 
 CmdResult Get(Shell& sh, const ParsedArgs& a) {
   if (a.args.empty()) return UsageError("get [-s] [-w] path");
-  bool watch = a.Has("w");
-  if (a.args.size() >= 2) {
-    sh.printer().Err("'get path [watch]' has been deprecated. Please use 'get [-s] [-w] path' instead.\n");
-    watch = true;
-  }
+  bool watch = WatchWanted(sh, a, "get", "get [-s] [-w] path");
   const std::string& path = a.args[0];
   if (auto e = CheckPath(path)) return e;
-  auto r = sh.client()->GetData(path, MaybeWatch(sh, watch));
+  auto r = sh.client()->GetData(path, MaybeWatch(sh, watch, WatchOrigin::kData));
   if (!r.ok()) return KeeperError(r.status(), path);
   // zkCli.sh prints a null znode's data as "null" (GetCommand).
   std::string out = r->data.value_or("null") + "\n";
@@ -86,18 +118,7 @@ CmdResult Set(Shell& sh, const ParsedArgs& a) {
   const std::string usage = "set [-s] [-v version] path data";
   if (a.args.size() < 2) return UsageError(usage);
   int32_t version = -1;
-  std::optional<std::string> v = a.Value("v");
-  if (a.args.size() >= 3) {
-    sh.printer().Err(
-        "'set path data [version]' has been deprecated. Please use 'set [-s] [-v version] path data' "
-        "instead.\n");
-    v = a.args[2];
-  }
-  if (v) {
-    auto n = ParseLong(*v);
-    if (!n) return UsageError(usage);
-    version = static_cast<int32_t>(*n);
-  }
+  if (auto e = VersionArg(a, usage, &version)) return e;
   const std::string& path = a.args[0];
   if (auto e = CheckPath(path)) return e;
   auto r = sh.client()->SetData(path, a.args[1], version);
@@ -154,18 +175,13 @@ CmdResult Create(Shell& sh, const ParsedArgs& a) {
 CmdResult Delete(Shell& sh, const ParsedArgs& a) {
   const std::string usage = "delete [-v version] path";
   if (a.args.empty()) return UsageError(usage);
-  std::optional<std::string> v = a.Value("v");
+  int32_t version = -1;
   if (a.args.size() >= 2) {
+    // DeleteCommand.retainCompatibility warns, then ignores the word.
     sh.printer().Err(
         "'delete path [version]' has been deprecated. Please use 'delete [-v version] path' instead.\n");
-    v = a.args[1];
   }
-  int32_t version = -1;
-  if (v) {
-    auto n = ParseLong(*v);
-    if (!n) return UsageError(usage);
-    version = static_cast<int32_t>(*n);
-  }
+  if (auto e = VersionArg(a, usage, &version)) return e;
   const std::string& path = a.args[0];
   if (auto e = CheckPath(path)) return e;
   Status st = sh.client()->Delete(path, version);
@@ -186,15 +202,8 @@ CmdResult DeleteAll(Shell& sh, const ParsedArgs& a) {
   }
   const std::string& root = a.args[0];
   if (auto e = CheckPath(root)) return e;
-  std::vector<std::string> tree{root};
-  for (size_t i = 0; i < tree.size(); ++i) {
-    auto r = sh.client()->GetChildren(tree[i]);
-    if (!r.ok()) {
-      if (r.status().code() == Error::kNoNode && i > 0) continue;  // deleted meanwhile
-      return KeeperError(r.status(), tree[i]);
-    }
-    for (const auto& c : r->children) tree.push_back(Child(tree[i], c));
-  }
+  std::vector<std::string> tree;
+  if (auto e = ListSubtree(sh, root, /*skip_vanished=*/true, &tree)) return e;
   std::vector<Op> ops;
   for (auto it = tree.rbegin(); it != tree.rend(); ++it) {
     ops.push_back(Op::Delete(*it));
@@ -209,14 +218,10 @@ CmdResult DeleteAll(Shell& sh, const ParsedArgs& a) {
 
 CmdResult StatCmd(Shell& sh, const ParsedArgs& a) {
   if (a.args.empty()) return UsageError("stat [-w] path");
-  bool watch = a.Has("w");
-  if (a.args.size() >= 2) {
-    sh.printer().Err("'stat path [watch]' has been deprecated. Please use 'stat [-w] path' instead.\n");
-    watch = true;
-  }
+  bool watch = WatchWanted(sh, a, "stat", "stat [-w] path");
   const std::string& path = a.args[0];
   if (auto e = CheckPath(path)) return e;
-  auto r = sh.client()->Exists(path, MaybeWatch(sh, watch));
+  auto r = sh.client()->Exists(path, MaybeWatch(sh, watch, WatchOrigin::kData));
   if (!r.ok()) return KeeperError(r.status(), path);
   sh.printer().Out(FormatStat(*r));
   return std::nullopt;
@@ -252,11 +257,7 @@ CmdResult SetAcl(Shell& sh, const ParsedArgs& a) {
   const std::string usage = "setAcl [-s] [-v version] [-R] path acl";
   if (a.args.size() < 2) return UsageError(usage);
   int32_t version = -1;
-  if (auto v = a.Value("v")) {
-    auto n = ParseLong(*v);
-    if (!n) return UsageError(usage);
-    version = static_cast<int32_t>(*n);
-  }
+  if (auto e = VersionArg(a, usage, &version)) return e;
   const std::string& path = a.args[0];
   if (auto e = CheckPath(path)) return e;
   std::vector<std::string> complaints;
@@ -264,12 +265,8 @@ CmdResult SetAcl(Shell& sh, const ParsedArgs& a) {
   for (const auto& m : complaints) sh.printer().Err(m + "\n");
   if (acl.empty()) return CliError{KeeperMessage(Error::kInvalidAcl, std::nullopt)};
   if (a.Has("R")) {
-    std::vector<std::string> tree{path};
-    for (size_t i = 0; i < tree.size(); ++i) {
-      auto r = sh.client()->GetChildren(tree[i]);
-      if (!r.ok()) return KeeperError(r.status(), tree[i]);
-      for (const auto& c : r->children) tree.push_back(Child(tree[i], c));
-    }
+    std::vector<std::string> tree;
+    if (auto e = ListSubtree(sh, path, /*skip_vanished=*/false, &tree)) return e;
     for (const auto& p : tree) {
       auto r = sh.client()->SetAcl(p, acl, version);
       if (!r.ok()) return KeeperError(r.status(), p);
@@ -318,21 +315,27 @@ CmdResult AddWatch(Shell& sh, const ParsedArgs& a) {
   }
   const std::string& path = a.args[0];
   if (auto e = CheckPath(path)) return e;
-  Status st = sh.client()->AddWatch(path, mode, sh.DefaultWatcher());
+  Status st = sh.client()->AddWatch(path, mode, sh.DefaultWatcher(WatchOrigin::kPersistent));
   if (!st.ok()) return KeeperError(st, path);
   return std::nullopt;
 }
 
 CmdResult RemoveWatches(Shell& sh, const ParsedArgs& a) {
   if (a.args.empty()) return UsageError("removewatches path [-c|-d|-a] [-l]");
-  WatcherKind kind = WatcherKind::kAny;
-  if (a.Has("c")) kind = WatcherKind::kChildren;
-  if (a.Has("d")) kind = WatcherKind::kData;
+  // RemoveWatchesCommand: -c wins over -d, -d over -a; none is -a.
+  WatcherKind kind = a.Has("c") ? WatcherKind::kChildren : a.Has("d") ? WatcherKind::kData : WatcherKind::kAny;
   const std::string& path = a.args[0];
   if (auto e = CheckPath(path)) return e;
-  // -l (local only) is accepted; the SDK always asks the server too.
+  // -l (remove locally when the server cannot be asked) is accepted; the SDK
+  // always asks the server, and zkcli only runs this with a live session.
+  sh.BeginWatchRemoval();
   Status st = sh.client()->RemoveWatches(path, kind);
+  bool removed = sh.EndWatchRemoval();
   if (!st.ok()) return KeeperError(st, path);
+  // The server may accept a kind of removal the client had no watch of (a
+  // 3.8 server takes a recursive watch for -c or -d): zkCli's watch manager
+  // then removed nothing locally and says so (ZKWatchManager.removeWatcher).
+  if (!removed) return KeeperError(Status(Error::kNoWatcher, ""), path);
   return std::nullopt;
 }
 

@@ -1,5 +1,6 @@
 #include "shell.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -24,8 +25,45 @@ void Shell::PrintEventBlock(const std::string& line) {
   printer_.Event("\nWATCHER::\n\n" + line + "\n");
 }
 
-Watcher Shell::DefaultWatcher() {
-  return [this](const WatchEvent& e) { PrintEventBlock(FormatEvent(e)); };
+Watcher Shell::DefaultWatcher(WatchOrigin origin) {
+  return [this, origin](const WatchEvent& e) { OnDefaultWatch(origin, e); };
+}
+
+void Shell::OnDefaultWatch(WatchOrigin origin, WatchEvent e) {
+  bool removal = e.type == EventType::kDataWatchRemoved || e.type == EventType::kChildWatchRemoved ||
+                 e.type == EventType::kPersistentWatchRemoved;
+  if (removal) {
+    // The SDK names the kind of removal; zkCli names the table the watcher
+    // was in (ZKWatchManager.removeWatcher).
+    e.type = origin == WatchOrigin::kChild  ? EventType::kChildWatchRemoved
+             : origin == WatchOrigin::kData ? EventType::kDataWatchRemoved
+                                            : EventType::kPersistentWatchRemoved;
+    std::lock_guard<std::mutex> lock(removal_mu_);
+    if (collecting_removals_) {
+      bool seen = std::any_of(removals_.begin(), removals_.end(),
+                              [&](const WatchEvent& r) { return r.type == e.type && r.path == e.path; });
+      if (!seen) removals_.push_back(std::move(e));
+      return;
+    }
+  }
+  PrintEventBlock(FormatEvent(e));
+}
+
+void Shell::BeginWatchRemoval() {
+  std::lock_guard<std::mutex> lock(removal_mu_);
+  collecting_removals_ = true;
+  removals_.clear();
+}
+
+bool Shell::EndWatchRemoval() {
+  std::vector<WatchEvent> events;
+  {
+    std::lock_guard<std::mutex> lock(removal_mu_);
+    collecting_removals_ = false;
+    events.swap(removals_);
+  }
+  for (const auto& e : events) PrintEventBlock(FormatEvent(e));
+  return !events.empty();
 }
 
 bool Shell::Connect(const std::string& server) {

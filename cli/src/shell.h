@@ -17,6 +17,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,13 @@ struct Command {
   std::function<CmdResult(Shell&, const ParsedArgs&)> run;
 };
 
+// Which watch table a default watcher was left in, as zkCli's watch manager
+// files it: data (getData, exists, config -w), child (getChildren) or
+// persistent (addWatch). It names the event the watcher hears when
+// removewatches takes it (DataWatchRemoved, ChildWatchRemoved,
+// PersistentWatchRemoved), whatever kind of removal took it.
+enum class WatchOrigin { kData, kChild, kPersistent };
+
 // Every command, sorted by name as zkCli's help lists them.
 const std::vector<Command>& Commands();
 const Command* FindCommand(std::string_view name);
@@ -89,8 +97,18 @@ class Shell {
   int command_count() const { return command_count_; }
 
   // The watcher every zkCli-style command leaves (prints "WATCHER::" blocks
-  // while printwatches is on).
-  Watcher DefaultWatcher();
+  // while printwatches is on), for a watch filed under `origin`.
+  Watcher DefaultWatcher(WatchOrigin origin);
+
+  // removewatches: between these two calls the *WatchRemoved events of the
+  // default watchers are collected, not printed; EndWatchRemoval prints one
+  // block per kind, as zkCli.sh does (its watch manager hands each kind's
+  // set of removed watchers one event, and zkCli has a single watcher).
+  // The SDK tells removed watchers before the removal's reply returns, so
+  // every event of the removal is in by EndWatchRemoval. Returns whether
+  // any default watcher was removed.
+  void BeginWatchRemoval();
+  bool EndWatchRemoval();
   std::atomic<bool>& print_watches() { return print_watches_; }
 
   // Closes the session if it is still alive (close, quit, connect).
@@ -107,6 +125,7 @@ class Shell {
  private:
   int Dispatch(const std::vector<std::string>& words);
   void PrintEventBlock(const std::string& line);
+  void OnDefaultWatch(WatchOrigin origin, WatchEvent e);
 
   ShellOptions options_;
   Printer& printer_;
@@ -118,6 +137,9 @@ class Shell {
   int exit_code_ = 0;
   bool quit_ = false;
   std::unique_ptr<BlockingClient> client_;
+  std::mutex removal_mu_;
+  bool collecting_removals_ = false;        // guarded by removal_mu_
+  std::vector<WatchEvent> removals_;        // guarded by removal_mu_; one per kind
 };
 
 }  // namespace zk::cli
