@@ -1,7 +1,10 @@
 // The imbalance commands (new in zkcli): servers, updateserverlist, shed,
 // rebalance. Each takes --json for scripts.
+#include <unistd.h>
+
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -9,6 +12,7 @@
 #include "admin_client.h"
 #include "balance.h"
 #include "command_util.h"
+#include "watch_keys.h"
 #include "zk/hostprovider/exact_plan.h"
 #include "zk/hostprovider/follower_registry.h"
 #include "zk/hostprovider/plan_json.h"
@@ -18,6 +22,9 @@
 namespace zk::cli {
 namespace {
 
+// `servers --watch` on a terminal redraws the table in place, like
+// watch(1); elsewhere (a pipe, a script) tables follow each other, separated
+// by a blank line. q or Ctrl-C stops it (watch_keys.h); so does --count.
 CmdResult Servers(Shell& sh, const ParsedArgs& a) {
   int64_t interval = 2000, count = a.Has("watch") ? -1 : 1;
   if (auto v = a.Value("interval")) {
@@ -30,15 +37,22 @@ CmdResult Servers(Shell& sh, const ParsedArgs& a) {
     if (!n || *n <= 0) return UsageError(FindCommand("servers")->usage);
     count = *n;
   }
+  std::optional<WatchKeys> keys;
+  if (a.Has("watch")) keys.emplace();
+  const bool redraw = keys && keys->terminal() && isatty(STDOUT_FILENO) && !a.Has("json");
   for (int64_t i = 0; count < 0 || i < count; ++i) {
-    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(interval));
+    if (i > 0 && keys->WaitForStop(std::chrono::milliseconds(interval))) break;
     auto rows = ProbeServers(*sh.client());
     if (!rows.ok()) return KeeperError(rows.status(), "/zookeeper/config");
     if (a.Has("json")) {
       sh.printer().Out(RowsToJson(*rows).dump() + "\n");
+    } else if (redraw) {
+      sh.printer().Out(fmt::format("\033[H\033[2JEvery {} ms: servers ({}; q or Ctrl-C stops)\n\n{}", interval,
+                                   sh.server(), FormatRows(*rows)));
     } else {
       sh.printer().Out((i > 0 ? "\n" : "") + FormatRows(*rows));
     }
+    if (keys && keys->stop_requested()) break;
   }
   return std::nullopt;
 }
@@ -94,13 +108,15 @@ Result<ShedOutcome> DoShed(Shell& sh, const ServerRow& row, const nlohmann::json
     if (!hp.ok()) return hp.status();
     auto r = HttpRequest(*hp, "POST", fmt::format("/commands/shed_connections?server={}", row.id),
                          request.dump());
-    if (!r.ok()) return r.status();
+    if (!r.ok()) return Status(r.status().code(), fmt::format("admin endpoint {}: {}", admin, r.status().message()));
     auto j = nlohmann::json::parse(r->body, nullptr, false);
     if (j.is_discarded()) return Status(Error::kMarshallingError, "admin endpoint did not answer JSON");
     if (r->status != 200 || !j.value("error", nlohmann::json()).is_null()) {
+      // A stock AdminServer answers an unknown command with an error.
       return Status(Error::kBadArguments,
-                    j.contains("error") && j["error"].is_string() ? j["error"].get<std::string>()
-                                                                  : fmt::format("HTTP {}", r->status));
+                    fmt::format("admin endpoint {}: {}", admin,
+                                j.contains("error") && j["error"].is_string() ? j["error"].get<std::string>()
+                                                                              : fmt::format("HTTP {}", r->status)));
     }
     ShedOutcome out;
     out.shed = j.value("connections_shed", int64_t{0});
@@ -121,8 +137,14 @@ Result<ShedOutcome> DoShed(Shell& sh, const ServerRow& row, const nlohmann::json
   auto r = FourLetter(row.client, word);
   if (!r.ok()) return r.status();
   if (r->rfind("Shed ", 0) != 0) {
+    // Stock ZooKeeper has no such word: it closes the connection (an unknown
+    // word reads as a bad request length) or says it is not whitelisted.
+    std::string answer = r->empty() ? "no answer" : "answer \"" + r->substr(0, r->find('\n')) + "\"";
     return Status(Error::kUnimplemented,
-                  fmt::format("server {} does not shed ({})", row.id, r->empty() ? "no answer" : *r));
+                  fmt::format("server {} ({}) cannot shed connections: {} to the four-letter word '{}' "
+                              "(stock ZooKeeper has none; zksim has shed/sh50/sh25 and the admin command "
+                              "shed_connections)",
+                              row.id, row.client.ToString(), answer, word));
   }
   ShedOutcome out;
   out.text = r->substr(0, r->find('\n'));
@@ -190,6 +212,16 @@ Status Publish(Shell& sh, const std::string& path, const std::string& text) {
   if (r.status().code() != Error::kNodeExists) return r.status();
   auto s = sh.client()->SetData(path, text);
   return s.status();
+}
+
+// Expected movers off server i (plan.servers[i] is rows[i]): its
+// probabilistic share plus the sessions on it that the plan names.
+double MoversFrom(const RebalancePlan& plan, size_t i, const ServerRow& row) {
+  double m = plan.servers[i].load * plan.servers[i].move_probability;
+  for (uint64_t id : row.sessions) {
+    if (plan.FindSession(id) != nullptr) m += 1;
+  }
+  return m;
 }
 
 CmdResult Rebalance(Shell& sh, const ParsedArgs& a) {
@@ -261,13 +293,12 @@ CmdResult Rebalance(Shell& sh, const ParsedArgs& a) {
     nlohmann::json j;
     j["servers"] = nlohmann::json::array();
     for (size_t i = 0; i < rows->size(); ++i) {
-      const auto& ps = plan->servers[i];
       j["servers"].push_back({{"id", (*rows)[i].id},
                               {"client", (*rows)[i].client.ToString()},
                               {"up", (*rows)[i].up},
                               {"before", raw[i]},
                               {"target", targets[i]},
-                              {"expected_movers", ps.load * ps.move_probability}});
+                              {"expected_movers", MoversFrom(*plan, i, (*rows)[i])}});
     }
     j["expected_movers"] = plan->ExpectedMovers();
     j["minimum_movers"] = minimum;
@@ -282,9 +313,8 @@ CmdResult Rebalance(Shell& sh, const ParsedArgs& a) {
   std::string out = fmt::format("{:<4} {:<22} {:>8} {:>15} {:>7}\n", "id", "client", "before",
                                 "expected-after", "movers");
   for (size_t i = 0; i < rows->size(); ++i) {
-    const auto& ps = plan->servers[i];
     out += fmt::format("{:<4} {:<22} {:>8} {:>15} {:>7.1f}\n", (*rows)[i].id, (*rows)[i].client.ToString(),
-                       raw[i], targets[i], ps.load * ps.move_probability);
+                       raw[i], targets[i], MoversFrom(*plan, i, (*rows)[i]));
   }
   out += fmt::format("movers: expected {:.1f}, minimum {}\n", plan->ExpectedMovers(), minimum);
   if (balanced) {
