@@ -4,6 +4,8 @@
     cli_sessions.py ZKCLI ZKSIM SRCDIR zksim   against a zksim ensemble
     cli_sessions.py ZKCLI ZKSIM SRCDIR real    against a real 3-server ZooKeeper 3.8,
                                                compared with zkCli.sh on the same server
+    (a fifth argument, the plan_followers program, enables the rebalance
+    cases with real plan-following SDK sessions)
 
 Everything runs on loopback with timeouts; every process started here is
 stopped here, by pid. Cases needing a missing tool (zkCli.sh, Java, tmux)
@@ -20,6 +22,7 @@ import time
 import traceback
 
 ZKCLI, ZKSIM, SRC, MODE = sys.argv[1:5]
+FOLLOWERS = sys.argv[5] if len(sys.argv) > 5 else None  # tests/cli/plan_followers
 ZKCLI_SH = "/usr/share/zookeeper/bin/zkCli.sh"
 ENSEMBLE = os.path.join(SRC, "..", "interop", "zkensemble.py")
 DATA = os.path.join(SRC, "data")
@@ -60,7 +63,11 @@ WATCH_BLOCK = re.compile(r"\nWATCHER::\n\n(WatchedEvent [^\n]*)\n")
 def split_events(out):
     """(output without WATCHER blocks, sorted event lines): blocks are asynchronous."""
     events = WATCH_BLOCK.findall(out)
-    return WATCH_BLOCK.sub("", out), sorted(events)
+    body = WATCH_BLOCK.sub("", out)
+    # zkCli.sh may exit (one-shot) between printing a block's header and its
+    # event line; such a cut block says nothing either way.
+    body = re.sub(r"\nWATCHER::\n\n?$", "", body)
+    return body, sorted(events)
 
 
 def normalise(text):
@@ -121,6 +128,7 @@ class RealEnsemble:
         out = subprocess.run([sys.executable, ENSEMBLE, "start", self.dir], capture_output=True, text=True,
                              timeout=120)
         desc = json.loads(out.stdout)
+        self.admin_ports = [srv["admin_port"] for srv in desc["servers"]]
         self.connect = desc["connect"]
         self.hosts = self.connect.split(",")
         subprocess.run([sys.executable, ENSEMBLE, "wait", self.dir, "--timeout", "90"], capture_output=True,
@@ -244,6 +252,107 @@ def one_shot_errors_same_as_zkcli_sh(ens):
         expect_eq("exit code of %s" % (cmd,), zrc, qrc)
 
 
+# Error paths that need nodes: not empty, bad version, node exists, no node,
+# no auth (a digest ACL on /osacl), no watcher, bad arguments. Every command
+# here fails (or only reads), so each runs the same for both shells.
+ONE_SHOT_SETUP = ("create /os x\ncreate /os/child y\ncreate /osacl x\ncreate /osacl/c y\n"
+                  "setAcl /osacl digest:u:+Jj7YR3Gg+X3KV0B4Dd/B3tL+s0=:cdrwa\n")
+ONE_SHOT_NODES = [
+    ("delete", "/os"), ("delete", "-v", "7", "/os/child"), ("set", "-v", "7", "/os/child", "z"),
+    ("setAcl", "-v", "7", "/os/child", "world:anyone:cdrwa"), ("create", "/os/child"), ("create", "/os"),
+    ("set", "/nonode", "z"), ("create", "/nonode/x"), ("delete", "/nonode"), ("ls", "-R", "/nonode"),
+    ("stat", "/nonode"), ("getAllChildrenNumber", "/nonode"), ("deleteall", "/nonode"),
+    ("get", "/osacl"), ("set", "/osacl", "z"), ("ls", "/osacl"), ("create", "/osacl/d"),
+    ("delete", "/osacl/c"), ("deleteall", "/osacl"), ("setAcl", "/osacl", "world:anyone:r"),
+    ("removewatches", "/os", "-d"), ("removewatches", "/os", "-q"), ("addWatch", "-m", "BAD", "/os"),
+    ("addWatch", "/os", "extra"), ("setAcl", "/os"), ("create", "-t", "abc", "/os/t"),
+    ("create", "-t", "10", "-e", "/os/t"), ("create", "-s", "-c", "/os/t"), ("delete", "-v", "0"),
+    ("get", "x"), ("stat",), ("history",), ("redo",), ("redo", "99"), ("config", "-x"), ("addauth",),
+]
+
+
+def compare_one_shot(server, commands):
+    for cmd in commands:
+        zrc, zout, zerr = zkcli_sh(server, *cmd)
+        qrc, qout, qerr = zkcli(server, *cmd)
+        zb, _ = split_events(zout)
+        qb, _ = split_events(qout)
+        expect_eq("stdout of %s" % (cmd,), normalise(zb), normalise(qb))
+        zerr, qerr = check_usage_lines(zerr, qerr)
+        expect_eq("stderr of %s" % (cmd,), zerr, qerr)
+        expect_eq("exit code of %s" % (cmd,), zrc, qrc)
+
+
+@case
+def one_shot_node_errors_same_as_zkcli_sh(ens):
+    """one-shot mode: not empty, bad version, node exists, no node, no auth, no watcher and bad arguments print zkCli.sh's message and exit code"""
+    server = ens.hosts[2]
+    zkcli(server, stdin=ONE_SHOT_SETUP)
+    try:
+        rc, out, err = zkcli(server, "get", "/osacl")
+        expect_eq("setup: /osacl is protected", "Insufficient permission : /osacl\n", err)
+        compare_one_shot(server, ONE_SHOT_NODES)
+    finally:
+        zkcli(server, stdin="addauth digest u:p\ndeleteall /osacl\ndeleteall /os\n")
+
+
+# removewatches of each kind (zkCli.sh 3.8's RemoveWatchesCommand and
+# ZKWatchManager): one *WatchRemoved event per kind of table the removed
+# watches were in, "No such watcher" when none of that kind was there (also
+# when a 3.8 server accepts -c/-d for a recursive watch), -c before -d.
+REMOVE_SCRIPT = """create /cmp
+create /cmp/rw x
+ls -w /cmp/rw
+get -w /cmp/rw
+stat -w /cmp/rw
+removewatches /cmp/rw -d
+removewatches /cmp/rw -d
+ls -w /cmp/rw
+get -w /cmp/rw
+removewatches /cmp/rw
+removewatches /cmp/rw -a
+ls -w /cmp/rw
+removewatches /cmp/rw -d
+removewatches /cmp/rw -c
+addWatch /cmp/rw
+removewatches /cmp/rw -c
+removewatches /cmp/rw -d
+removewatches /cmp/rw
+ls -w /cmp/rw
+removewatches /cmp/rw -c -d
+get -w /cmp/rw
+removewatches /cmp/rw -l
+removewatches /cmp/rw -x
+removewatches
+removewatches rw
+removewatches /cmp/nonode
+addWatch -m PERSISTENT /cmp/rw
+get -w /cmp/rw
+removewatches -a /cmp/rw
+create -e /cmp/eph
+create /cmp/eph/x
+ls /cmp watch
+stat /cmp/rw watch
+set /cmp/rw y 0
+set /cmp/rw z 7
+delete /cmp/rw 9
+setAcl -v 9 /cmp/rw world:anyone:cdrwa
+setAcl -R /cmp world:anyone:cdrwa
+deleteall /cmp
+"""
+
+
+@case
+def removewatches_same_as_zkcli_sh(ens):
+    """removewatches -c/-d/-a/-l on data, child, exist and persistent watches, and the deprecated watch/version forms: same events (DataWatchRemoved, ChildWatchRemoved, PersistentWatchRemoved), messages and exit code as zkCli.sh"""
+    compare_script(ens.hosts[0], REMOVE_SCRIPT)
+    rc, out, err = zkcli(ens.hosts[0], stdin=REMOVE_SCRIPT)
+    events = split_events(out)[1]
+    for kind in ("DataWatchRemoved", "ChildWatchRemoved", "PersistentWatchRemoved"):
+        expect_in("type:%s path:/cmp/rw" % kind, "\n".join(events), "events")
+    expect_in("KeeperErrorCode = No such watcher for /cmp/rw", err, "stderr")
+
+
 @case
 def no_auth_and_auth(ens):
     """no auth: digest ACL gives 'Insufficient permission' (exit 1); addauth then succeeds; same as zkCli.sh"""
@@ -363,6 +472,140 @@ def imbalance_commands(ens):
                 h.wait()
 
 
+def hold_sessions(server, n):
+    """n zkcli sessions on `server`, idle until release_sessions."""
+    return [subprocess.Popen([ZKCLI, "-server", server], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, env=ENV) for _ in range(n)]
+
+
+def release_sessions(holders):
+    for h in holders:
+        h.stdin.close()
+    for h in holders:
+        try:
+            h.wait(15)
+        except subprocess.TimeoutExpired:
+            h.kill()
+            h.wait()
+
+
+@case
+def imbalance_commands_real_zookeeper(ens):
+    """servers against real ZooKeeper 3.8 (srvr/cons per server): members, modes, connections; shed and rebalance --shed: a clear error, exit code 1"""
+    if isinstance(ens, Zksim):
+        raise Skip("real ZooKeeper only")
+    holders = hold_sessions(ens.hosts[1], 4)
+    try:
+        time.sleep(2)
+        rc, out, err = zkcli(ens.connect, "servers", "--json")
+        expect_eq("servers rc", 0, rc)
+        rows = json.loads(out.strip().split("\n")[-1])
+        expect_eq("ids", [1, 2, 3], [r["id"] for r in rows])
+        expect_eq("clients", ens.hosts, [r["client"] for r in rows])
+        expect_eq("all up", [True] * 3, [r["up"] for r in rows])
+        expect_eq("modes", ["follower", "follower", "leader"], sorted(r["mode"] for r in rows))
+        expect_eq("connections on 2", 4, rows[1]["connections"])
+        rc, out, err = zkcli(ens.connect, "servers")
+        expect_in("2    participant  %-22s up" % ens.hosts[1], out)
+        for args, word in ((("shed", "2"), "shed"), (("shed", "2", "--percent", "50"), "sh50")):
+            rc, out, err = zkcli(ens.connect, *args)
+            expect_eq("%s rc" % (args,), 1, rc)
+            expect_in("shed: server 2 (%s) cannot shed connections: no answer to the four-letter word '%s'"
+                      % (ens.hosts[1], word), err)
+        # Debian's ZooKeeper runs without Jetty: nothing listens on the admin port.
+        admin = "127.0.0.1:%d" % ens.admin_ports[1]
+        rc, out, err = zkcli(ens.connect, "shed", "2", "--count", "1", "--admin", admin)
+        expect_eq("shed --admin rc", 1, rc)
+        expect_in("shed: admin endpoint %s: " % admin, err)
+        rc, out, err = zkcli(ens.connect, "rebalance", "--shed")
+        expect_eq("rebalance --shed rc", 1, rc)
+        expect_in("rebalance: shed: without an admin endpoint", err)
+        rc, out, err = zkcli(ens.connect, "servers", "--json")
+        after = json.loads(out.strip().split("\n")[-1])
+        expect_eq("connections on 2 after the failed sheds", 4, after[1]["connections"])
+    finally:
+        release_sessions(holders)
+        zkcli(ens.connect, "deleteall", "/zkbalance")
+
+
+class Followers:
+    """plan_followers: SDK sessions placed `counts` on ens.hosts, following `plan_path` ("-": none)."""
+
+    def __init__(self, ens, counts, plan_path, seed):
+        if not FOLLOWERS:
+            raise Skip("plan_followers not given")
+        print("# plan_followers seed %d" % seed, flush=True)
+        self.p = subprocess.Popen([FOLLOWERS, ens.connect, ",".join(map(str, counts)), plan_path, str(seed)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True, env=ENV)
+        line = self.p.stdout.readline()
+        if line.strip() != "ready":
+            self.stop()
+            raise AssertionError("plan_followers did not start: %r %s" % (line, self.p.stderr.read()))
+
+    def report(self):
+        self.p.stdin.write("report\n")
+        self.p.stdin.flush()
+        return json.loads(self.p.stdout.readline())
+
+    def stop(self):
+        try:
+            self.p.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.p.wait(30)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.p.wait()
+
+
+def server_counts(ens):
+    rc, out, err = zkcli(ens.connect, "servers", "--json")
+    return [r["connections"] for r in json.loads(out.strip().split("\n")[-1])]
+
+
+def wait_counts(ens, done, seconds=20):
+    deadline = time.time() + seconds
+    counts = server_counts(ens)
+    while not done(counts) and time.time() < deadline:
+        time.sleep(0.5)
+        counts = server_counts(ens)
+    return counts
+
+
+@case
+def rebalance_exact_with_plan_followers(ens):
+    """rebalance --exact with 30 real plan-following SDK sessions placed 24/3/3: plan names exactly the minimum movers, servers --json then shows 10/10/10, the sessions moved == minimum"""
+    zkcli(ens.connect, "deleteall", "/zkbalance")
+    f = Followers(ens, [24, 3, 3], "/zkbalance/plan", seed=int(os.environ.get("ZKCLI_TEST_SEED", "11")))
+    try:
+        expect_eq("placed", [24, 3, 3], wait_counts(ens, lambda c: c == [24, 3, 3]))
+        rc, out, err = zkcli(ens.connect, "rebalance", "--exact", "--json")
+        expect_eq("rebalance rc", 0, rc)
+        r = json.loads(out.strip().split("\n")[-1])
+        expect_eq("published", True, r["published"])
+        expect_eq("minimum", 14, r["minimum_movers"])
+        expect_eq("expected movers (named)", 14, r["expected_movers"])
+        expect_eq("named sessions", 14, len(r["plan"]["sessions"]))
+        expect_eq("movers per server", [14, 0, 0], [s["expected_movers"] for s in r["servers"]])
+        tolerance = 0.1 * 10
+        counts = wait_counts(ens, lambda c: all(abs(n - 10) <= tolerance for n in c))
+        if not all(abs(n - 10) <= tolerance for n in counts):
+            raise AssertionError("not balanced within %s of 10 after the plan: %s" % (tolerance, counts))
+        rep = f.report()
+        expect_eq("sessions moved", 14, rep["moved"])
+        expect_eq("sessions connected", 30, rep["connected"])
+        expect_eq("servers --json == the sessions' own view", rep["counts"], counts)
+        rc, out, err = zkcli(ens.connect, "rebalance", "--exact", "--json")
+        r = json.loads(out.strip().split("\n")[-1])
+        expect_eq("balanced afterwards", True, r["balanced"])
+        expect_eq("nothing published afterwards", False, r["published"])
+    finally:
+        f.stop()
+        zkcli(ens.connect, "deleteall", "/zkbalance")
+
+
 def tmux(*args, timeout=10):
     return subprocess.run(["tmux", *args], capture_output=True, text=True, timeout=timeout, env=ENV).stdout
 
@@ -376,6 +619,94 @@ def wait_pane(name, needle, seconds=10):
             return pane
         time.sleep(0.2)
     raise AssertionError("%r not on screen:\n%s" % (needle, pane))
+
+
+@case
+def rebalance_shed_with_plan_followers(ens):
+    """rebalance --shed with 4 plan-following and 14 non-following SDK sessions on server 1: the plan moves the 4 followers, the admin endpoint sheds the other 8 of the minimum 12"""
+    if not isinstance(ens, Zksim):
+        raise Skip("zksim only (stock ZooKeeper has no shed)")
+    zkcli(ens.connect, "deleteall", "/zkbalance")
+    seed = int(os.environ.get("ZKCLI_TEST_SEED", "11"))
+    followers = Followers(ens, [4, 0, 0], "/zkbalance/plan", seed=seed)
+    others = None
+    try:
+        others = Followers(ens, [14, 0, 0], "-", seed=seed + 1000)
+        expect_eq("placed", [18, 0, 0], wait_counts(ens, lambda c: c == [18, 0, 0]))
+        rc, out, err = zkcli(ens.connect, "rebalance", "--shed", "--json", extra=("-admin", ens.admin))
+        expect_eq("rebalance rc", 0, rc)
+        r = json.loads(out.strip().split("\n")[-1])
+        expect_eq("minimum", 12, r["minimum_movers"])
+        expect_eq("named movers (the followers)", 4, len(r["plan"]["sessions"]))
+        expect_eq("shed the rest", [{"server": 1, "connections_shed": 8}], r["shed"])
+        # Where a shed session lands is its own host provider's choice (it
+        # follows no plan); server 1 must lose the 12 within a margin.
+        wait_counts(ens, lambda c: sum(c) == 18 and c[0] <= 8)
+        time.sleep(2)  # settled: the shed window is 1 s
+        counts = server_counts(ens)
+        expect_eq("every session connected", 18, sum(counts))
+        if counts[0] > 8:
+            raise AssertionError("server 1 still has %d of 18 after plan and shed: %s" % (counts[0], counts))
+        print("# rebalance --shed: counts after %s (targets 6/6/6)" % counts, flush=True)
+        expect_eq("followers moved", 4, followers.report()["moved"])
+    finally:
+        followers.stop()
+        if others:
+            others.stop()
+        zkcli(ens.connect, "deleteall", "/zkbalance")
+
+
+def wait_pane_re(name, pattern, seconds=10):
+    deadline = time.time() + seconds
+    pane = ""
+    while time.time() < deadline:
+        pane = tmux("capture-pane", "-p", "-t", name)
+        if re.search(pattern, pane, re.M):
+            return pane
+        time.sleep(0.2)
+    raise AssertionError("/%s/ not on screen:\n%s" % (pattern, pane))
+
+
+@case
+def servers_watch_under_tmux(ens):
+    """servers --watch on a terminal: redraws in place with new counts, q stops it (exit 0); in the interactive shell Ctrl-C stops only the watch"""
+    if not shutil.which("tmux"):
+        raise Skip("tmux not installed")
+    name = "zkcli-watch-%d" % os.getpid()
+    rcfile = os.path.join(ENV["HOME"], "watch.rc")
+    host = ens.hosts[0]
+    row = r"^1 +participant +%s +up +\S+ +%d$"
+    tmux("new-session", "-d", "-s", name, "-x", "160", "-y", "40",
+         "env TERM=xterm sh -c '%s -server %s servers --watch --interval 300; echo rc=$? > %s; sleep 30'"
+         % (ZKCLI, ens.connect, rcfile))
+    holders = []
+    try:
+        wait_pane(name, "Every 300 ms: servers (%s; q or Ctrl-C stops)" % ens.connect)
+        wait_pane_re(name, row % (re.escape(host), 0))
+        holders = hold_sessions(host, 2)
+        pane = wait_pane_re(name, row % (re.escape(host), 2))
+        expect_eq("one table on the screen (redrawn, not appended)", 1, pane.count("id   role"))
+        tmux("send-keys", "-t", name, "q")
+        deadline = time.time() + 5
+        while time.time() < deadline and not os.path.exists(rcfile):
+            time.sleep(0.1)
+        expect_eq("exit after q", "rc=0\n", open(rcfile).read())
+    finally:
+        release_sessions(holders)
+        tmux("kill-session", "-t", name)
+    tmux("new-session", "-d", "-s", name, "-x", "160", "-y", "40",
+         "env TERM=xterm %s -server %s -history %s" % (ZKCLI, host, os.path.join(ENV["HOME"], "hist-watch")))
+    try:
+        wait_pane(name, "[zk: %s(CONNECTED) 0]" % host)
+        tmux("send-keys", "-t", name, "servers --watch --interval 300", "Enter")
+        wait_pane(name, "q or Ctrl-C stops")
+        tmux("send-keys", "-t", name, "C-c")
+        wait_pane(name, "[zk: %s(CONNECTED) 1]" % host)
+        tmux("send-keys", "-t", name, "ls /zookeeper", "Enter")
+        wait_pane(name, "[config, quota]")
+        wait_pane(name, "[zk: %s(CONNECTED) 2]" % host)
+    finally:
+        tmux("kill-session", "-t", name)
 
 
 @case
