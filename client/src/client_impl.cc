@@ -6,9 +6,7 @@ namespace zk::client_internal {
 
 ClientImpl::ClientImpl(uv_loop_t* loop, SessionConfig config,
                        HostProvider hosts, std::shared_ptr<Logger> logger)
-    : loop_(loop), core_(std::move(config), std::move(hosts), logger), log_(std::move(logger)) {
-  probe_.owner = this;
-}
+    : loop_(loop), core_(std::move(config), std::move(hosts), logger), log_(std::move(logger)) {}
 
 ClientImpl::~ClientImpl() {
   if (conn_ != nullptr) conn_->Close();
@@ -31,17 +29,22 @@ void ClientImpl::IsroProbe::OnClosed(const Status&) {
 }
 
 void ClientImpl::CloseProbe() {
-  if (probe_.conn != nullptr) probe_.conn->Close();
-  probe_.conn = nullptr;
+  if (probe_ == nullptr) return;
+  if (probe_->conn != nullptr) probe_->conn->Close();
+  probe_->conn = nullptr;
 }
 
 void ClientImpl::ExecuteProbeOrders() {
   if (core_.TakeProbeCancel()) CloseProbe();
   if (auto p = core_.TakeProbeOrder()) {
     CloseProbe();
-    probe_.host = p->host;
-    probe_.reply.clear();
-    probe_.conn = Connection::Start(loop_, p->host, p->timeout, &probe_);
+    if (probe_ == nullptr) {
+      probe_ = std::make_unique<IsroProbe>();
+      probe_->owner = this;
+    }
+    probe_->host = p->host;
+    probe_->reply.clear();
+    probe_->conn = Connection::Start(loop_, p->host, p->timeout, probe_.get());
   }
 }
 

@@ -52,6 +52,7 @@ class ClientImpl : public Connection::Listener {
  private:
   // The core's `isro` probe (read-write server search while read-only), on
   // a Connection of its own; the reply is whatever arrives before EOF.
+  // Allocated on the first probe order only.
   struct IsroProbe : Connection::Listener {
     ClientImpl* owner = nullptr;
     HostPort host;
@@ -76,7 +77,7 @@ class ClientImpl : public Connection::Listener {
   bool timer_open_ = false;
   std::shared_ptr<ClientImpl> self_;
   Connection* conn_ = nullptr;
-  IsroProbe probe_;
+  std::unique_ptr<IsroProbe> probe_;
   std::optional<SessionCore::ConnectOrder> waiting_order_;
   TimePoint connect_at_ = TimePoint::max();
   bool pumping_ = false;

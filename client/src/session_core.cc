@@ -25,12 +25,12 @@ void SessionCore::Start(TimePoint now) {
 void SessionCore::OrderConnect(TimePoint now, Millis extra_delay) {
   (void)now;
   zk::NextHost n;
-  if (rw_target_) {
+  if (rw_ && rw_->target) {
     // Java's rwServerAddress: the server a probe found read-write is tried
     // next, without asking the host provider (which still counts the
     // read-only server as its connection; a later loss is reported as that).
-    n.host = std::move(*rw_target_);
-    rw_target_.reset();
+    n.host = std::move(*rw_->target);
+    rw_->target.reset();
   } else {
     n = hosts_.Next();
   }
@@ -130,8 +130,11 @@ void SessionCore::HandleConnectReply(std::string_view payload, TimePoint now) {
   }
   SendSetWatches(now);
   if (c.read_only) {
-    rw_probe_interval_ = config_.rw_probe_min;
-    rw_probe_at_ = now + rw_probe_interval_;
+    if (!rw_) rw_ = std::make_unique<RwSearch>();
+    rw_->interval = config_.rw_probe_min;
+    rw_->at = now + rw_->interval;
+  } else {
+    rw_.reset();
   }
   SetState(c.read_only ? SessionState::kConnectedReadOnly : SessionState::kConnected);
   FlushQueue(now);
@@ -457,7 +460,7 @@ void SessionCore::Finish(SessionState terminal_state, Error err) {
   }
   drop_order_ = true;
   StopProbing();
-  rw_target_.reset();
+  rw_.reset();
   connect_order_.reset();
   link_ = Link::kIdle;
   link_deadline_ = TimePoint::max();
@@ -492,11 +495,12 @@ void SessionCore::OnTimer(TimePoint now) {
     Finish(SessionState::kExpired, Error::kSessionExpired);
     return;
   }
-  if (probing_ && now >= probe_deadline_) {
+  if (rw_ && rw_->probing && now >= rw_->deadline) {
     log_->Log(LogLevel::kDebug, "session 0x{:x}: isro probe of {} timed out", session_id_,
-              probing_->ToString());
-    probing_.reset();
-    probe_order_.reset();
+              rw_->probing->ToString());
+    rw_->probing.reset();
+    rw_->order.reset();
+    rw_->deadline = TimePoint::max();
     probe_cancel_ = true;
   }
   switch (link_) {
@@ -512,7 +516,7 @@ void SessionCore::OnTimer(TimePoint now) {
         return;
       }
       if (now - last_send_ >= negotiated_ / 3) SendFrame(kXidPing, kOpPing, {}, now);
-      if (state_ == SessionState::kConnectedReadOnly && !probing_ && now >= rw_probe_at_) {
+      if (state_ == SessionState::kConnectedReadOnly && rw_ && !rw_->probing && now >= rw_->at) {
         StartProbe(now);
       }
       return;
@@ -531,58 +535,56 @@ TimePoint SessionCore::NextDeadline() const {
       break;
     case Link::kOpen:
       t = std::min(last_send_ + negotiated_ / 3, last_recv_ + negotiated_ * 2 / 3);
-      if (state_ == SessionState::kConnectedReadOnly && !probing_) t = std::min(t, rw_probe_at_);
+      if (state_ == SessionState::kConnectedReadOnly && rw_ && !rw_->probing) t = std::min(t, rw_->at);
       break;
     default:
       break;
   }
-  if (probing_) t = std::min(t, probe_deadline_);
+  if (rw_ && rw_->probing) t = std::min(t, rw_->deadline);
   if (LocalExpiryArmed()) t = std::min(t, last_heard_ + negotiated_);
   return t;
 }
 
 void SessionCore::StartProbe(TimePoint now) {
+  RwSearch& rw = *rw_;
   // Candidates: the list in order, rotating, skipping the server we are on.
   const std::vector<HostPort>& list = hosts_.servers();
   std::optional<HostPort> pick;
   for (size_t i = 0; i < list.size() && !pick; ++i) {
-    const HostPort& h = list[(probe_cursor_ + i) % list.size()];
+    const HostPort& h = list[(rw.cursor + i) % list.size()];
     if (!current_ || !(h == *current_)) {
       pick = h;
-      probe_cursor_ = (probe_cursor_ + i + 1) % list.size();
+      rw.cursor = (rw.cursor + i + 1) % list.size();
     }
   }
-  if (!pick) {  // nobody else to ask (yet: the list may grow)
-    rw_probe_interval_ = std::min(rw_probe_interval_ * 2, config_.rw_probe_max);
-    rw_probe_at_ = now + rw_probe_interval_;
-    return;
-  }
-  ++rw_probes_;
-  log_->Log(LogLevel::kDebug, "session 0x{:x}: read-only; asking {} isro (next in {} ms)",
-            session_id_, pick->ToString(), rw_probe_interval_.count());
-  probing_ = pick;
-  probe_order_ = ProbeOrder{*pick, config_.rw_probe_timeout};
-  probe_deadline_ = now + 2 * config_.rw_probe_timeout;  // connect, then the reply
   // As Java: the interval doubles at each probe, and the next probe is due
   // that long after this one started.
-  rw_probe_interval_ = std::min(rw_probe_interval_ * 2, config_.rw_probe_max);
-  rw_probe_at_ = now + rw_probe_interval_;
+  rw.interval = std::min(rw.interval * 2, config_.rw_probe_max);
+  rw.at = now + rw.interval;
+  if (!pick) return;  // nobody else to ask (yet: the list may grow)
+  ++rw_probes_;
+  log_->Log(LogLevel::kDebug, "session 0x{:x}: read-only; asking {} isro (next in {} ms)",
+            session_id_, pick->ToString(), rw.interval.count());
+  rw.probing = pick;
+  rw.order = ProbeOrder{*pick, config_.rw_probe_timeout};
+  rw.deadline = now + 2 * config_.rw_probe_timeout;  // connect, then the reply
 }
 
 void SessionCore::StopProbing() {
-  if (probing_) probe_cancel_ = true;
-  probing_.reset();
-  probe_order_.reset();
-  probe_deadline_ = TimePoint::max();
-  rw_probe_at_ = TimePoint::max();
+  if (!rw_) return;
+  if (rw_->probing) probe_cancel_ = true;
+  rw_->probing.reset();
+  rw_->order.reset();
+  rw_->deadline = TimePoint::max();
+  rw_->at = TimePoint::max();
 }
 
 void SessionCore::OnProbeReply(const HostPort& host, std::string_view reply, TimePoint now) {
   now_hint_ = now;
-  if (!probing_ || !(host == *probing_)) return;  // a probe we gave up on
-  probing_.reset();
-  probe_order_.reset();
-  probe_deadline_ = TimePoint::max();
+  if (!rw_ || !rw_->probing || !(host == *rw_->probing)) return;  // a probe we gave up on
+  rw_->probing.reset();
+  rw_->order.reset();
+  rw_->deadline = TimePoint::max();
   if (state_ != SessionState::kConnectedReadOnly || link_ != Link::kOpen) return;
   if (reply != "rw") {
     log_->Log(LogLevel::kDebug, "session 0x{:x}: {} answered isro with '{}'", session_id_,
@@ -591,13 +593,14 @@ void SessionCore::OnProbeReply(const HostPort& host, std::string_view reply, Tim
   }
   log_->Log(LogLevel::kInfo, "session 0x{:x}: {} is read-write; leaving the read-only server",
             session_id_, host.ToString());
-  rw_target_ = host;
+  rw_->target = host;
   Drop("moving to read-write server " + host.ToString(), now, true);
 }
 
 std::optional<SessionCore::ProbeOrder> SessionCore::TakeProbeOrder() {
-  auto o = std::move(probe_order_);
-  probe_order_.reset();
+  if (!rw_) return std::nullopt;
+  auto o = std::move(rw_->order);
+  rw_->order.reset();
   return o;
 }
 

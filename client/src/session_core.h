@@ -220,15 +220,20 @@ class SessionCore {
   TimePoint link_deadline_ = TimePoint::max();  // connect/handshake/close timeout
   TimePoint last_heard_{};  // the last bytes from any server (local expiry)
 
-  // Read-write server search while ConnectedReadOnly.
-  Millis rw_probe_interval_{0};
-  TimePoint rw_probe_at_ = TimePoint::max();        // next probe
-  TimePoint probe_deadline_ = TimePoint::max();     // the running probe's end
-  std::optional<HostPort> probing_;                 // the running probe's host
-  size_t probe_cursor_ = 0;                         // rotates over the server list
-  std::optional<ProbeOrder> probe_order_;
+  // The read-write server search while ConnectedReadOnly. Allocated on the
+  // first read-only connect and freed on a read-write one, so that the
+  // many sessions that never meet a read-only server do not carry it.
+  struct RwSearch {
+    Millis interval{0};
+    TimePoint at = TimePoint::max();        // next probe
+    TimePoint deadline = TimePoint::max();  // the running probe's end
+    std::optional<HostPort> probing;        // the running probe's host
+    size_t cursor = 0;                      // rotates over the server list
+    std::optional<ProbeOrder> order;
+    std::optional<HostPort> target;  // the next connect goes here (a probe said "rw")
+  };
+  std::unique_ptr<RwSearch> rw_;
   bool probe_cancel_ = false;
-  std::optional<HostPort> rw_target_;  // the next connect goes here (a probe said "rw")
 
   FrameReader frames_;
   std::string out_;
