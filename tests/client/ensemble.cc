@@ -44,7 +44,17 @@ Ensemble* g_ensemble = nullptr;
 Ensemble* g_no_reconfig = nullptr;
 
 void StopOne(Ensemble* e) {
-  if (e == nullptr || e->zksim || e->dir.empty()) return;
+  if (e == nullptr) return;
+  if (e->zksim) {
+    // Every server of a zksim ensemble is the one process.
+    if (!e->servers.empty() && e->servers[0].pid > 0) {
+      kill(e->servers[0].pid, SIGTERM);
+      waitpid(e->servers[0].pid, nullptr, 0);
+      for (auto& s : e->servers) s.pid = 0;
+    }
+    return;
+  }
+  if (e->dir.empty()) return;
   int rc;
   Run(fmt::format("python3 {} stop {} 2>&1", Script(), e->dir), &rc);
   std::error_code ec;
@@ -54,19 +64,7 @@ void StopOne(Ensemble* e) {
 
 void StopAtExit() {
   StopOne(g_no_reconfig);
-  if (g_ensemble == nullptr) return;
-  if (g_ensemble->zksim) {
-    if (!g_ensemble->servers.empty() && g_ensemble->servers[0].pid > 0) {
-      kill(g_ensemble->servers[0].pid, SIGTERM);
-      waitpid(g_ensemble->servers[0].pid, nullptr, 0);
-    }
-    return;
-  }
-  if (g_ensemble->dir.empty()) return;
-  int rc;
-  Run(fmt::format("python3 {} stop {} 2>&1", Script(), g_ensemble->dir), &rc);
-  std::error_code ec;
-  std::filesystem::remove_all(g_ensemble->dir, ec);
+  StopOne(g_ensemble);
 }
 
 Ensemble Start(const std::string& extra = "") {
@@ -103,11 +101,19 @@ Ensemble Start(const std::string& extra = "") {
   return e;
 }
 
+// The value of "key=" in a four-letter word reply such as `conf`; 0 if absent.
+int ConfValue(const std::string& conf, const std::string& key) {
+  size_t at = conf.find("\n" + key + "=");
+  return at == std::string::npos ? 0 : std::atoi(conf.c_str() + at + key.size() + 2);
+}
+
 // zksim (server-sim/): `zksim serve` in a child process; its first stdout
 // line is "connect: h:p,h:p,h:p". All servers share the one process (its pid
-// is in every EnsembleServer). No quorum/election ports: reconfig suites are
-// not run against it.
-Ensemble StartZksim(const std::string& bin) {
+// is in every EnsembleServer). zksim never binds quorum/election ports, but
+// they are in its configuration (read from `conf`), so reconfig specs can
+// name a server exactly as it was. `extra`: more serve flags, e.g.
+// "--no-reconfig".
+Ensemble StartZksim(const std::string& bin, const char* extra = nullptr) {
   Ensemble e;
   e.zksim = true;
   int fds[2];
@@ -122,7 +128,7 @@ Ensemble StartZksim(const std::string& bin) {
     close(fds[0]);
     close(fds[1]);
     execl(bin.c_str(), bin.c_str(), "serve", "--servers", "3", "--client-port-base", "0", "--tick",
-          "500", "--super", "super:test", "--4lw-whitelist", "*", static_cast<char*>(nullptr));
+          "500", "--super", "super:test", "--4lw-whitelist", "*", extra, static_cast<char*>(nullptr));
     _exit(127);
   }
   close(fds[1]);
@@ -152,13 +158,18 @@ Ensemble StartZksim(const std::string& bin) {
     EnsembleServer s;
     s.id = id++;
     s.client_port = static_cast<uint16_t>(std::stoi(hp.substr(hp.rfind(':') + 1)));
+    std::string conf = FourLetter(s.client_port, "conf");
+    s.quorum_port = static_cast<uint16_t>(ConfValue(conf, "quorumPort"));
+    s.election_port = static_cast<uint16_t>(ConfValue(conf, "electionPort"));
     s.pid = pid;
     e.servers.push_back(s);
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
   e.ok = e.servers.size() == 3;
-  fmt::print(stderr, "# zksim {} (pid {}) ({})\n", e.connect, pid, e.ok ? "ready" : "NOT ready");
+  for (const auto& s : e.servers) e.ok = e.ok && s.quorum_port != 0 && s.election_port != 0;
+  fmt::print(stderr, "# zksim {}{} (pid {}) ({})\n", e.connect, extra ? std::string(" ") + extra : "",
+             pid, e.ok ? "ready" : "NOT ready");
   return e;
 }
 
@@ -187,7 +198,12 @@ const Ensemble& SharedEnsemble() {
 const Ensemble& NoReconfigEnsemble() {
   static std::once_flag once;
   std::call_once(once, [] {
-    g_no_reconfig = new Ensemble(TargetIsZksim() ? Ensemble{} : Start("--no-reconfig"));
+    if (TargetIsZksim()) {
+      const char* bin = std::getenv("ZKSIM_BIN");
+      g_no_reconfig = new Ensemble(bin != nullptr ? StartZksim(bin, "--no-reconfig") : Ensemble{});
+    } else {
+      g_no_reconfig = new Ensemble(Start("--no-reconfig"));
+    }
     static std::once_flag at_exit;
     std::call_once(at_exit, [] { std::atexit([] { StopOne(g_no_reconfig); }); });
   });

@@ -14,7 +14,7 @@ namespace zk::test {
 struct EnsembleServer {
   int id = 0;
   uint16_t client_port = 0;
-  uint16_t quorum_port = 0;
+  uint16_t quorum_port = 0;     // zksim: in its config only, never bound
   uint16_t election_port = 0;
   int pid = 0;
 };
@@ -39,8 +39,8 @@ bool TargetIsZksim();
 // ZK_CLIENT_TARGET=zksim, `zksim serve --servers 3`.
 const Ensemble& SharedEnsemble();
 
-// A second ensemble started with zkensemble.py --no-reconfig
-// (reconfigEnabled=false), for ZRECONFIGDISABLED; not ok under zksim.
+// A second ensemble with reconfigEnabled=false, for ZRECONFIGDISABLED:
+// zkensemble.py --no-reconfig, or `zksim serve --no-reconfig`.
 const Ensemble& NoReconfigEnsemble();
 
 // Sends a four-letter word to a loopback port; returns the reply ("" on error).

@@ -1,5 +1,6 @@
-// getConfig / reconfig / ensemble tracking against a real ensemble. This
-// executable has its own ensemble because it changes the membership.
+// getConfig / reconfig / ensemble tracking against a real ensemble (test
+// `client-reconfig`) or zksim (`client-reconfig-zksim`, ZK_CLIENT_TARGET=zksim).
+// This executable has its own ensemble because it changes the membership.
 #include <map>
 
 #include "test_util.h"
