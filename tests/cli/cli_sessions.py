@@ -146,6 +146,8 @@ create /cmp/c data
 create -e /cmp/e eph
 create -s /cmp/s x
 create -c /cmpcont
+get /cmp
+get -s /cmpcont
 get /cmp/c
 get -s /cmp/c
 ls /cmp
