@@ -130,7 +130,8 @@ struct ModelOptions {
   // [0, migration_jitter] (see "Time" above). Default 0: all at once.
   std::chrono::milliseconds migration_jitter{0};
   // The period of StepReport::series (> 0). A step longer than 10,000
-  // periods is sampled at a multiple of it (at most 10,001 samples).
+  // periods is sampled at a power-of-two multiple of it (at most 10,003
+  // samples).
   std::chrono::milliseconds sample_period{100};
 };
 
