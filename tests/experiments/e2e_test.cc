@@ -1,14 +1,23 @@
-// End to end against the model: rolling-restart's herd-free policy with real
-// SDK sessions over TCP to zksim's in-process ensemble (300 clients, to keep
-// the suite short) agrees with the model within statistical bounds: no
-// session lost, every restarted server's clients move, and the worst max/mean
-// after a restart is in the herd-free band of the model (2.25 +- noise; Java's
-// fixed order would be 2.5). Killing zksim's leader drops every client (an
-// election), so the bound is on the worst restart, not per step.
+// End to end against the model: real SDK sessions over TCP to zksim's
+// in-process ensemble (300 clients, one or two policies per scenario, to keep
+// the suite short) agree with the model within statistical bounds.
+//   - rolling-restart herd-free: no session lost, the restarted server's
+//     clients move, the worst max/mean is in the herd-free band (2.25 +-
+//     noise; Java's fixed order would be 2.5). Killing zksim's leader drops
+//     every client (an election), so the bound is on the worst restart.
+//   - imbalanced-start (placed 270/15/15): the exact plan moves exactly the
+//     minimum and leaves 100/100/100; the load-aware plan moves the minimum
+//     within binomial noise, as the model does.
+//   - grow-shrink probabilistic: the paper's rule moves Bin(300, 2/5) on the
+//     grow and exactly the removed servers' clients on the shrink, in both.
+//   - avalanche: no session lost; the reconnect burst (peak connects/s) is
+//     lower with 0-5 s failover jitter than without.
+// Bounds are 4 standard deviations of the binomial noise of both runs.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <iostream>
 #include <sstream>
 
@@ -19,43 +28,75 @@
 namespace zk::sim {
 namespace {
 
+// The scenario with only `keep` policies, `clients` clients, `seed`, and
+// waits without a minimum duration (the end-to-end clients settle anyway).
+Scenario Load(const std::string& name, uint32_t clients, uint64_t seed,
+              const std::vector<std::string>& keep) {
+  Result<Scenario> s = LoadScenario(name);
+  REQUIRE(s.ok());
+  std::vector<ScenarioPolicy> kept;
+  for (const ScenarioPolicy& p : s->policies) {
+    if (std::find(keep.begin(), keep.end(), p.name) != keep.end()) kept.push_back(p);
+  }
+  REQUIRE(kept.size() == keep.size());
+  s->policies = kept;
+  for (ScenarioPolicy& p : s->policies) {
+    for (nlohmann::json& step : p.steps) {
+      if (step.value("op", "") == "wait") step.erase("ms");
+    }
+  }
+  OverrideSeed(&*s, seed);
+  OverrideClients(&*s, clients);
+  return *s;
+}
+
+// TAP comments: every line of the table starts with "# ".
+void PrintTable(const ExperimentResult& r, uint64_t seed) {
+  std::cout << "# seed " << seed << "\n";
+  std::istringstream table(ResultToTable(r));
+  for (std::string line; std::getline(table, line);) std::cout << "# " << line << "\n";
+}
+
+const PolicyResult& Policy(const ExperimentResult& r, const std::string& name) {
+  for (const PolicyResult& p : r.policies) {
+    if (p.policy == name) return p;
+  }
+  FAIL("no policy " << name);
+  return r.policies.front();
+}
+
+void CheckNoneLost(const PolicyResult& p) {
+  CHECK(p.start.sessions_lost == 0);
+  for (const StepResult& s : p.steps) {
+    CAPTURE(p.policy, s.step);
+    CHECK(s.sessions_lost == 0);
+  }
+}
+
 TEST_CASE("rolling restart end to end agrees with the model", "[experiments][e2e]") {
   const uint64_t seed = 1;
-  Result<Scenario> s = LoadScenario("rolling-restart");
-  REQUIRE(s.ok());
-  OverrideSeed(&*s, seed);
-  OverrideClients(&*s, 300);
+  const Scenario s = Load("rolling-restart", 300, seed, {"herd-free"});
   std::vector<std::string> notes;
-  Result<ExperimentResult> e2e = RunEndToEnd(*s, &notes);
+  Result<ExperimentResult> e2e = RunEndToEnd(s, &notes);
   REQUIRE(e2e.ok());
-  Result<ExperimentResult> model = RunModel(*s);
+  Result<ExperimentResult> model = RunModel(s);
   REQUIRE(model.ok());
-  // TAP comments: every line of the table starts with "# ".
-  std::cout << "# seed " << seed << "\n";
-  std::istringstream table(ResultToTable(*e2e));
-  for (std::string line; std::getline(table, line);) std::cout << "# " << line << "\n";
-  const PolicyResult* herd_free = nullptr;
-  for (const PolicyResult& p : e2e->policies) {
-    if (p.policy == "herd-free") herd_free = &p;
-  }
-  REQUIRE(herd_free != nullptr);  // fixed-order runs too; shed and plans need more steps
-  const PolicyResult& e = *herd_free;
-  const PolicyResult* m = nullptr;
-  for (const PolicyResult& p : model->policies) {
-    if (p.policy == e.policy) m = &p;
-  }
-  REQUIRE(m != nullptr);
-  REQUIRE(e.steps.size() == m->steps.size());
+  PrintTable(*e2e, seed);
+  const PolicyResult& e = Policy(*e2e, "herd-free");
+  const PolicyResult& m = Policy(*model, "herd-free");
+  REQUIRE(e.steps.size() == m.steps.size());
+  CheckNoneLost(e);
   double worst_e = 0, worst_m = 0;
   for (size_t i = 0; i < e.steps.size(); ++i) {
     const StepResult& se = e.steps[i];
     CAPTURE(i, se.step);
-    CHECK(se.sessions_lost == 0);
     CHECK(se.movers >= se.min_movers);
     // The restarted server comes back empty in both.
     CHECK(std::find(se.counts.begin(), se.counts.end(), 0u) != se.counts.end());
+    CHECK(se.settle_ms.has_value());
+    CHECK(se.peak_connects_per_s >= se.min_movers / 2);
     worst_e = std::max(worst_e, se.max_over_mean);
-    worst_m = std::max(worst_m, m->steps[i].max_over_mean);
+    worst_m = std::max(worst_m, m.steps[i].max_over_mean);
   }
   std::cout << fmt::format("# worst max/mean: end to end {:.3f}, model {:.3f}\n", worst_e,
                            worst_m);
@@ -63,6 +104,101 @@ TEST_CASE("rolling restart end to end agrees with the model", "[experiments][e2e
   CHECK(worst_e >= 1.9);
   CHECK(worst_e <= 2.5);
   CHECK(std::abs(worst_e - worst_m) <= 0.3);
+}
+
+TEST_CASE("imbalanced start: plans end to end agree with the model", "[experiments][e2e]") {
+  const uint64_t seed = 2;
+  const Scenario s = Load("imbalanced-start", 300, seed, {"load-aware", "exact"});
+  std::vector<std::string> notes;
+  Result<ExperimentResult> e2e = RunEndToEnd(s, &notes);
+  REQUIRE(e2e.ok());
+  Result<ExperimentResult> model = RunModel(s);
+  REQUIRE(model.ok());
+  PrintTable(*e2e, seed);
+  for (const PolicyResult& p : e2e->policies) {
+    CheckNoneLost(p);
+    // The placed start: 900/50/50 scaled to 300.
+    CHECK(p.start.counts == std::vector<uint64_t>{270, 15, 15});
+    REQUIRE(p.steps.size() == 1);
+  }
+  const StepResult& exact = Policy(*e2e, "exact").steps[0];
+  const StepResult& exact_m = Policy(*model, "exact").steps[0];
+  CHECK(exact.min_movers == 170);
+  CHECK(exact.min_movers == exact_m.min_movers);
+  CHECK(exact.movers == exact.min_movers);
+  CHECK(exact.counts == std::vector<uint64_t>{100, 100, 100});
+  CHECK(exact.counts == exact_m.counts);
+  const StepResult& la = Policy(*e2e, "load-aware").steps[0];
+  const StepResult& la_m = Policy(*model, "load-aware").steps[0];
+  std::cout << fmt::format("# load-aware plan: movers end to end {}, model {}, minimum {}\n",
+                           la.movers, la_m.movers, la.min_movers);
+  // Each of the 270 moves with p = 170/270: sd sqrt(270 p (1-p)) ~ 7.9.
+  const double sd = std::sqrt(270.0 * (170.0 / 270) * (100.0 / 270));
+  CHECK(std::abs(double(la.movers) - 170) <= 4 * sd);
+  CHECK(std::abs(double(la.movers) - double(la_m.movers)) <= 4 * std::sqrt(2.0) * sd);
+  // The destinations split Bin(170, 1/2): every server within 4 sd of 100.
+  for (uint64_t c : la.counts) CHECK(std::abs(double(c) - 100) <= 4 * (sd + std::sqrt(42.5)));
+}
+
+TEST_CASE("grow-shrink probabilistic end to end agrees with the model", "[experiments][e2e]") {
+  const uint64_t seed = 3;
+  const Scenario s = Load("grow-shrink", 300, seed, {"probabilistic"});
+  std::vector<std::string> notes;
+  Result<ExperimentResult> e2e = RunEndToEnd(s, &notes);
+  REQUIRE(e2e.ok());
+  Result<ExperimentResult> model = RunModel(s);
+  REQUIRE(model.ok());
+  PrintTable(*e2e, seed);
+  const PolicyResult& e = Policy(*e2e, "probabilistic");
+  const PolicyResult& m = Policy(*model, "probabilistic");
+  CheckNoneLost(e);
+  REQUIRE(e.steps.size() == 3);
+  REQUIRE(m.steps.size() == 3);
+  // Grow 3 -> 5: each client moves with p = 1 - 3/5 to the new servers.
+  const StepResult& grow = e.steps[0];
+  CHECK(grow.servers.size() == 5);
+  const double sd = std::sqrt(300 * 0.4 * 0.6);  // ~8.5
+  std::cout << fmt::format("# grow: movers end to end {}, model {}\n", grow.movers,
+                           m.steps[0].movers);
+  CHECK(std::abs(double(grow.movers) - 120) <= 4 * sd);
+  CHECK(std::abs(double(grow.movers) - double(m.steps[0].movers)) <= 4 * std::sqrt(2.0) * sd);
+  CHECK(grow.counts[3] + grow.counts[4] == grow.movers);  // all movers go to the new servers
+  // Shrink 5 -> 3: exactly the clients of zk4 and zk5 move.
+  const StepResult& shrink = e.steps[2];
+  CHECK(shrink.servers.size() == 3);
+  CHECK(shrink.movers == e.steps[1].counts[3] + e.steps[1].counts[4]);
+  uint64_t total = 0;
+  for (uint64_t c : shrink.counts) total += c;
+  CHECK(total == 300);
+  // Tracking applies the config on every client before settling.
+  CHECK(grow.settle_ms.has_value());
+}
+
+TEST_CASE("avalanche end to end: no session lost, jitter lowers the burst",
+          "[experiments][e2e]") {
+  const uint64_t seed = 4;
+  const Scenario s = Load("avalanche", 300, seed, {"no-jitter", "jitter-5s"});
+  std::vector<std::string> notes;
+  Result<ExperimentResult> e2e = RunEndToEnd(s, &notes);
+  REQUIRE(e2e.ok());
+  PrintTable(*e2e, seed);
+  const PolicyResult& plain = Policy(*e2e, "no-jitter");
+  const PolicyResult& jitter = Policy(*e2e, "jitter-5s");
+  CheckNoneLost(plain);
+  CheckNoneLost(jitter);
+  // The placed start 500/300/200 scaled to 300.
+  CHECK(plain.start.counts == std::vector<uint64_t>{150, 90, 60});
+  const StepResult& burst = plain.steps[0];
+  const StepResult& spread = jitter.steps[0];
+  std::cout << fmt::format("# zk1 dies: peak connects/s {} without jitter, {} with 0-5 s\n",
+                           burst.peak_connects_per_s, spread.peak_connects_per_s);
+  CHECK(burst.peak_connects_per_s >= 150);  // all of zk1's clients within a second
+  CHECK(spread.peak_connects_per_s < burst.peak_connects_per_s);
+  // 0-5 s jitter: about a fifth per second (plus the dropped-by-election
+  // clients if zk1 led); well under the burst.
+  CHECK(double(spread.peak_connects_per_s) <= 0.6 * double(burst.peak_connects_per_s));
+  // The jittered reconnects take seconds to settle; the burst does not.
+  CHECK(*spread.settle_ms > *burst.settle_ms);
 }
 
 }  // namespace
