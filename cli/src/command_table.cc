@@ -15,6 +15,7 @@ const std::vector<Command>& Commands() {
     RegisterSessionCommands(&t);
     RegisterConfigCommands(&t);
     RegisterBalanceCommands(&t);
+    RegisterQuotaCommands(&t);
     std::sort(t.begin(), t.end(), [](const Command& a, const Command& b) { return a.name < b.name; });
     return t;
   }();

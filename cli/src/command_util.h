@@ -37,6 +37,7 @@ void RegisterNodeCommands(std::vector<Command>* out);
 void RegisterSessionCommands(std::vector<Command>* out);
 void RegisterConfigCommands(std::vector<Command>* out);
 void RegisterBalanceCommands(std::vector<Command>* out);
+void RegisterQuotaCommands(std::vector<Command>* out);
 
 }  // namespace zk::cli
 

@@ -1,11 +1,12 @@
 // zkcli's pure parts: the tokenizer and commons-cli-style option parsing,
 // zkCli's formats (Stat, ACL, events, KeeperException messages), and the
-// srvr/cons parsers used by `servers` and `rebalance`.
+// srvr/cons parsers used by `servers` and `rebalance`, the quota texts.
 #include <catch2/catch.hpp>
 
 #include "args.h"
 #include "balance.h"
 #include "format.h"
+#include "quota_stats.h"
 
 using namespace zk::cli;
 
@@ -78,4 +79,34 @@ TEST_CASE("cli balance: srvr and cons parsers") {
   REQUIRE(cons);
   CHECK(*cons == std::vector<uint64_t>{0x1000009725d0000ULL});
   CHECK_FALSE(ParseCons("cons is not executed because it is not in the whitelist.\n"));
+}
+
+TEST_CASE("cli quota: StatsTrack texts read and written as ZooKeeper 3.8") {
+  // As setquota writes a new limit: all four keys, the extra ones sorted
+  // after a stray '='.
+  QuotaStats q;
+  for (auto k : {QuotaStats::kCount, QuotaStats::kBytes, QuotaStats::kCountHardLimit,
+                 QuotaStats::kByteHardLimit}) {
+    q.Set(k, -1);
+  }
+  q.Set(QuotaStats::kCountHardLimit, 10);
+  CHECK(q.ToString() == "count=-1,bytes=-1=;byteHardLimit=-1;countHardLimit=10");
+  auto back = QuotaStats::Parse(q.ToString());
+  REQUIRE(back.ok());
+  CHECK(back->Get(QuotaStats::kBytes) == -1);
+  CHECK(back->Get(QuotaStats::kCountHardLimit) == 10);
+  CHECK(back->ToString() == q.ToString());
+  // The stats node: only the soft keys; a missing key reads -1, an empty value is -1.
+  auto st = QuotaStats::Parse("count=3,bytes=6");
+  REQUIRE(st.ok());
+  CHECK(st->ToString() == "count=3,bytes=6");
+  CHECK(st->Get(QuotaStats::kByteHardLimit) == -1);
+  auto empty = QuotaStats::Parse("count=,bytes=7;;");
+  REQUIRE(empty.ok());
+  CHECK(empty->Get(QuotaStats::kCount) == -1);
+  CHECK(empty->Get(QuotaStats::kBytes) == 7);
+  CHECK(QuotaStats::Parse("").value().ToString() == "count=-1,bytes=-1");
+  // Bad input: an error naming the pair, no crash.
+  CHECK(QuotaStats::Parse("count").status().code() == zk::Error::kBadArguments);
+  CHECK(QuotaStats::Parse("count=x1").status().message() == "quota stats: bad value in \"count=x1\"");
 }
