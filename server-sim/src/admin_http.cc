@@ -1,8 +1,8 @@
 // The AdminServer-style HTTP endpoint: /commands/<name>, JSON answers, parsed
 // with http-parser on the loop. `?server=k` picks the server (default 1).
+#include <fmt/format.h>
 #include <http_parser.h>
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "four_letter.h"
@@ -177,8 +177,8 @@ Status SimServerImpl::StartAdmin(int port) {
               uv_close(reinterpret_cast<uv_handle_t*>(s),
                        [](uv_handle_t* h) { delete static_cast<AdminConn*>(h->data); });
             } else if (n > 0 && !ac->done) {
-              size_t used = http_parser_execute(&ac->parser, &ac->settings, b->base,
-                                                static_cast<size_t>(n));
+              size_t used =
+                  http_parser_execute(&ac->parser, &ac->settings, b->base, static_cast<size_t>(n));
               if (used != static_cast<size_t>(n) && !ac->done) {
                 uv_read_stop(s);
                 Respond(ac, 400, R"({"error":"malformed HTTP request"})");
@@ -228,10 +228,10 @@ std::string SimServerImpl::AdminCommand(const std::string& method, const std::st
   using nlohmann::json;
   std::string name = name_in;
   static const std::map<std::string, std::string> kAliases = {
-      {"cons", "connections"}, {"srvr", "server_stats"}, {"stat", "stats"},
-      {"lead", "leader"},      {"shed", "shed_connections"}, {"conf", "configuration"},
-      {"config", "configuration"}, {"mntr", "monitor"}, {"isro", "is_read_only"},
-      {"wchc", "watches"}, {"wchp", "watches_by_path"}, {"wchs", "watch_summary"}};
+      {"cons", "connections"},     {"srvr", "server_stats"},     {"stat", "stats"},
+      {"lead", "leader"},          {"shed", "shed_connections"}, {"conf", "configuration"},
+      {"config", "configuration"}, {"mntr", "monitor"},          {"isro", "is_read_only"},
+      {"wchc", "watches"},         {"wchp", "watches_by_path"},  {"wchs", "watch_summary"}};
   if (auto it = kAliases.find(name); it != kAliases.end()) name = it->second;
   int64_t server = 1;
   std::string sq = QueryParam(query, "server");
@@ -242,8 +242,8 @@ std::string SimServerImpl::AdminCommand(const std::string& method, const std::st
   ServerState* st = ens->Server(server);
   if (st == nullptr && name == "start") {
     // An id that is not hosted: start it as a joiner (sim_server.cc).
-    return AdminStartJoiner(server, [&](const std::string& k) { return QueryParam(query, k); },
-                            status);
+    return AdminStartJoiner(
+        server, [&](const std::string& k) { return QueryParam(query, k); }, status);
   }
   if (st == nullptr) {
     out["error"] = fmt::format("unknown server {}", server);
@@ -353,10 +353,13 @@ std::string SimServerImpl::AdminCommand(const std::string& method, const std::st
       auto tab = line.find('\t');
       if (tab != std::string::npos) {
         std::string k = line.substr(3, tab - 3), v = line.substr(tab + 1);
+        // JSON numbers where mntr prints numbers (integers, Java doubles).
         char* end = nullptr;
         long long iv = std::strtoll(v.c_str(), &end, 10);
         if (!v.empty() && *end == '\0') {
           out[k] = iv;
+        } else if (double dv = std::strtod(v.c_str(), &end); !v.empty() && *end == '\0') {
+          out[k] = dv;
         } else {
           out[k] = v;
         }

@@ -1,9 +1,9 @@
 #include "fault_timeline.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 namespace zk::sim {
@@ -13,9 +13,10 @@ struct ActionName {
   const char* name;
   FaultAction action;
 };
-constexpr ActionName kActions[] = {{"kill", FaultAction::kKill},       {"start", FaultAction::kStart},
-                                   {"isolate", FaultAction::kIsolate}, {"heal", FaultAction::kHeal},
-                                   {"lag", FaultAction::kLag},         {"shed", FaultAction::kShed}};
+constexpr ActionName kActions[] = {
+    {"kill", FaultAction::kKill},       {"start", FaultAction::kStart},
+    {"isolate", FaultAction::kIsolate}, {"heal", FaultAction::kHeal},
+    {"lag", FaultAction::kLag},         {"shed", FaultAction::kShed}};
 
 bool ActionOf(std::string_view name, FaultAction* out) {
   for (const auto& a : kActions) {
@@ -85,7 +86,9 @@ Result<std::vector<FaultStep>> ParseTimelineJson(std::string_view text) {
   for (size_t i = 0; i < doc.size(); ++i) {
     const json& e = doc[i];
     std::string where = fmt::format("timeline entry {}", i + 1);
-    auto fail = [&](const std::string& why) { return Status(Error::kBadArguments, where + ": " + why); };
+    auto fail = [&](const std::string& why) {
+      return Status(Error::kBadArguments, where + ": " + why);
+    };
     if (!e.is_object()) return fail("expected an object");
     FaultStep s;
     auto int_field = [&](const char* key, int64_t* v) -> bool {
@@ -94,7 +97,8 @@ Result<std::vector<FaultStep>> ParseTimelineJson(std::string_view text) {
       *v = e[key].get<int64_t>();
       return true;
     };
-    if (!e.contains("at_ms") || !int_field("at_ms", &s.at_ms)) return fail("needs an integer at_ms");
+    if (!e.contains("at_ms") || !int_field("at_ms", &s.at_ms))
+      return fail("needs an integer at_ms");
     where += fmt::format(" (at_ms {})", s.at_ms);
     if (!e.contains("action") || !e["action"].is_string()) return fail("needs a string action");
     std::string action = e["action"].get<std::string>();
@@ -124,7 +128,8 @@ Result<FaultStep> ParseAtFlag(std::string_view spec) {
   size_t pos = 0;
   while (true) {
     size_t c = spec.find(':', pos);
-    parts.push_back(spec.substr(pos, c == std::string_view::npos ? std::string_view::npos : c - pos));
+    parts.push_back(
+        spec.substr(pos, c == std::string_view::npos ? std::string_view::npos : c - pos));
     if (c == std::string_view::npos) break;
     pos = c + 1;
   }
@@ -157,9 +162,8 @@ Status CheckServers(const std::vector<FaultStep>& steps, const std::vector<int64
   for (const FaultStep& s : steps) {
     if (s.action == FaultAction::kShed && s.server == 0) continue;
     if (std::find(ids.begin(), ids.end(), s.server) == ids.end())
-      return Status(Error::kBadArguments,
-                    fmt::format("timeline step at {} ms ({}): no server {}", s.at_ms, Describe(s),
-                                s.server));
+      return Status(Error::kBadArguments, fmt::format("timeline step at {} ms ({}): no server {}",
+                                                      s.at_ms, Describe(s), s.server));
   }
   return Status();
 }
@@ -220,8 +224,8 @@ void FaultTimelineRunner::Fire() {
         ok = sim_->SetLag(s.server, s.lag_ms);
         break;
       case FaultAction::kShed:
-        shed = sim_->Shed(s.server, s.percentage >= 0 ? s.percentage / 100.0 : 0.0, s.count, -1,
-                          0, 0);
+        shed =
+            sim_->Shed(s.server, s.percentage >= 0 ? s.percentage / 100.0 : 0.0, s.count, -1, 0, 0);
         break;
     }
     std::string line = fmt::format("zksim: timeline t={}ms: {}", now - start_ms_, Describe(s));

@@ -15,13 +15,13 @@
 #ifndef ZK_SIM_FAULT_TIMELINE_H_
 #define ZK_SIM_FAULT_TIMELINE_H_
 
+#include <uv.h>
+
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <uv.h>
 
 #include "zk/sim/sim_server.h"
 #include "zk/wire/status.h"

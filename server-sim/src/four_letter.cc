@@ -1,8 +1,11 @@
 #include "four_letter.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
+#include <map>
+
+#include "mntr_keys.h"
 
 namespace zk::sim {
 namespace {
@@ -11,15 +14,13 @@ std::string Hex(int64_t v) { return fmt::format("{:x}", static_cast<uint64_t>(v)
 
 std::string ConnLine(const ServerConnection& c, bool full) {
   std::string s = fmt::format(" /{}:{}[{}](queued={},recved={},sent={}", c.remote_ip(),
-                              c.remote_port(), c.closed() ? 0 : 1, c.queued(), c.received,
-                              c.sent);
+                              c.remote_port(), c.closed() ? 0 : 1, c.queued(), c.received, c.sent);
   if (full && c.session_id() != 0) {
     s += fmt::format(",sid=0x{},lop={},est={},to={}", Hex(c.session_id()), c.last_op,
                      c.established_ms, c.timeout_ms);
     if (c.last_cxid >= 0) s += fmt::format(",lcxid=0x{}", Hex(c.last_cxid));
-    s += fmt::format(",lzxid=0x{},lresp={},llat={},minlat={},avglat={},maxlat={}",
-                     Hex(c.last_zxid), c.last_response_ms, c.last_latency,
-                     c.min_latency < 0 ? 0 : c.min_latency,
+    s += fmt::format(",lzxid=0x{},lresp={},llat={},minlat={},avglat={},maxlat={}", Hex(c.last_zxid),
+                     c.last_response_ms, c.last_latency, c.min_latency < 0 ? 0 : c.min_latency,
                      c.count ? c.total_latency / c.count : 0, c.max_latency);
   }
   return s + ")\n";
@@ -71,9 +72,9 @@ std::string FourLetterText(const FourLetterContext& ctx, const std::string& word
       out += "\n";
     }
     out += latency();
-    out += fmt::format("Received: {}\nSent: {}\nConnections: {}\nOutstanding: 0\nZxid: 0x{}\n",
-                       st.packets_received, st.packets_sent, ctx.conns.size(),
-                       Hex(s->applied_zxid));
+    out +=
+        fmt::format("Received: {}\nSent: {}\nConnections: {}\nOutstanding: 0\nZxid: 0x{}\n",
+                    st.packets_received, st.packets_sent, ctx.conns.size(), Hex(s->applied_zxid));
     out += fmt::format("Mode: {}\nNode count: {}\n", mode, s->tree.NodeCount());
     if (mode == "leader") out += "Proposal sizes last/min/max: -1/-1/-1\n";
     return out;
@@ -170,31 +171,53 @@ std::string FourLetterText(const FourLetterContext& ctx, const std::string& word
                                               : "following - broadcast";
       out += fmt::format("zk_peer_state\t{}\n", peer);
     }
-    out += fmt::format(
-        "zk_avg_latency\t{}\nzk_max_latency\t{}\nzk_min_latency\t{}\nzk_packets_received\t{}\n"
-        "zk_packets_sent\t{}\nzk_num_alive_connections\t{}\nzk_outstanding_requests\t0\n"
-        "zk_znode_count\t{}\nzk_watch_count\t{}\nzk_ephemerals_count\t{}\n"
-        "zk_approximate_data_size\t{}\nzk_open_file_descriptor_count\t{}\n"
-        "zk_max_file_descriptor_count\t1048576\nzk_global_sessions\t{}\nzk_local_sessions\t0\n"
-        "zk_uptime\t{}\nzk_quorum_size\t{}\nzk_auth_failed_count\t0\n"
-        "zk_connection_drop_probability\t0.0\n",
-        JavaDouble(avg), st.max_latency, st.min_latency < 0 ? 0 : st.min_latency,
-        st.packets_received, st.packets_sent, ctx.conns.size(), s->tree.NodeCount(),
-        s->watches.TotalWatchCount(), s->tree.EphemeralCount(), s->tree.ApproximateDataSize(),
-        ctx.conns.size(), ens.sessions().All().size(),
-        ens.clock()->NowMs() - s->started_ms, ens.Quorum().voters.size());
+    // Every key of ZooKeeper 3.8, in its order (mntr_keys.h); the figures
+    // zksim has, the rest at their idle defaults (0, 0.0; -1 for the
+    // response and proposal sizes, which zksim does not track).
+    size_t local = 0;
+    for (const auto& [sid, se] : ens.sessions().All()) local += se.local ? 1 : 0;
+    const int64_t uptime = ens.clock()->NowMs() - s->started_ms;
+    std::map<std::string, std::string> known = {
+        {"ephemerals_count", std::to_string(s->tree.EphemeralCount())},
+        {"num_alive_connections", std::to_string(ctx.conns.size())},
+        {"avg_latency", JavaDouble(avg)},
+        {"max_latency", std::to_string(st.max_latency)},
+        {"min_latency", std::to_string(st.min_latency < 0 ? 0 : st.min_latency)},
+        {"packets_received", std::to_string(st.packets_received)},
+        {"packets_sent", std::to_string(st.packets_sent)},
+        {"znode_count", std::to_string(s->tree.NodeCount())},
+        {"watch_count", std::to_string(s->watches.TotalWatchCount())},
+        {"approximate_data_size", std::to_string(s->tree.ApproximateDataSize())},
+        {"open_file_descriptor_count", std::to_string(ctx.conns.size())},
+        {"max_file_descriptor_count", "1048576"},
+        {"global_sessions", std::to_string(ens.sessions().All().size() - local)},
+        {"local_sessions", std::to_string(local)},
+        {"uptime", std::to_string(uptime)},
+        {"quorum_size", std::to_string(ens.Quorum().voters.size())},
+        {"connection_drop_probability", "0.0"},
+        {"last_client_response_size", "-1"},
+        {"min_client_response_size", "-1"},
+        {"max_client_response_size", "-1"},
+        {"last_proposal_size", "-1"},
+        {"min_proposal_size", "-1"},
+        {"max_proposal_size", "-1"},
+    };
+    std::vector<int64_t> learners;
     if (mode == "leader") {
       size_t followers = 0, non_voting = 0, observers = 0;
       for (const auto& [id, o] : ens.servers()) {
         if (id == ctx.server || !o->running || o->isolated) continue;
+        learners.push_back(id);
         Role r = ens.RoleOf(id);
         (r == Role::kParticipant ? followers : r == Role::kObserver ? observers : non_voting)++;
       }
-      out += fmt::format(
-          "zk_learners\t{}\nzk_synced_followers\t{}\nzk_synced_non_voting_followers\t{}\n"
-          "zk_synced_observers\t{}\nzk_pending_syncs\t0\n",
-          followers + non_voting + observers, followers + non_voting, non_voting, observers);
+      known["learners"] = std::to_string(learners.size());
+      known["synced_followers"] = std::to_string(followers + non_voting);
+      known["synced_non_voting_followers"] = std::to_string(non_voting);
+      known["synced_observers"] = std::to_string(observers);
+      known["leader_uptime"] = std::to_string(uptime);  // not when it was elected
     }
+    out += MntrLines(mode == "leader", learners, known);
     return out;
   }
   if (word == "dirs") return "datadir_size: 0\nlogdir_size: 0\n";

@@ -122,9 +122,32 @@ TEST_CASE("4lw envi and mntr: ZooKeeper's key sets") {
   auto mntr = Sections("mntr_leader.txt");
   auto sim_keys = Keys(f.Text(3, "mntr"), "\t");
   auto real_keys = Keys(mntr["mntr"], "\t");
-  // zksim prints the classic subset; every key it prints must be ZooKeeper's.
-  for (const std::string& k : sim_keys) {
+  // Every key, in ZooKeeper's order: the fixture's leader is server 3 with
+  // learners 1 and 2, as in the capture (per-learner keys included).
+  CHECK(sim_keys.size() == real_keys.size());
+  CHECK(sim_keys == real_keys);
+  // Values: the figures zksim has, the type of ZooKeeper's idle defaults.
+  std::map<std::string, std::string> sim, real;
+  for (const std::string& l : Lines(f.Text(3, "mntr")))
+    sim[l.substr(0, l.find('\t'))] = l.substr(l.find('\t') + 1);
+  for (const std::string& l : Lines(mntr["mntr"]))
+    real[l.substr(0, l.find('\t'))] = l.substr(l.find('\t') + 1);
+  for (const char* k :
+       {"zk_znode_count", "zk_quorum_size", "zk_learners", "zk_synced_followers",
+        "zk_synced_observers", "zk_min_proposal_size", "zk_last_client_response_size",
+        "zk_watch_count", "zk_ephemerals_count", "zk_global_sessions", "zk_approximate_data_size",
+        "zk_avg_latency", "zk_connection_drop_probability"}) {
     INFO(k);
-    CHECK(std::find(real_keys.begin(), real_keys.end(), k) != real_keys.end());
+    CHECK(sim[k] == real[k]);
   }
+  for (const auto& [k, v] : real) {
+    INFO(k);
+    CHECK((v.find('.') != std::string::npos) == (sim[k].find('.') != std::string::npos));
+  }
+  // A follower prints the same order without the leader-only keys.
+  auto follower_keys = Keys(f.Text(1, "mntr"), "\t");
+  CHECK(follower_keys.size() == real_keys.size() - 37);
+  CHECK(std::find(follower_keys.begin(), follower_keys.end(), "zk_learners") ==
+        follower_keys.end());
+  CHECK(follower_keys[2] == "zk_peer_state");
 }

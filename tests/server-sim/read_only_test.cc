@@ -3,7 +3,6 @@
 // ServerConnections fed bytes (PROTOCOL.md §2.2, ZooKeeper 3.8's
 // ReadOnlyRequestProcessor and ContainerManager).
 #include <catch2/catch.hpp>
-
 #include <memory>
 #include <string>
 #include <vector>
@@ -75,8 +74,8 @@ struct Fixture {
     ServerConnection::Sink sink;
     sink.send = [raw](std::string b) { raw->out += b; };
     sink.close = [raw](const std::string&) { raw->closed = true; };
-    c->conn = std::make_unique<ServerConnection>(ens.get(), server, id, "127.0.0.1", 40000 + id,
-                                                 sink);
+    c->conn =
+        std::make_unique<ServerConnection>(ens.get(), server, id, "127.0.0.1", 40000 + id, sink);
     by_id[id] = raw;
     ens->Server(server)->conns.insert(id);
     wire::ConnectRequest req;
@@ -142,13 +141,13 @@ TEST_CASE("read-only: an isolated server serves read-only clients, refuses write
   CHECK(resp.read_only);
   CHECK(resp.session_id != 0);
   CHECK(resp.timeout_ms == 10000);
-  CHECK(Call(*ro, 1, wire::OpCode::kGetData, wire::GetDataRequest{"/a", false}).err ==
-        Error::kOk);
+  CHECK(Call(*ro, 1, wire::OpCode::kGetData, wire::GetDataRequest{"/a", false}).err == Error::kOk);
   CHECK(Call(*ro, 2, wire::OpCode::kCreate,
              wire::CreateRequest{"/b", std::string(), {{31, {"world", "anyone"}}}})
             .err == Error::kNotReadOnly);
-  CHECK(Call(*ro, 3, wire::OpCode::kSetData, wire::SetDataRequest{"/a", std::string("y"), -1})
-            .err == Error::kNotReadOnly);
+  CHECK(
+      Call(*ro, 3, wire::OpCode::kSetData, wire::SetDataRequest{"/a", std::string("y"), -1}).err ==
+      Error::kNotReadOnly);
   CHECK(Call(*ro, 4, wire::OpCode::kSync, wire::SyncRequest{"/a"}).err == Error::kNotReadOnly);
   CHECK_FALSE(ro->closed);  // NOTREADONLY does not close the connection
   CHECK(f.ens->committed().Find("/b") == nullptr);
@@ -193,8 +192,9 @@ TEST_CASE("container reaper: deletes through transactions, fires watches, needs 
   REQUIRE(Call(*c, 1, wire::OpCode::kCreateContainer,
                wire::CreateRequest{"/c", std::string(), open, wire::CreateMode::kContainer})
               .err == Error::kOk);
-  REQUIRE(Call(*c, 2, wire::OpCode::kCreate, wire::CreateRequest{"/c/x", std::string(), open})
-              .err == Error::kOk);
+  REQUIRE(
+      Call(*c, 2, wire::OpCode::kCreate, wire::CreateRequest{"/c/x", std::string(), open}).err ==
+      Error::kOk);
   CHECK(ReapContainers(*f.ens, 0).empty());
   REQUIRE(Call(*c, 3, wire::OpCode::kDelete, wire::DeleteRequest{"/c/x", -1}).err == Error::kOk);
   REQUIRE(Call(*c, 4, wire::OpCode::kExists, wire::ExistsRequest{"/c", true}).err == Error::kOk);
@@ -221,8 +221,9 @@ TEST_CASE("container reaper: deletes through transactions, fires watches, needs 
   REQUIRE(Call(*c, 6, wire::OpCode::kCreate2,
                wire::CreateRequest{"/c2", std::string(), open, wire::CreateMode::kContainer})
               .err == Error::kOk);
-  REQUIRE(Call(*c, 7, wire::OpCode::kCreate, wire::CreateRequest{"/c2/x", std::string(), open})
-              .err == Error::kOk);
+  REQUIRE(
+      Call(*c, 7, wire::OpCode::kCreate, wire::CreateRequest{"/c2/x", std::string(), open}).err ==
+      Error::kOk);
   REQUIRE(Call(*c, 8, wire::OpCode::kDelete, wire::DeleteRequest{"/c2/x", -1}).err == Error::kOk);
   REQUIRE(f.ens->Kill(2));
   REQUIRE(f.ens->Kill(3));

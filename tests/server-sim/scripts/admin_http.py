@@ -128,6 +128,12 @@ def main():
         ok(z.get("is_leader") is False and z.get("client_address") == f"127.0.0.1:{ports[0]}",
            "zabstate of a follower", z)
 
+        _, m = http(base, "GET", "/commands/monitor?server=3")
+        ok(len(m) > 500 and m.get("server_state") == "leader" and
+           isinstance(m.get("avg_latency"), float) and m.get("learners") == 2 and
+           "avg_1_learner_handler_qp_size" in m, "monitor: every mntr key, numbers as numbers",
+           {k: m.get(k) for k in ("server_state", "avg_latency", "learners")})
+
         # Read-only over HTTP: isolate server 1.
         http(base, "GET", "/commands/isolate?server=1&on=true")
         _, r = http(base, "GET", "/commands/is_read_only?server=1")
