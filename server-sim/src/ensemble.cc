@@ -297,6 +297,7 @@ void Ensemble::CommitPendingReconfig() {
   pending_.reset();
   const std::map<int64_t, Member> old_lines = lines_;
   const int64_t old_leader = leader_;
+  previous_members_ = std::move(members_);
   members_ = std::move(p.members);
   config_version_ = p.proposal.txn.zxid;
   Distribute(p.proposal.txn, p.proposal.origin, std::move(p.proposal.on_applied));

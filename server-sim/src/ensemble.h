@@ -95,6 +95,9 @@ class Ensemble {
   ServerState* Server(int64_t id);
   const std::map<int64_t, std::unique_ptr<ServerState>>& servers() const { return servers_; }
   const std::map<int64_t, Member>& members() const { return members_; }
+  // The members before the last committed reconfig (the first config until
+  // then); Hooks::config_changed compares them with members().
+  const std::map<int64_t, Member>& previous_members() const { return previous_members_; }
   SessionTable& sessions() { return sessions_; }
   const DataTree& committed() const { return committed_; }
 
@@ -198,6 +201,7 @@ class Ensemble {
   int64_t last_zxid_ = 0;
   // The line each hosted server runs with (role changes are seen here).
   std::map<int64_t, Member> lines_;
+  std::map<int64_t, Member> previous_members_;
   std::optional<PendingReconfig> pending_;
   std::vector<Proposal> held_;    // proposed after pending_, commit after it
   int64_t election_due_ms_ = -1;  // a hand-off election, or -1

@@ -36,6 +36,19 @@ struct WriteReq {
   std::string data;
 };
 
+// A listener's data: a small heap context freed on close.
+struct ListenerCtx {
+  SimServerImpl* self;
+  int64_t server;
+};
+
+void CloseListener(uv_tcp_t* l) {
+  uv_close(reinterpret_cast<uv_handle_t*>(l), [](uv_handle_t* h) {
+    delete static_cast<ListenerCtx*>(h->data);
+    delete reinterpret_cast<uv_tcp_t*>(h);
+  });
+}
+
 }  // namespace
 
 Status SimServerImpl::Listen(int64_t server, int port, uv_tcp_t** out, int* bound) {
@@ -45,19 +58,13 @@ Status SimServerImpl::Listen(int64_t server, int port, uv_tcp_t** out, int* boun
   uv_ip4_addr(opts.host.c_str(), port, &addr);
   int rc = uv_tcp_bind(tcp, reinterpret_cast<const sockaddr*>(&addr), 0);
   if (rc == 0) {
-    tcp->data = this;
-    struct Ctx {
-      SimServerImpl* self;
-      int64_t server;
-    };
-    // The listener's data points at a small heap context freed on close.
-    tcp->data = new Ctx{this, server};
+    tcp->data = new ListenerCtx{this, server};
     rc = uv_listen(reinterpret_cast<uv_stream_t*>(tcp), 1024, [](uv_stream_t* l, int status) {
       if (status < 0) return;
-      auto* ctx = static_cast<Ctx*>(l->data);
+      auto* ctx = static_cast<ListenerCtx*>(l->data);
       ctx->self->OnAccept(ctx->server, l);
     });
-    if (rc != 0) delete static_cast<Ctx*>(tcp->data);
+    if (rc != 0) delete static_cast<ListenerCtx*>(tcp->data);
   }
   if (rc != 0) {
     uv_close(reinterpret_cast<uv_handle_t*>(tcp), FreeTcp);
@@ -71,6 +78,41 @@ Status SimServerImpl::Listen(int64_t server, int port, uv_tcp_t** out, int* boun
   *out = tcp;
   return Status();
 }
+
+namespace {
+
+// A committed reconfig that changes a hosted member's client port moves its
+// listener there; one that drops its client address closes the listener
+// (PROTOCOL.md §7.4). Accepted connections stay. If the new port cannot be
+// bound, the old listener stays and the failure is printed.
+void RebindClientPorts(SimServerImpl& m) {
+  const auto& before = m.ens->previous_members();
+  for (const auto& [id, now] : m.ens->members()) {
+    auto was = before.find(id);
+    if (was == before.end() || was->second.client_port == now.client_port) continue;
+    auto l = m.listeners.find(id);
+    if (now.client_port == 0) {
+      if (l != m.listeners.end()) {
+        CloseListener(l->second);
+        m.listeners.erase(l);
+        m.ports.erase(id);
+      }
+      continue;
+    }
+    uv_tcp_t* fresh = nullptr;
+    int bound = 0;
+    Status st = m.Listen(id, now.client_port, &fresh, &bound);
+    if (!st.ok()) {
+      fmt::print(stderr, "zksim: server {} keeps its listener: {}\n", id, st.ToString());
+      continue;
+    }
+    if (l != m.listeners.end()) CloseListener(l->second);
+    m.listeners[id] = fresh;
+    m.ports[id] = bound;
+  }
+}
+
+}  // namespace
 
 Status SimServerImpl::HostServer(Member m, int listen_port) {
   if (m.id <= 0) return Status(Error::kBadArguments, fmt::format("bad server id {}", m.id));
@@ -98,6 +140,7 @@ Status SimServerImpl::HostServer(Member m, int listen_port) {
 // endpoint to model a member that is down). It counts for quorums only from
 // now on, so the reconfig's own NEWCONFIGNOQUORUM check is ZooKeeper's.
 void SimServerImpl::OnConfigCommitted() {
+  RebindClientPorts(*this);
   for (const auto& [id, m] : ens->members()) {
     if (ens->Server(id) != nullptr || m.client_port == 0) continue;
     Status st = HostServer(m, m.client_port);
@@ -415,16 +458,7 @@ void SimServer::Stop() {
   std::vector<uint64_t> ids;
   for (const auto& [id, c] : m.conns) ids.push_back(id);
   for (uint64_t id : ids) m.Close(id, "shutdown");
-  for (auto& [k, l] : m.listeners) {
-    uv_close(reinterpret_cast<uv_handle_t*>(l), [](uv_handle_t* h) {
-      struct Ctx {
-        SimServerImpl* self;
-        int64_t server;
-      };
-      delete static_cast<Ctx*>(h->data);
-      delete reinterpret_cast<uv_tcp_t*>(h);
-    });
-  }
+  for (auto& [k, l] : m.listeners) CloseListener(l);
   m.listeners.clear();
   if (m.ens) {
     uv_close(reinterpret_cast<uv_handle_t*>(&m.check), nullptr);

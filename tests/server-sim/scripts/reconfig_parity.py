@@ -256,6 +256,7 @@ def scenarios(ports):
     res += bulk_scenario(ports, leader, follower, c0)
     res += observer_scenario(ports, leader, follower, c0)
     res += removed_follower_scenario(ports, leader, follower, c0)
+    res += client_port_scenario(ports, leader, follower, c0)
     res += leader_removal_scenario(ports, leader, follower, c0)
     return res
 
@@ -332,6 +333,43 @@ def removed_follower_scenario(ports, leader, follower, c0):
     err, _ = s.reconfig(joining=line_of(c0, follower))
     res.append(("add the follower back", err))
     watcher.close()
+    s.close()
+    return res
+
+
+def listens(port, want):
+    """Whether `port` accepts connections, once it is `want` or at
+    DEADLINE_S (ZooKeeper rebinds after the commit, asynchronously)."""
+    end = time.time() + DEADLINE_S
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+            now = True
+        except OSError:
+            now = False
+        if now == want or time.time() > end:
+            return now
+        time.sleep(0.1)
+
+
+def client_port_scenario(ports, leader, follower, c0):
+    """A reconfig moves a follower's client port: the listener moves, the
+    connections it had stay; then the old line is restored."""
+    res = []
+    old = connect(ports[follower])
+    s = connect(ports[leader], auth=True)
+    new_port = free_port()
+    moved = re.sub(r";127\.0\.0\.1:\d+$", f";127.0.0.1:{new_port}", line_of(c0, follower))
+    err, c1 = s.reconfig(joining=moved)
+    res.append(("change the follower's client port", err))
+    res.append(("config has the new port", c1 is not None and line_of(c1, follower) == moved))
+    res.append(("the new port listens", listens(new_port, True)))
+    res.append(("the old port is closed", not listens(ports[follower], False)))
+    res.append(("a client of the old port stays", isinstance(old.get_config(), str)))
+    err, _ = s.reconfig(joining=line_of(c0, follower))
+    res.append(("restore the client port", err))
+    res.append(("the old port listens again", listens(ports[follower], True)))
+    old.close()
     s.close()
     return res
 
