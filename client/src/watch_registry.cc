@@ -75,11 +75,14 @@ std::vector<Watcher> WatchRegistry::Collect(EventType type, const std::string& p
   if (type != EventType::kNodeChildrenChanged) {
     // A recursive watch on P or any ancestor of P (the server keeps these in
     // the data table only, so never for NodeChildrenChanged).
+    // A path from the server that is not absolute has no ancestors here
+    // (once it looped forever: found by the session fuzz target).
     std::string p = path;
     while (true) {
       CopyFrom(recursive_, p, &out);
       if (p == "/" || p.empty()) break;
       auto slash = p.rfind('/');
+      if (slash == std::string::npos) break;
       p = slash == 0 ? "/" : p.substr(0, slash);
     }
   }

@@ -598,3 +598,13 @@ TEST_CASE("seeded random bytes never crash the core and every request completes 
     for (int n : completions) CHECK(n == 1);
   }
 }
+
+TEST_CASE("a notification for a relative path is delivered without hanging (fuzz regression)",
+          "[session][bad-input]") {
+  Harness h;
+  h.Connect();
+  h.Feed(Notification(3, 3, "1x"));
+  h.Feed(Notification(2, 3, "no/slash"));
+  CHECK(h.core.state() == zk::SessionState::kConnected);
+  CHECK_FALSE(h.core.TakeDropOrder());
+}

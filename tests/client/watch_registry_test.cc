@@ -107,3 +107,16 @@ TEST_CASE("SetWatches lists split into packets of bounded path bytes, in Java's 
   REQUIRE(b2.size() == 3);
   CHECK(b2[1].data == std::vector<std::string>{"/" + std::string(50, 'x')});
 }
+
+TEST_CASE("a notification path that is not absolute matches only itself (regression: endless loop)",
+          "[watch][bad-input]") {
+  WatchRegistry r;
+  int n = 0;
+  r.Add(WatchTable::kPersistentRecursive, "/", [&](const WatchEvent&) { ++n; });
+  r.Add(WatchTable::kPersistentRecursive, "1x", [&](const WatchEvent&) { ++n; });
+  CHECK(Fire(r, EventType::kNodeDataChanged, "1x") == 1);
+  CHECK(Fire(r, EventType::kNodeCreated, "a/b") == 0);
+  CHECK(Fire(r, EventType::kNodeDeleted, "") == 0);
+  CHECK(Fire(r, EventType::kNodeDataChanged, "/a/b") == 1);
+  CHECK(n == 2);
+}
