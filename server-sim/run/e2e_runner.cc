@@ -787,7 +787,7 @@ class PolicyRun {
       shed = *n;
       if (Status s = settle_once({}, Ms(window)); !s.ok()) return fail(s);
     } else if (op == "wait") {
-      if (Status s = settle_once({}, Ms(js.value("ms", int64_t{0}))); !s.ok()) return fail(s);
+      if (Status s = settle_once({}, Ms(js.value("ms", int64_t{5000}))); !s.ok()) return fail(s);
     } else if (op == "reconfigure") {
       std::vector<size_t> next;
       std::set<size_t> obs;

@@ -21,7 +21,8 @@
 //                              (load-aware from the clients' counts; exact:
 //                              naming sessions); "passes" republishes while
 //                              unbalanced
-//   wait                       the clients settle ("ms": at least that long)
+//   wait                       the clients settle, and at least "ms" pass
+//                              (default 5000, as in the model)
 // A placed start (initial_counts) connects every client, then publishes a
 // plan naming each session's assigned server (clients that do not follow
 // plans read it from /zkbalance/place), so each client is on its server

@@ -50,6 +50,56 @@ Json Resolve(const Json& step, const HostPort& busiest) {
   return s;
 }
 
+// A shed step by "count" or "target" (end to end only; zksim's shed forms)
+// rather than by "fraction".
+bool IsShedByNumber(const Json& step) {
+  return step.is_object() && step.value("op", "") == "shed" && !step.contains("fraction") &&
+         (step.contains("count") || step.contains("target"));
+}
+
+bool IsCount(const Json& v) {
+  return v.is_number_integer() && v.get<int64_t>() >= 0 && v.get<int64_t>() <= 1000000000;
+}
+
+// The keys only the end-to-end runner reads (e2e_runner.h): a shed's
+// "count", "target", "window_ms"; a wait's "ms"; a reconfigure's "mode" and
+// "observers".
+Status CheckEndToEndKeys(const Json& step) {
+  if (!step.is_object()) return Status();
+  const std::string op = step.value("op", "");
+  const std::vector<const char*> ints =
+      op == "shed"   ? std::vector<const char*>{"count", "target", "window_ms"}
+      : op == "wait" ? std::vector<const char*>{"ms"}
+                     : std::vector<const char*>{};
+  for (const char* k : ints) {
+    if (step.contains(k) && !IsCount(step[k])) {
+      return Status(Error::kBadArguments,
+                    fmt::format("{}.{}: not an integer in [0, 1000000000]", op, k));
+    }
+  }
+  if (op == "shed" && step.contains("count") + step.contains("target") + step.contains("fraction") > 1) {
+    return Status(Error::kBadArguments, "shed: give one of fraction, count, target");
+  }
+  if (op == "reconfigure") {
+    if (step.contains("mode") && step["mode"] != "incremental" && step["mode"] != "bulk") {
+      return Status(Error::kBadArguments, "reconfigure.mode: not \"incremental\" or \"bulk\"");
+    }
+    if (step.contains("observers")) {
+      const Json& o = step["observers"];
+      const Json servers = step.value("servers", Json::array());
+      if (!o.is_array()) return Status(Error::kBadArguments, "reconfigure.observers: not an array");
+      for (const Json& x : o) {
+        if (!x.is_string() || std::find(servers.begin(), servers.end(), x) == servers.end()) {
+          return Status(Error::kBadArguments,
+                        fmt::format("reconfigure.observers: {} is not one of the step's servers",
+                                    x.dump()));
+        }
+      }
+    }
+  }
+  return Status();
+}
+
 struct Expanded {
   std::vector<Json> steps;
   std::vector<double> t;
@@ -131,7 +181,12 @@ Result<ScenarioPolicy> BuildPolicy(const Json& root, const Json& p, const std::s
     if (h.ok()) first = *h;
   }
   for (const Json& s : steps->steps) {
-    if (!IsWait(s)) checked.push_back(Resolve(s, first));
+    if (Status st = CheckEndToEndKeys(s); !st.ok()) return Bad(where, st.message());
+    if (IsWait(s)) continue;
+    Json c = Resolve(s, first);
+    // Checked above; the model refuses it when run (ParseStep).
+    if (IsShedByNumber(c)) c["fraction"] = 0.0;
+    checked.push_back(std::move(c));
   }
   model["timeline"] = checked;
   Result<ModelConfig> config = ModelConfigFromJson(model);
@@ -248,6 +303,11 @@ Result<ModelStep> ParseStep(const Json& step, const HostPort& busiest,
     ModelStep w;
     w.label = step.value("label", std::string("wait"));
     return w;
+  }
+  if (IsShedByNumber(step)) {
+    return Status(Error::kBadArguments,
+                  "a shed by \"count\" or \"target\" runs end to end only (the model sheds a "
+                  "\"fraction\")");
   }
   Json model = Json::object();
   model["type"] = "zkbalance-model";

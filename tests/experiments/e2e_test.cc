@@ -29,7 +29,7 @@ namespace zk::sim {
 namespace {
 
 // The scenario with only `keep` policies, `clients` clients, `seed`, and
-// waits without a minimum duration (the end-to-end clients settle anyway).
+// waits of 0 ms (the end-to-end clients still settle).
 Scenario Load(const std::string& name, uint32_t clients, uint64_t seed,
               const std::vector<std::string>& keep) {
   Result<Scenario> s = LoadScenario(name);
@@ -42,7 +42,7 @@ Scenario Load(const std::string& name, uint32_t clients, uint64_t seed,
   s->policies = kept;
   for (ScenarioPolicy& p : s->policies) {
     for (nlohmann::json& step : p.steps) {
-      if (step.value("op", "") == "wait") step.erase("ms");
+      if (step.value("op", "") == "wait") step["ms"] = 0;
     }
   }
   OverrideSeed(&*s, seed);
@@ -199,6 +199,52 @@ TEST_CASE("avalanche end to end: no session lost, jitter lowers the burst",
   CHECK(double(spread.peak_connects_per_s) <= 0.6 * double(burst.peak_connects_per_s));
   // The jittered reconnects take seconds to settle; the burst does not.
   CHECK(*spread.settle_ms > *burst.settle_ms);
+}
+
+TEST_CASE("every step form runs end to end", "[experiments][e2e]") {
+  const uint64_t seed = 5;
+  Result<Scenario> s = ParseScenario(R"json({
+    "type": "zkbalance-scenario", "name": "forms", "clients": 90, "seed": 5,
+    "servers": ["zk1:2181", "zk2:2181", "zk3:2181"],
+    "policies": [{"policy": "probabilistic", "migration": "probabilistic", "timeline": [
+      {"op": "shed", "server": "zk1:2181", "count": 10, "label": "shed 10 of zk1"},
+      {"op": "shed", "server": "busiest", "target": 20, "window_ms": 300, "label": "busiest to 20"},
+      {"op": "reconfigure", "servers": ["zk2:2181", "zk3:2181"], "mode": "bulk",
+       "label": "remove zk1 (bulk)"},
+      {"op": "reconfigure", "servers": ["zk1:2181", "zk2:2181", "zk3:2181"],
+       "observers": ["zk1:2181"], "label": "zk1 back as observer"},
+      {"op": "exact-plan"}]}]})json",
+                                     "forms.json");
+  REQUIRE(s.ok());
+  std::vector<std::string> notes;
+  Result<ExperimentResult> e2e = RunEndToEnd(*s, &notes);
+  CAPTURE(e2e.status().ToString());
+  REQUIRE(e2e.ok());
+  PrintTable(*e2e, seed);
+  const PolicyResult& p = e2e->policies[0];
+  CheckNoneLost(p);
+  REQUIRE(p.steps.size() == 5);
+  const uint64_t zk1 = p.start.counts[0];
+  // zksim sheds any session-holding connection; the operator's may be one.
+  CHECK(p.steps[0].shed == std::min<uint64_t>(10, zk1 + 1));
+  CHECK(p.steps[0].movers <= 10);
+  CHECK(p.steps[0].counts[0] + 10 >= zk1);
+  CHECK(p.steps[1].shed >= 1);
+  CHECK(p.steps[1].settle_ms.has_value());
+  // Removing zk1 moves exactly its clients (the others stay: nothing added).
+  const StepResult& removed = p.steps[2];
+  CHECK(removed.servers == std::vector<std::string>{"zk2:2181", "zk3:2181"});
+  CHECK(removed.movers == p.steps[1].counts[0]);
+  CHECK(removed.counts[0] + removed.counts[1] == 90);
+  // zk1 back (as an observer, which clients use like any server): the
+  // paper's rule sends Bin(90, 1/3) there.
+  const StepResult& back = p.steps[3];
+  REQUIRE(back.servers.size() == 3);
+  CHECK(back.movers == back.counts[0]);
+  CHECK(std::abs(double(back.counts[0]) - 30) <= 4 * std::sqrt(90.0 / 3 * 2 / 3));
+  // The exact plan: 30/30/30 with the fewest moves.
+  CHECK(p.steps[4].counts == std::vector<uint64_t>{30, 30, 30});
+  CHECK(p.steps[4].movers == p.steps[4].min_movers);
 }
 
 }  // namespace

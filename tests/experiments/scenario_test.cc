@@ -113,5 +113,47 @@ TEST_CASE("an unknown scenario name lists the built-in ones", "[experiments][sce
   CHECK(s.status().message().find("rolling-restart, paper-5.1") != std::string::npos);
 }
 
+TEST_CASE("end-to-end keys: shed by count/target, wait ms, reconfigure mode and observers",
+          "[experiments][scenario]") {
+  auto with = [](const std::string& step) {
+    return R"({"type": "zkbalance-scenario", "name": "x", "servers": ["a:1", "b:1", "c:1"],
+               "policies": [{"policy": "p", "timeline": [)" +
+           step + "]}]}";
+  };
+  Result<Scenario> ok = ParseScenario(
+      with(R"({"op": "shed", "server": "a:1", "count": 5, "window_ms": 200},
+              {"op": "shed", "server": "busiest", "target": 3},
+              {"op": "wait", "ms": 0},
+              {"op": "reconfigure", "servers": ["a:1", "b:1"], "mode": "bulk"},
+              {"op": "reconfigure", "servers": ["a:1", "b:1", "c:1"], "observers": ["c:1"]})"),
+      "e2e.json");
+  CAPTURE(ok.status().ToString());
+  REQUIRE(ok.ok());
+  CHECK(ok->policies[0].steps[0]["count"] == 5);
+  // The model sheds fractions only: a shed by count is refused when it runs.
+  bool is_wait = false;
+  Result<ModelStep> m =
+      ParseStep(ok->policies[0].steps[0], HostPort{"a", 1}, {HostPort{"a", 1}}, &is_wait);
+  REQUIRE(!m.ok());
+  CHECK(m.status().message().find("end to end only") != std::string::npos);
+
+  const std::pair<std::string, std::string> bad[] = {
+      {R"({"op": "shed", "server": "a:1", "count": 5, "target": 2})", "one of fraction"},
+      {R"({"op": "shed", "server": "a:1", "count": -1})", "shed.count"},
+      {R"({"op": "shed", "server": "a:1", "fraction": 0.5, "window_ms": "x"})", "shed.window_ms"},
+      {R"({"op": "wait", "ms": "5 s"})", "wait.ms"},
+      {R"({"op": "reconfigure", "servers": ["a:1"], "mode": "fast"})", "reconfigure.mode"},
+      {R"({"op": "reconfigure", "servers": ["a:1", "b:1"], "observers": ["c:1"]})",
+       "reconfigure.observers"},
+  };
+  for (const auto& [step, what] : bad) {
+    Status st = Parse(with(step));
+    CAPTURE(step, st.ToString());
+    CHECK(st.code() == Error::kBadArguments);
+    CHECK(st.message().find("bad.json: policies[0]") != std::string::npos);
+    CHECK(st.message().find(what) != std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace zk::sim
