@@ -2,14 +2,13 @@
 // as subprocesses (with timeouts) against a SimServer on free loopback ports
 // whose loop runs in a helper thread. Skipped when a client is missing.
 #include <unistd.h>
+#include <uv.h>
 
 #include <array>
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <string>
 #include <thread>
-
-#include <catch2/catch.hpp>
-#include <uv.h>
 
 #include "zk/sim/sim_server.h"
 
@@ -34,6 +33,7 @@ class RunningSim {
     CHECK(uv_loop_close(&loop_) == 0);
   }
   std::string connect() const { return sim_.ConnectString(); }
+  int admin_port() const { return sim_.AdminPort(); }
 
  private:
   uv_loop_t loop_;
@@ -75,8 +75,9 @@ TEST_CASE("interop: zkCli.sh operations, config, reconfig with and without addau
       "getAcl /zookeeper/config\nconfig -c\nsync /a\nreconfig -remove 1\n"
       "addauth digest super:zkbalance-test\nreconfig -v 1 -remove 1\nreconfig -remove 1\n"
       "getAllChildrenNumber /a\nquit\n";
-  std::string out = Run("printf '" + script + "' | timeout 60 /usr/share/zookeeper/bin/zkCli.sh -server " +
-                        sim.connect() + " 2>&1");
+  std::string out =
+      Run("printf '" + script + "' | timeout 60 /usr/share/zookeeper/bin/zkCli.sh -server " +
+          sim.connect() + " 2>&1");
   CHECK_THAT(out, Catch::Contains("Created /a\n"));
   CHECK_THAT(out, Catch::Contains("\nhello\n"));
   CHECK_THAT(out, Catch::Contains("Created /a/seq-0000000001"));
@@ -112,9 +113,33 @@ TEST_CASE("interop: the C client cli_mt") {
     return;
   }
   RunningSim sim(Opts());
-  std::string out = Run("(sleep 1; echo 'create /c cdata'; sleep 0.5; echo 'get /c'; sleep 0.5; "
-                        "echo 'ls /'; sleep 0.5; echo quit) | timeout 30 /usr/lib/zookeeper/bin/cli_mt " +
-                        sim.connect() + " 2>&1");
+  std::string out =
+      Run("(sleep 1; echo 'create /c cdata'; sleep 0.5; echo 'get /c'; sleep 0.5; "
+          "echo 'ls /'; sleep 0.5; echo quit) | timeout 30 /usr/lib/zookeeper/bin/cli_mt " +
+          sim.connect() + " 2>&1");
   CHECK_THAT(out, Catch::Contains("/c"));
   CHECK_THAT(out, Catch::Contains("cdata"));
+}
+
+TEST_CASE("interop: zkCli.sh -r on an isolated read-only server (--read-only)") {
+  if (!Has("/usr/share/zookeeper/bin/zkCli.sh") || !Has("/usr/bin/curl")) {
+    WARN("zkCli.sh or curl not installed; skipped");
+    return;
+  }
+  zk::sim::SimOptions o = Opts();
+  o.read_only_enabled = true;
+  o.admin_port = 0;
+  RunningSim sim(o);
+  // The admin endpoint runs on the sim's loop, so the isolation happens there.
+  std::string isolated = Run("curl -s 'http://127.0.0.1:" + std::to_string(sim.admin_port()) +
+                             "/commands/isolate?server=1&on=true'");
+  CHECK_THAT(isolated, Catch::Contains("\"error\": null"));
+  std::string first = sim.connect().substr(0, sim.connect().find(','));
+  std::string out =
+      Run("printf 'ls /\ncreate /x\nquit\n' | timeout 60 "
+          "/usr/share/zookeeper/bin/zkCli.sh -server " +
+          first + " -r 2>&1");
+  CHECK_THAT(out, Catch::Contains("state:ConnectedReadOnly"));
+  CHECK_THAT(out, Catch::Contains("[zookeeper]"));
+  CHECK_THAT(out, Catch::Contains("Not a read-only call: /x"));
 }
