@@ -33,6 +33,12 @@ int main(int argc, char** argv) {
   bool no_reconfig = false, skip_acl = false;
   serve->add_flag("--no-reconfig", no_reconfig, "reconfigEnabled=false");
   serve->add_flag("--skip-acl", skip_acl, "skipACL=yes");
+  serve->add_option("--reconfig-commit-ms", o.reconfig_commit_ms,
+                    "a reconfig stays in flight (RECONFIGINPROGRESS) this long, plus voter lag")
+      ->check(CLI::Range(0, 600000));
+  serve->add_option("--handoff-ms", o.handoff_ms,
+                    "unavailability when a reconfig removes the leader")
+      ->check(CLI::Range(0, 600000));
   bool extended_types = false, read_only = false;
   serve->add_flag("--extended-types", extended_types,
                   "zookeeper.extendedTypesEnabled=true: TTL nodes");
