@@ -172,6 +172,10 @@ struct Run {
   std::vector<std::string> names;  // per server of the universe: the scenario's name
   std::vector<HostPort> addrs;     // its address
   std::vector<int64_t> sim_ids;    // embedded: its zksim id
+  // Embedded: the line of the extra voter that leads (the highest id) and
+  // has no client address, so no client sees it and no step touches it.
+  std::string leader_line;
+  int64_t leader_id = 0;
   std::map<size_t, ConfigLine> lines;  // its line in the first configuration read
   std::vector<size_t> members;         // the current configuration, in the step's order
   std::vector<uint8_t> observer;       // per universe server
@@ -467,6 +471,12 @@ struct Run {
     if (!cfg.ok()) return cfg.status();
     members.clear();
     for (const ConfigLine& c : ParseConfigLines(cfg->text)) {
+      if (c.id == leader_id && leader_id != 0) {
+        ConfigLine quiet = c;
+        quiet.client.clear();
+        leader_line = LineOf(quiet, false);
+        continue;
+      }
       Result<HostPort> client = ParseServerAddress(c.client);
       if (!client.ok()) continue;
       for (size_t k = 0; k < addrs.size(); ++k) {
@@ -484,9 +494,10 @@ struct Run {
   // A reconfig to `next` (universe indices; `obs`: those to be observers).
   // Returns the new configuration's version, or 0 if nothing changed.
   Result<int64_t> Reconfigure(const std::vector<size_t>& next, const std::set<size_t>& obs,
-                              bool bulk) {
+                              bool bulk, bool force = false) {
     ReconfigSpec spec;
-    bool change = false;
+    bool change = force;
+    if (bulk && !leader_line.empty()) spec.new_members.push_back(leader_line);
     for (size_t k : next) {
       auto it = lines.find(k);
       if (it == lines.end()) {
@@ -596,7 +607,11 @@ class PolicyRun {
     if (o_.ensemble.empty()) {
       run_.sim = std::make_unique<SimServer>();
       SimOptions so;
-      so.servers = int(m);
+      // One more voter, the leader (the highest id), without a client
+      // address: the model has no leader, and a step that kills or removes
+      // zksim's leader would drop every client.
+      so.servers = int(m) + 1;
+      run_.leader_id = int64_t(m) + 1;
       so.seed = p_.options.seed;
       so.skip_acl = true;  // the operator's reconfig needs no super user
       if (Status st = run_.sim->Start(&run_.loop, so); !st.ok()) {
@@ -636,7 +651,8 @@ class PolicyRun {
     // The first configuration of the policy.
     std::vector<size_t> first;
     for (size_t k = 0; k < p_.options.servers.size(); ++k) first.push_back(k);
-    Result<int64_t> v = run_.Reconfigure(first, {}, /*bulk=*/true);
+    Result<int64_t> v =
+        run_.Reconfigure(first, {}, /*bulk=*/true, /*force=*/!run_.leader_line.empty());
     if (!v.ok()) return Fail(fmt::format("the first configuration: {}", v.status().message()));
     if (Status s = run_.EnsureNode("/zkbalance"); !s.ok()) return s;
     // A plan that moves nobody, so that the clients find the plan znodes

@@ -31,9 +31,11 @@
 //
 // The embedded ensemble holds every server that any configuration of the
 // policy names (zk4, zk5 of grow-shrink as joiners); those not in the first
-// configuration are removed by a reconfig before the clients connect.
-// Killing or removing zksim's leader costs the quorum an election and every
-// server drops its clients (as in ZooKeeper); the model has no leader.
+// configuration are removed by a reconfig before the clients connect. It
+// also holds one more voter, with the highest id and so the leader, whose
+// line has no client address: no client connects to it and no step touches
+// it. (Killing or removing zksim's leader would cost an election in which
+// every server drops its clients, as in ZooKeeper; the model has no leader.)
 //
 // Per step: settle_ms is the time from the step until the counts last changed
 // (the clients settle when all are connected and nothing changed for a quiet
