@@ -2,7 +2,9 @@
 // Input layout: byte 0 selects whether a valid handshake comes first; the
 // rest is split into chunks by the following length bytes, and between
 // chunks the target submits requests and advances time, so the reply,
-// notification, timer and reconnect paths are all reached.
+// notification, timer and reconnect paths are all reached. Bit 1 of byte 0
+// allows read-only servers and bit 2 makes the handshake read-only, so the
+// isro probe path runs too (probes answer "rw" or "ro" by input position).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -14,7 +16,9 @@ using namespace zk::client_internal;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  SessionCore core(SessionConfig{},
+  SessionConfig config;
+  config.can_be_read_only = (data[0] & 2) != 0;
+  SessionCore core(config,
                    zk::HostProvider::Create({{"10.0.0.1", 1}, {"10.0.0.2", 2}},
                                             zk::ProviderOptions{}, 1)
                        .value(),
@@ -31,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     w.Int(3000);
     w.Long(0x1234);
     w.Buffer(std::string(16, 'p'));
-    w.Bool(false);
+    w.Bool((data[0] & 4) != 0);
     core.OnBytes(hello.data(), hello.size(), now);
   }
   size_t pos = 1;
@@ -57,6 +61,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     core.OnTimer(now);
     if (core.TakeDropOrder() || core.TakeConnectOrder()) {
       core.OnTransportConnected(now);
+    }
+    (void)core.TakeProbeCancel();
+    if (auto probe = core.TakeProbeOrder()) {
+      core.OnProbeReply(probe->host, (pos & 1) ? "rw" : "ro", now);
     }
     (void)core.TakeOutput();
     core.RunCallbacks();
