@@ -243,50 +243,25 @@ std::string Join(const std::vector<std::string>& v, char sep) {
 }  // namespace
 
 // ------------------------------------------------------------------ Op
-Op Op::Create(std::string path, std::optional<std::string> data, std::vector<Acl> acl, CreateMode mode,
-              int64_t ttl_ms) {
-  Op o;
-  o.kind = Kind::kCreate;
-  o.path = std::move(path);
-  o.data = std::move(data);
-  o.acl = std::move(acl);
-  o.mode = mode;
-  o.ttl_ms = ttl_ms;
-  return o;
+// Designated initializers in Op's member order; the rest keep their defaults.
+Op Op::Create(std::string path, std::optional<std::string> data, std::vector<Acl> acl,
+              CreateMode mode, int64_t ttl_ms) {
+  return Op{.kind = Kind::kCreate, .path = std::move(path), .data = std::move(data),
+            .acl = std::move(acl), .mode = mode, .ttl_ms = ttl_ms};
 }
 Op Op::Delete(std::string path, int32_t version) {
-  Op o;
-  o.kind = Kind::kDelete;
-  o.path = std::move(path);
-  o.version = version;
-  return o;
+  return Op{.kind = Kind::kDelete, .path = std::move(path), .version = version};
 }
 Op Op::SetData(std::string path, std::optional<std::string> data, int32_t version) {
-  Op o;
-  o.kind = Kind::kSetData;
-  o.path = std::move(path);
-  o.data = std::move(data);
-  o.version = version;
-  return o;
+  return Op{.kind = Kind::kSetData, .path = std::move(path), .data = std::move(data),
+            .version = version};
 }
 Op Op::Check(std::string path, int32_t version) {
-  Op o;
-  o.kind = Kind::kCheck;
-  o.path = std::move(path);
-  o.version = version;
-  return o;
+  return Op{.kind = Kind::kCheck, .path = std::move(path), .version = version};
 }
-Op Op::GetData(std::string path) {
-  Op o;
-  o.kind = Kind::kGetData;
-  o.path = std::move(path);
-  return o;
-}
+Op Op::GetData(std::string path) { return Op{.kind = Kind::kGetData, .path = std::move(path)}; }
 Op Op::GetChildren(std::string path) {
-  Op o;
-  o.kind = Kind::kGetChildren;
-  o.path = std::move(path);
-  return o;
+  return Op{.kind = Kind::kGetChildren, .path = std::move(path)};
 }
 
 // ------------------------------------------------------------------ Client

@@ -128,9 +128,9 @@ struct ConfigResult {
 struct Op {
   enum class Kind { kCreate, kDelete, kSetData, kCheck, kGetData, kGetChildren };
   Kind kind = Kind::kCheck;
-  std::string path;
-  std::optional<std::string> data;  // create, setData; std::nullopt = null
-  std::vector<Acl> acl;
+  std::string path{};
+  std::optional<std::string> data{};  // create, setData; std::nullopt = null
+  std::vector<Acl> acl{};
   CreateMode mode = CreateMode::kPersistent;
   int64_t ttl_ms = 0;
   int32_t version = -1;
