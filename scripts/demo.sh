@@ -3,8 +3,7 @@
 # rolling-restart experiment (ZOOKEEPER-2748: 3 servers, 1,000 clients,
 # restart A, B, C twice) and print its tables:
 #   1. end to end: 1,000 SDK sessions in this process over TCP to zksim's
-#      embedded 3-server ensemble (fixed-order and herd-free failover; the
-#      shed and plan policies need steps the end-to-end mode lacks so far);
+#      embedded 3-server ensemble, the four policies in turn (about a minute);
 #   2. the same scenario in the model, all four policies side by side
 #      (fixed-order as the Java client, herd-free, + shedding, + load-aware plans).
 # Extra arguments go to both runs, e.g. `scripts/demo.sh --seed 7`.
