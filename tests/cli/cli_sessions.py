@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -123,15 +124,19 @@ class RealEnsemble:
     def __init__(self):
         if not os.path.exists("/usr/share/java/zookeeper.jar") or not shutil.which("java"):
             raise Skip("ZooKeeper not installed")
-        self.dir = tempfile.mkdtemp(prefix="zkcli-ens-")
+        self.dir = tempfile.mkdtemp(prefix="zkcli-ens-")  # zkensemble.py's DIR
         out = subprocess.run([sys.executable, ENSEMBLE, "start", self.dir], capture_output=True, text=True,
                              timeout=120)
         desc = json.loads(out.stdout)
         self.admin_ports = [srv["admin_port"] for srv in desc["servers"]]
         self.connect = desc["connect"]
         self.hosts = self.connect.split(",")
-        subprocess.run([sys.executable, ENSEMBLE, "wait", self.dir, "--timeout", "90"], capture_output=True,
-                       timeout=120, check=True)
+        try:
+            subprocess.run([sys.executable, ENSEMBLE, "wait", self.dir, "--timeout", "90"], capture_output=True,
+                           timeout=120, check=True)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            self.stop()  # no JVM left behind
+            raise
 
     def stop(self):
         subprocess.run([sys.executable, ENSEMBLE, "stop", self.dir], capture_output=True, timeout=60)
@@ -587,6 +592,58 @@ def imbalance_commands_real_zookeeper(ens):
     finally:
         release_sessions(holders)
         zkcli(ens.connect, "deleteall", "/zkbalance")
+
+
+def four_letter(hostport, word):
+    host, port = hostport.rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=5) as s:
+        s.sendall(word.encode())
+        data = b""
+        while True:
+            chunk = s.recv(4096)
+            if not chunk:
+                return data.decode(errors="replace")
+            data += chunk
+
+
+def restart_with_whitelist(ens, server_id, whitelist):
+    """Restarts real server `server_id` with 4lw.commands.whitelist=`whitelist`."""
+    cfg = os.path.join(ens.dir, "s%d" % server_id, "zoo.cfg")
+    text = re.sub(r"^4lw\.commands\.whitelist=.*$", "4lw.commands.whitelist=" + whitelist, open(cfg).read(),
+                  flags=re.M)
+    subprocess.run([sys.executable, ENSEMBLE, "stop-server", ens.dir, str(server_id)], capture_output=True,
+                   timeout=60, check=True)
+    open(cfg, "w").write(text)
+    subprocess.run([sys.executable, ENSEMBLE, "start-server", ens.dir, str(server_id)], capture_output=True,
+                   timeout=60, check=True)
+    subprocess.run([sys.executable, ENSEMBLE, "wait", ens.dir, "--timeout", "60"], capture_output=True,
+                   timeout=90, check=True)
+
+
+@case
+def servers_without_cons_real_zookeeper(ens):
+    """servers against a real member whose whitelist is only ruok: srvr still answers (3.8), cons is refused, so the count is srvr's"""
+    if isinstance(ens, Zksim):
+        raise Skip("real ZooKeeper only")
+    restart_with_whitelist(ens, 3, "ruok")
+    holders = []
+    try:
+        expect_in("cons is not executed because it is not in the whitelist.", four_letter(ens.hosts[2], "cons"))
+        holders = hold_sessions(ens.hosts[2], 3)
+        deadline = time.time() + 30
+        rows = []
+        while time.time() < deadline:
+            rc, out, err = zkcli(ens.hosts[0], "servers", "--json")
+            rows = json.loads(out.strip().split("\n")[-1])
+            if rows[2]["up"] and rows[2]["connections"] == 3:
+                break
+            time.sleep(1)
+        expect_eq("server 3 up", True, rows[2]["up"])
+        expect_in(rows[2]["mode"], ("leader", "follower"), "modes")
+        expect_eq("server 3 count from srvr (3 sessions)", 3, rows[2]["connections"])
+    finally:
+        release_sessions(holders)
+        restart_with_whitelist(ens, 3, "*")
 
 
 class Followers:
