@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -52,6 +53,13 @@ class RoEnsemble {
     std::string out = Run(fmt::format("python3 {} start {} --servers 3 --tick 500 --readonly",
                                       Script(), dir_),
                           &rc);
+    // Watchdog (as ensemble.cc's): stops the servers when this process is
+    // gone, however it ended; `stop` reads the pids current at that time.
+    std::string watchdog = fmt::format(
+        "(while kill -0 {} 2>/dev/null; do sleep 1; done; python3 {} stop {} >/dev/null 2>&1; "
+        "rm -rf {}) </dev/null >/dev/null 2>&1 &",
+        getpid(), Script(), dir_, dir_);
+    if (std::system(watchdog.c_str()) != 0) fmt::print(stderr, "# ensemble watchdog failed\n");
     if (rc != 0) return;
     auto j = nlohmann::json::parse(out, nullptr, false);
     if (j.is_discarded()) return;
