@@ -64,6 +64,8 @@ TEST_CASE("split form: members from the dynamic file, version from its name") {
   CHECK(o.members[0].listen_port == 22181);
   CHECK(o.members[2].observer);
   CHECK(sc->my_id() == 1);
+  CHECK(o.initial_config_version == 0x100000000);  // the file name's hex version
+  CHECK_FALSE(o.extended_types_enabled);
 }
 
 TEST_CASE("backward-compatible form: clientPort serves the lowest participant") {
@@ -82,6 +84,22 @@ TEST_CASE("backward-compatible form: clientPort serves the lowest participant") 
   CHECK(o.members[0].client_port == 0);  // no client address in its line
   CHECK(o.members[1].listen_port == 22792);
   CHECK(o.members[1].client_host == "0.0.0.0");
+  CHECK(o.initial_config_version == 0);  // no version: the first leader's epoch << 32
+}
+
+TEST_CASE("extendedTypesEnabled: Java's Boolean.getBoolean (\"true\" in any case only)") {
+  TempDir d;
+  for (const auto& [value, want] : std::vector<std::pair<std::string, bool>>{
+           {"true", true}, {"TRUE", true}, {"yes", false}, {"1", false}, {"false", false}}) {
+    std::string cfg = d.Write("zoo.cfg",
+                              "tickTime=2000\ndataDir=/tmp/x\nclientPort=22791\n"
+                              "extendedTypesEnabled=" +
+                                  value + "\n");
+    SimOptions o;
+    INFO(value);
+    REQUIRE(ServeConfig::Load(cfg, &o).ok());
+    CHECK(o.extended_types_enabled == want);
+  }
 }
 
 TEST_CASE("bad config: the error names the file and the line") {
