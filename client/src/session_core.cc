@@ -4,8 +4,7 @@
 
 namespace zk::client_internal {
 
-SessionCore::SessionCore(SessionConfig config, HostProvider hosts,
-                         std::shared_ptr<Logger> logger)
+SessionCore::SessionCore(SessionConfig config, HostProvider hosts, std::shared_ptr<Logger> logger)
     : config_(std::move(config)), hosts_(std::move(hosts)), log_(std::move(logger)) {
   if (!log_) log_ = Logger::Null();
 }
@@ -35,8 +34,9 @@ void SessionCore::OrderConnect(TimePoint now, Millis extra_delay) {
     n = hosts_.Next();
   }
   Millis timeout = negotiated_.count() > 0 ? negotiated_ : config_.session_timeout;
-  timeout = std::max(config_.min_connect_timeout,
-                     Millis(timeout.count() / static_cast<int64_t>(std::max<size_t>(1, hosts_.size()))));
+  timeout =
+      std::max(config_.min_connect_timeout,
+               Millis(timeout.count() / static_cast<int64_t>(std::max<size_t>(1, hosts_.size()))));
   connect_order_ = ConnectOrder{n.host, n.delay + extra_delay, timeout};
   connecting_to_ = n.host;
   link_ = Link::kTcpConnecting;
@@ -58,7 +58,8 @@ void SessionCore::OnTransportConnected(TimePoint now) {
   p.read_only = config_.can_be_read_only;
   out_ += FrameConnect(p);
   last_send_ = last_recv_ = now;
-  link_deadline_ = now + (connect_order_ ? connect_order_->connect_timeout : config_.session_timeout);
+  link_deadline_ =
+      now + (connect_order_ ? connect_order_->connect_timeout : config_.session_timeout);
   if (!connect_order_) {
     Millis t = std::max(config_.min_connect_timeout,
                         Millis(config_.session_timeout.count() /
@@ -95,10 +96,13 @@ void SessionCore::HandleConnectReply(std::string_view payload, TimePoint now) {
     // (a new one, unless localSessionsEnabled=true) with a bare reply header
     // carrying ZNOTREADONLY instead of a ConnectResponse.
     std::string_view rest;
-    auto h = payload.size() == 16 ? ParseReplyHeader(payload, &rest) : Result<ReplyHeader>(r.status());
+    auto h =
+        payload.size() == 16 ? ParseReplyHeader(payload, &rest) : Result<ReplyHeader>(r.status());
     if (h.ok() && h->err == static_cast<int32_t>(Error::kNotReadOnly)) {
-      Drop("the read-only server refused a new session (ZNOTREADONLY; it needs localSessionsEnabled=true)",
-           now, true);
+      Drop(
+          "the read-only server refused a new session (ZNOTREADONLY; it needs "
+          "localSessionsEnabled=true)",
+          now, true);
       return;
     }
     Drop("bad ConnectResponse: " + r.status().ToString(), now, true);
@@ -161,10 +165,11 @@ void SessionCore::SendSetWatches(TimePoint now) {
   // Every packet carries the same relative zxid; each is SetWatches unless
   // its own batch holds persistent watches (as Java decides per packet).
   std::vector<WatchLists> batches = SplitWatchLists(w, config_.set_watches_max_bytes);
-  log_->Log(LogLevel::kDebug, "session 0x{:x}: re-registering {} watched paths in {} SetWatches packet(s)",
-            session_id_,
-            w.data.size() + w.exist.size() + w.child.size() + w.persistent.size() + w.recursive.size(),
-            batches.size());
+  log_->Log(
+      LogLevel::kDebug,
+      "session 0x{:x}: re-registering {} watched paths in {} SetWatches packet(s)", session_id_,
+      w.data.size() + w.exist.size() + w.child.size() + w.persistent.size() + w.recursive.size(),
+      batches.size());
   for (const WatchLists& batch : batches) {
     int32_t op = 0;
     std::string body = EncodeSetWatches(last_zxid_, batch, &op);
@@ -261,12 +266,14 @@ void SessionCore::CompleteRequest(Request& r, Reply reply) {
   if (r.watcher) {
     bool ok = reply.err == Error::kOk;
     switch (r.watch_on) {
-      case WatchOn::kNone: break;
+      case WatchOn::kNone:
+        break;
       case WatchOn::kOkData:
         if (ok) watches_.Add(WatchTable::kData, r.watch_path, std::move(r.watcher));
         break;
       case WatchOn::kExists:
-        if (ok) watches_.Add(WatchTable::kData, r.watch_path, std::move(r.watcher));
+        if (ok)
+          watches_.Add(WatchTable::kData, r.watch_path, std::move(r.watcher));
         else if (reply.err == Error::kNoNode)
           watches_.Add(WatchTable::kExist, r.watch_path, std::move(r.watcher));
         break;
@@ -312,9 +319,9 @@ void SessionCore::FlushQueue(TimePoint now) {
 
 Status SessionCore::Submit(Request r) {
   if (terminal()) {
-    return Status(state_ == SessionState::kExpired ? Error::kSessionExpired
+    return Status(state_ == SessionState::kExpired      ? Error::kSessionExpired
                   : state_ == SessionState::kAuthFailed ? Error::kAuthFailed
-                                                         : Error::kClosing,
+                                                        : Error::kClosing,
                   "session is " + std::string(SessionStateName(state_)));
   }
   if (close_requested_ || link_ == Link::kClosingSession) {
@@ -412,9 +419,9 @@ void SessionCore::Drop(const std::string& reason, TimePoint now, bool order_drop
   ++drops_;
   // Failed connect attempts are routine while a server is down, and a move
   // is the host provider's decision; everything else is worth a warning.
-  LogLevel level = link_ == Link::kTcpConnecting ? LogLevel::kDebug
+  LogLevel level = link_ == Link::kTcpConnecting    ? LogLevel::kDebug
                    : reason.rfind("moving", 0) == 0 ? LogLevel::kInfo
-                                                   : LogLevel::kWarn;
+                                                    : LogLevel::kWarn;
   log_->Log(level, "session 0x{:x}: connection to {} dropped: {}", session_id_,
             connecting_to_ ? connecting_to_->ToString() : "?", reason);
   if (order_drop) drop_order_ = true;
@@ -442,7 +449,8 @@ void SessionCore::FailPending(Error err, const std::string& why) {
   while (!auth_waiters_.empty()) {
     auto w = std::move(auth_waiters_.front());
     auth_waiters_.pop_front();
-    if (w) Defer([w = std::move(w), err] { w(Status(err, "connection lost before the auth reply")); });
+    if (w)
+      Defer([w = std::move(w), err] { w(Status(err, "connection lost before the auth reply")); });
   }
 }
 
@@ -535,7 +543,8 @@ TimePoint SessionCore::NextDeadline() const {
       break;
     case Link::kOpen:
       t = std::min(last_send_ + negotiated_ / 3, last_recv_ + negotiated_ * 2 / 3);
-      if (state_ == SessionState::kConnectedReadOnly && rw_ && !rw_->probing) t = std::min(t, rw_->at);
+      if (state_ == SessionState::kConnectedReadOnly && rw_ && !rw_->probing)
+        t = std::min(t, rw_->at);
       break;
     default:
       break;

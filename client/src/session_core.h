@@ -79,8 +79,7 @@ struct Request {
 
 class SessionCore {
  public:
-  SessionCore(SessionConfig config, HostProvider hosts,
-              std::shared_ptr<Logger> logger);
+  SessionCore(SessionConfig config, HostProvider hosts, std::shared_ptr<Logger> logger);
 
   // ---------------- inputs from the adapter
   void Start(TimePoint now);
@@ -218,7 +217,7 @@ class SessionCore {
   TimePoint last_send_{};
   TimePoint last_recv_{};
   TimePoint link_deadline_ = TimePoint::max();  // connect/handshake/close timeout
-  TimePoint last_heard_{};  // the last bytes from any server (local expiry)
+  TimePoint last_heard_{};                      // the last bytes from any server (local expiry)
 
   // The read-write server search while ConnectedReadOnly. Allocated on the
   // first read-only connect and freed on a read-write one, so that the

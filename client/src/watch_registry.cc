@@ -8,11 +8,16 @@ WatchRegistry::Table& WatchRegistry::Get(WatchTable t) {
 
 const WatchRegistry::Table& WatchRegistry::Get(WatchTable t) const {
   switch (t) {
-    case WatchTable::kData: return data_;
-    case WatchTable::kExist: return exist_;
-    case WatchTable::kChild: return child_;
-    case WatchTable::kPersistent: return persistent_;
-    case WatchTable::kPersistentRecursive: return recursive_;
+    case WatchTable::kData:
+      return data_;
+    case WatchTable::kExist:
+      return exist_;
+    case WatchTable::kChild:
+      return child_;
+    case WatchTable::kPersistent:
+      return persistent_;
+    case WatchTable::kPersistentRecursive:
+      return recursive_;
   }
   return data_;
 }
@@ -37,7 +42,9 @@ void WatchRegistry::CopyFrom(const Table& t, const std::string& path, std::vecto
 std::vector<Watcher> WatchRegistry::Remove(WatcherKind kind, const std::string& path) {
   std::vector<Watcher> out;
   switch (kind) {
-    case WatcherKind::kChildren: TakeFrom(child_, path, &out); break;
+    case WatcherKind::kChildren:
+      TakeFrom(child_, path, &out);
+      break;
     case WatcherKind::kData:
       TakeFrom(data_, path, &out);
       TakeFrom(exist_, path, &out);
@@ -49,8 +56,12 @@ std::vector<Watcher> WatchRegistry::Remove(WatcherKind kind, const std::string& 
       TakeFrom(persistent_, path, &out);
       TakeFrom(recursive_, path, &out);
       break;
-    case WatcherKind::kPersistent: TakeFrom(persistent_, path, &out); break;
-    case WatcherKind::kPersistentRecursive: TakeFrom(recursive_, path, &out); break;
+    case WatcherKind::kPersistent:
+      TakeFrom(persistent_, path, &out);
+      break;
+    case WatcherKind::kPersistentRecursive:
+      TakeFrom(recursive_, path, &out);
+      break;
   }
   return out;
 }
@@ -68,8 +79,11 @@ std::vector<Watcher> WatchRegistry::Collect(EventType type, const std::string& p
       TakeFrom(exist_, path, &out);
       TakeFrom(child_, path, &out);
       break;
-    case EventType::kNodeChildrenChanged: TakeFrom(child_, path, &out); break;
-    default: return out;
+    case EventType::kNodeChildrenChanged:
+      TakeFrom(child_, path, &out);
+      break;
+    default:
+      return out;
   }
   CopyFrom(persistent_, path, &out);
   if (type != EventType::kNodeChildrenChanged) {

@@ -50,9 +50,8 @@ class RoEnsemble {
     if (mkdtemp(tmpl) == nullptr) return;
     dir_ = tmpl;
     int rc = 0;
-    std::string out = Run(fmt::format("python3 {} start {} --servers 3 --tick 500 --readonly",
-                                      Script(), dir_),
-                          &rc);
+    std::string out = Run(
+        fmt::format("python3 {} start {} --servers 3 --tick 500 --readonly", Script(), dir_), &rc);
     // Watchdog (as ensemble.cc's): stops the servers when this process is
     // gone, however it ended; `stop` reads the pids current at that time.
     std::string watchdog = fmt::format(
@@ -123,7 +122,8 @@ zk::ClientOptions RoOptions(const std::string& connect, Recorder* rec) {
   o.can_be_read_only = true;
   o.session_watcher = [rec](zk::SessionState s) { rec->states.push_back(s); };
   o.logger = std::make_shared<zk::Logger>(
-      [rec](zk::LogLevel, std::string_view l) { rec->lines.emplace_back(l); }, zk::LogLevel::kDebug);
+      [rec](zk::LogLevel, std::string_view l) { rec->lines.emplace_back(l); },
+      zk::LogLevel::kDebug);
   return o;
 }
 
@@ -176,7 +176,8 @@ TEST_CASE("the survivor of a lost quorum serves read-only; the client returns to
   REQUIRE(ens.Start(1));
   REQUIRE(ens.Start(2));
   REQUIRE(lr.RunUntil([&] { return c->state() == zk::SessionState::kConnected; }, 40000ms));
-  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  auto took =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
   // The read-only server leaves read-only mode when the quorum is back and
   // drops its clients; a probe may find a read-write server first.
   WARN("read-write again " << took.count() << " ms after restarting two servers, "
@@ -236,8 +237,10 @@ TEST_CASE("an isro probe finds a read-write server while the read-only one stays
   bool rw = lr.RunUntil([&] { return c->state() == zk::SessionState::kConnected; }, 20000ms);
   if (!rw) rec.Dump();
   REQUIRE(rw);
-  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
-  WARN("probe found " << a.Address(1) << " read-write " << took.count() << " ms after the list change");
+  auto took =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  WARN("probe found " << a.Address(1) << " read-write " << took.count()
+                      << " ms after the list change");
   CHECK(rec.Logged(a.Address(1) + " is read-write"));
   CHECK(c->current_server()->port == a.port(1));
   CHECK(c->session_id() != ro_sid);

@@ -23,7 +23,8 @@ constexpr const char* kNowhere = "127.0.0.1:1";
 
 }  // namespace
 
-TEST_CASE("a session moves between servers with its ephemerals and watches", "[reconnect][interop]") {
+TEST_CASE("a session moves between servers with its ephemerals and watches",
+          "[reconnect][interop]") {
   const auto& ens = SharedEnsemble();
   if (!ens.ok) return;
   LoopRunner lr;
@@ -41,7 +42,9 @@ TEST_CASE("a session moves between servers with its ephemerals and watches", "[r
   REQUIRE(e.r->ok());
   std::vector<zk::WatchEvent> events;
   Wait<zk::DataResult> gd;
-  REQUIRE(c->GetData(base, [&](const zk::WatchEvent& ev) { events.push_back(ev); }, gd.cb()).ok());
+  REQUIRE(c->GetData(
+               base, [&](const zk::WatchEvent& ev) { events.push_back(ev); }, gd.cb())
+              .ok());
   RUN_OK(lr, gd);
 
   for (int move = 0; move < 3; ++move) {
@@ -50,7 +53,8 @@ TEST_CASE("a session moves between servers with its ephemerals and watches", "[r
     Wait<zk::Stat> inflight;
     REQUIRE(c->Exists(base, {}, inflight.cb()).ok());
     REQUIRE(c->UpdateServerList(Others(ens, from)).ok());
-    REQUIRE(lr.RunUntil([&] { return c->state() == zk::SessionState::kConnected && c->current_server(); }));
+    REQUIRE(lr.RunUntil(
+        [&] { return c->state() == zk::SessionState::kConnected && c->current_server(); }));
     REQUIRE(inflight.r.has_value());
     CHECK(inflight.r->status().code() == zk::Error::kConnectionLoss);
     CHECK(c->current_server()->port != from.port);
@@ -76,7 +80,8 @@ TEST_CASE("a session moves between servers with its ephemerals and watches", "[r
   CHECK(lr.Drained());
 }
 
-TEST_CASE("a change made while away is reported after the reconnect, once", "[reconnect][watch][interop]") {
+TEST_CASE("a change made while away is reported after the reconnect, once",
+          "[reconnect][watch][interop]") {
   const auto& ens = SharedEnsemble();
   if (!ens.ok) return;
   LoopRunner lr;
@@ -100,7 +105,8 @@ TEST_CASE("a change made while away is reported after the reconnect, once", "[re
   REQUIRE(c->GetData(base, rec("data"), gd.cb()).ok());
   REQUIRE(c->GetChildren(base, rec("child"), gc.cb()).ok());
   REQUIRE(c->Exists(base + "/new", rec("exist"), ex.cb()).ok());
-  REQUIRE(c->AddWatch(base + "/r", zk::AddWatchMode::kPersistentRecursive, rec("rec"), aw.cb()).ok());
+  REQUIRE(
+      c->AddWatch(base + "/r", zk::AddWatchMode::kPersistentRecursive, rec("rec"), aw.cb()).ok());
   RUN_S(lr, aw);
 
   // Away: the provider sends the client to a port where nobody listens.
@@ -131,10 +137,9 @@ TEST_CASE("a change made while away is reported after the reconnect, once", "[re
   REQUIRE(lr.RunUntil([&] { return got.size() >= 4; }));
   lr.RunFor(300ms);
   std::sort(got.begin(), got.end());
-  std::vector<std::string> want = {"child NodeChildrenChanged " + base,
-                                   "data NodeDataChanged " + base,
-                                   "exist NodeCreated " + base + "/new",
-                                   "rec NodeCreated " + base + "/r"};
+  std::vector<std::string> want = {
+      "child NodeChildrenChanged " + base, "data NodeDataChanged " + base,
+      "exist NodeCreated " + base + "/new", "rec NodeCreated " + base + "/r"};
   CHECK(got == want);
   CloseClient(lr, other);
   CloseClient(lr, c);
@@ -181,7 +186,8 @@ TEST_CASE("an invalid connect string is refused before any connection", "[reconn
   CHECK(lr.Drained());
 }
 
-TEST_CASE("a session away longer than its timeout expires (server's verdict)", "[reconnect][interop]") {
+TEST_CASE("a session away longer than its timeout expires (server's verdict)",
+          "[reconnect][interop]") {
   const auto& ens = SharedEnsemble();
   if (!ens.ok) return;
   LoopRunner lr;
@@ -222,7 +228,8 @@ TEST_CASE("an auth failure ends the session with AuthFailed", "[reconnect][inter
   CHECK(lr.Drained());
 }
 
-TEST_CASE("local expiry: no server reachable for the session timeout", "[reconnect][expiry][interop]") {
+TEST_CASE("local expiry: no server reachable for the session timeout",
+          "[reconnect][expiry][interop]") {
   const auto& ens = SharedEnsemble();
   if (!ens.ok) return;
   std::vector<zk::SessionState> states;
@@ -247,7 +254,8 @@ TEST_CASE("local expiry: no server reachable for the session timeout", "[reconne
   Wait<zk::Stat> queued;
   REQUIRE(c->Exists("/", {}, queued.cb()).ok());
   REQUIRE(lr.RunUntil([&] { return c->state() == zk::SessionState::kExpired; }, 5000ms));
-  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  auto took =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
   WARN("local expiry " << took.count() << " ms after the last connection ended (timeout "
                        << negotiated.count() << " ms)");
   // The last server byte came at most a third of the timeout (a ping)
@@ -301,8 +309,9 @@ TEST_CASE("3000 watches on long paths come back in several SetWatches packets, e
   }
   int created = 0, failed = 0;
   for (const auto& p : paths) {
-    REQUIRE(other->CreateNode(p, "", {}, zk::CreateMode::kPersistent,
-                              [&](zk::Result<zk::CreateResult> r) { ++(r.ok() ? created : failed); })
+    REQUIRE(other
+                ->CreateNode(p, "", {}, zk::CreateMode::kPersistent,
+                             [&](zk::Result<zk::CreateResult> r) { ++(r.ok() ? created : failed); })
                 .ok());
   }
   REQUIRE(lr.RunUntil([&] { return created + failed == kNodes; }, 30000ms));
@@ -310,8 +319,9 @@ TEST_CASE("3000 watches on long paths come back in several SetWatches packets, e
   std::map<std::string, int> fired;
   int watched = 0;
   for (const auto& p : paths) {
-    REQUIRE(c->GetData(p, [&fired](const zk::WatchEvent& e) { ++fired[e.path]; },
-                       [&](zk::Result<zk::DataResult> r) { watched += r.ok() ? 1 : 0; })
+    REQUIRE(c->GetData(
+                 p, [&fired](const zk::WatchEvent& e) { ++fired[e.path]; },
+                 [&](zk::Result<zk::DataResult> r) { watched += r.ok() ? 1 : 0; })
                 .ok());
   }
   REQUIRE(lr.RunUntil([&] { return watched == kNodes; }, 30000ms));
@@ -320,7 +330,8 @@ TEST_CASE("3000 watches on long paths come back in several SetWatches packets, e
   lines.clear();
   auto t0 = std::chrono::steady_clock::now();
   REQUIRE(c->UpdateServerList(Others(ens, from)).ok());
-  REQUIRE(lr.RunUntil([&] { return c->state() == zk::SessionState::kConnected && c->current_server(); }));
+  REQUIRE(lr.RunUntil(
+      [&] { return c->state() == zk::SessionState::kConnected && c->current_server(); }));
   CHECK(c->current_server()->port != from.port);
   // 330 KB of paths: three packets of at most 128 KiB.
   const std::string want = fmt::format("re-registering {} watched paths in {} SetWatches packet(s)",
@@ -335,12 +346,15 @@ TEST_CASE("3000 watches on long paths come back in several SetWatches packets, e
   REQUIRE(c->Exists(base, {}, sync.cb()).ok());
   RUN_OK(lr, sync);
   WARN("move with " << kNodes << " watches (" << path_bytes << " path bytes): reattached and "
-       << "re-registered, one round trip later, in "
-       << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count()
-       << " ms");
+                    << "re-registered, one round trip later, in "
+                    << std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now() - t0)
+                           .count()
+                    << " ms");
   int set = 0;
   for (const auto& p : paths) {
-    REQUIRE(other->SetData(p, "x", -1, [&set](zk::Result<zk::Stat> r) { set += r.ok() ? 1 : 0; }).ok());
+    REQUIRE(
+        other->SetData(p, "x", -1, [&set](zk::Result<zk::Stat> r) { set += r.ok() ? 1 : 0; }).ok());
   }
   REQUIRE(lr.RunUntil([&] { return set == kNodes && fired.size() == kNodes; }, 30000ms));
   lr.RunFor(300ms);

@@ -2,9 +2,8 @@
 // drops the connection with a logged reason and the session reconnects.
 #include "session_core.h"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 
 #include "zk/hostprovider/random_source.h"
 #include "zk/wire/jute.h"
@@ -242,7 +241,8 @@ std::vector<std::pair<int32_t, int32_t>> Requests(const std::string& bytes) {
 
 }  // namespace
 
-TEST_CASE("local expiry: no server heard for the session timeout ends the session", "[session][expiry]") {
+TEST_CASE("local expiry: no server heard for the session timeout ends the session",
+          "[session][expiry]") {
   Harness h;
   h.Connect();
   std::optional<zk::Error> inflight, queued;
@@ -280,7 +280,8 @@ TEST_CASE("local expiry: no server heard for the session timeout ends the sessio
   CHECK(h.core.Submit(Request{}).code() == zk::Error::kSessionExpired);
 }
 
-TEST_CASE("local expiry off, or no read-write session yet: the session waits", "[session][expiry]") {
+TEST_CASE("local expiry off, or no read-write session yet: the session waits",
+          "[session][expiry]") {
   SessionConfig off{3000ms, false, "", 3, 500ms};
   off.local_expiry = false;
   Harness h(off);
@@ -300,7 +301,8 @@ TEST_CASE("local expiry off, or no read-write session yet: the session waits", "
   CHECK(r.core.state() == zk::SessionState::kDisconnected);
 }
 
-TEST_CASE("read-only: probes other servers with isro, backing off, then moves to a rw one", "[session][readonly]") {
+TEST_CASE("read-only: probes other servers with isro, backing off, then moves to a rw one",
+          "[session][readonly]") {
   SessionConfig cfg{3000ms, true, "", 3, 500ms};
   Harness h(cfg);
   h.Connect(0x77, /*ro=*/true);
@@ -381,7 +383,8 @@ TEST_CASE("read-only: probes other servers with isro, backing off, then moves to
   CHECK_FALSE(h.core.TakeProbeOrder().has_value());
 }
 
-TEST_CASE("read-only after read-write keeps the session id; leaving read-only cancels a probe", "[session][readonly]") {
+TEST_CASE("read-only after read-write keeps the session id; leaving read-only cancels a probe",
+          "[session][readonly]") {
   SessionConfig cfg{3000ms, true, "", 3, 500ms};
   Harness h(cfg);
   h.Connect(0x99);
@@ -404,7 +407,8 @@ TEST_CASE("read-only after read-write keeps the session id; leaving read-only ca
   CHECK(h.core.state() == zk::SessionState::kExpired);
 }
 
-TEST_CASE("many watches go back in several SetWatches packets after a reconnect", "[session][watch]") {
+TEST_CASE("many watches go back in several SetWatches packets after a reconnect",
+          "[session][watch]") {
   SessionConfig cfg{3000ms, false, "", 5000, 500ms};
   cfg.set_watches_max_bytes = 1000;
   Harness h(cfg);
@@ -441,8 +445,10 @@ TEST_CASE("many watches go back in several SetWatches packets after a reconnect"
   CHECK_FALSE(h.core.TakeDropOrder());
 }
 
-TEST_CASE("a read-only server's refusal of a new session (bare ZNOTREADONLY header) drops with its reason",
-          "[session][bad-input][readonly]") {
+TEST_CASE(
+    "a read-only server's refusal of a new session (bare ZNOTREADONLY header) drops with its "
+    "reason",
+    "[session][bad-input][readonly]") {
   SessionConfig cfg{3000ms, true, "", 3, 500ms};
   Harness h(cfg);
   h.core.Start(h.now);
@@ -496,7 +502,8 @@ TEST_CASE("frames split anywhere or packed together decode the same", "[session]
   CHECK_FALSE(h.core.TakeDropOrder());
 }
 
-TEST_CASE("malformed or unknown notifications are ignored; the connection stays", "[session][bad-input]") {
+TEST_CASE("malformed or unknown notifications are ignored; the connection stays",
+          "[session][bad-input]") {
   Harness h;
   h.Connect();
   int fired = 0;
@@ -508,11 +515,11 @@ TEST_CASE("malformed or unknown notifications are ignored; the connection stays"
   r.watcher = [&fired](const zk::WatchEvent&) { ++fired; };
   REQUIRE(h.core.Submit(std::move(r)).ok());
   h.Feed(ServerReply(1, 5, 0));
-  h.Feed(ServerReply(-1, -1, 0, "\x00\x00"));           // truncated WatcherEvent
-  h.Feed(Notification(99, 3, "/w"));                    // unknown event type
-  h.Feed(Notification(0, 3, "/w"));                     // type None is not a node event
-  h.Feed(ServerReply(-2, 0, 0));                        // a ping reply
-  h.Feed(ServerReply(-8, 0, -101));                     // a refused SetWatches: logged only
+  h.Feed(ServerReply(-1, -1, 0, "\x00\x00"));  // truncated WatcherEvent
+  h.Feed(Notification(99, 3, "/w"));           // unknown event type
+  h.Feed(Notification(0, 3, "/w"));            // type None is not a node event
+  h.Feed(ServerReply(-2, 0, 0));               // a ping reply
+  h.Feed(ServerReply(-8, 0, -101));            // a refused SetWatches: logged only
   CHECK(h.Logged("malformed notification"));
   CHECK(h.Logged("unknown type 99"));
   CHECK(h.Logged("SetWatches refused"));
@@ -525,7 +532,8 @@ TEST_CASE("malformed or unknown notifications are ignored; the connection stays"
   CHECK(fired == 1);
 }
 
-TEST_CASE("an empty frame drops; bytes of a dropped connection are ignored", "[session][bad-input]") {
+TEST_CASE("an empty frame drops; bytes of a dropped connection are ignored",
+          "[session][bad-input]") {
   Harness h;
   h.Connect();
   std::optional<zk::Error> e;
@@ -569,15 +577,22 @@ TEST_CASE("seeded random bytes never crash the core and every request completes 
     for (int k = 0; k < 20; ++k) {
       std::string chunk;
       switch (rnd.Below(4)) {
-        case 0: chunk = ServerReply(static_cast<int32_t>(rnd.Below(10)) - 2, 1, 0); break;
-        case 1: chunk = Notification(static_cast<int32_t>(rnd.Below(8)), 3, "/p1"); break;
+        case 0:
+          chunk = ServerReply(static_cast<int32_t>(rnd.Below(10)) - 2, 1, 0);
+          break;
+        case 1:
+          chunk = Notification(static_cast<int32_t>(rnd.Below(8)), 3, "/p1");
+          break;
         case 2: {
           std::string junk(rnd.Below(40), '\0');
           for (char& c : junk) c = static_cast<char>(rnd.Below(256));
           chunk = rnd.Below(2) ? Frame(junk) : junk;
           break;
         }
-        default: chunk = ServerReply(static_cast<int32_t>(rnd.Below(12)), 2, -static_cast<int32_t>(rnd.Below(130))); break;
+        default:
+          chunk = ServerReply(static_cast<int32_t>(rnd.Below(12)), 2,
+                              -static_cast<int32_t>(rnd.Below(130)));
+          break;
       }
       h.Feed(chunk);
       if (h.core.TakeDropOrder() || h.core.state() == zk::SessionState::kDisconnected) {

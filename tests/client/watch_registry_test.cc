@@ -42,7 +42,7 @@ TEST_CASE("persistent and recursive watches stay and match like the server", "[w
   r.Add(WatchTable::kPersistent, "/a", [](const WatchEvent&) {});
   r.Add(WatchTable::kPersistentRecursive, "/", [](const WatchEvent&) {});
   CHECK(Fire(r, EventType::kNodeChildrenChanged, "/a") == 1);  // persistent only
-  CHECK(Fire(r, EventType::kNodeCreated, "/a/b/c") == 1);       // recursive on /
+  CHECK(Fire(r, EventType::kNodeCreated, "/a/b/c") == 1);      // recursive on /
   CHECK(Fire(r, EventType::kNodeDataChanged, "/a") == 2);
   CHECK(Fire(r, EventType::kNodeDataChanged, "/a") == 2);
   CHECK(r.HasPersistent());
@@ -68,10 +68,11 @@ TEST_CASE("SetWatches lists split into packets of bounded path bytes, in Java's 
   CHECK(SplitWatchLists(WatchLists{}, 100).empty());
 
   WatchLists all;
-  for (int i = 0; i < 10; ++i) all.data.push_back("/d" + std::string(8, char('0' + i)));  // 10 bytes
-  all.exist = {"/e123456789"};                                                            // 11
-  all.child = {"/c12345678"};                                                             // 10
-  all.recursive = {"/r12345678"};                                                         // 10
+  for (int i = 0; i < 10; ++i)
+    all.data.push_back("/d" + std::string(8, char('0' + i)));  // 10 bytes
+  all.exist = {"/e123456789"};                                 // 11
+  all.child = {"/c12345678"};                                  // 10
+  all.recursive = {"/r12345678"};                              // 10
   auto batches = SplitWatchLists(all, 35);
   // data 10+10+10 | 10+10+10 | 10+10+10 | data, exist, child 10+11+10 | recursive 10
   REQUIRE(batches.size() == 5);
@@ -86,8 +87,8 @@ TEST_CASE("SetWatches lists split into packets of bounded path bytes, in Java's 
       }
     }
     CHECK(bytes <= 35);
-    seen += b.data.size() + b.exist.size() + b.child.size() + b.persistent.size() +
-            b.recursive.size();
+    seen +=
+        b.data.size() + b.exist.size() + b.child.size() + b.persistent.size() + b.recursive.size();
   }
   CHECK(seen == 13);
   CHECK(order.front() == all.data.front());
