@@ -26,6 +26,12 @@ void Shell::PrintEventBlock(const std::string& line) {
 }
 
 Watcher Shell::DefaultWatcher(WatchOrigin origin) {
+  {
+    // A new registration: the next event like the last one printed is a
+    // new notification, not a second call for the same one.
+    std::lock_guard<std::mutex> lock(removal_mu_);
+    last_one_shot_.reset();
+  }
   return [this, origin](const WatchEvent& e) { OnDefaultWatch(origin, e); };
 }
 
@@ -43,6 +49,21 @@ void Shell::OnDefaultWatch(WatchOrigin origin, WatchEvent e) {
       bool seen = std::any_of(removals_.begin(), removals_.end(),
                               [&](const WatchEvent& r) { return r.type == e.type && r.path == e.path; });
       if (!seen) removals_.push_back(std::move(e));
+      return;
+    }
+  } else if (e.type != EventType::kNone) {
+    // zkCli's one watcher sits in sets: a notification calls it once however
+    // many of its one-shot registrations (get -w, stat -w, ls -w) and
+    // persistent ones it matches. The SDK calls every registration, one-shot
+    // ones first, all in one go; a one-shot watch fires again only after a
+    // new registration, which clears last_one_shot_ (DefaultWatcher).
+    std::lock_guard<std::mutex> lock(removal_mu_);
+    bool again = last_one_shot_ && last_one_shot_->type == e.type && last_one_shot_->path == e.path;
+    if (origin != WatchOrigin::kPersistent) {
+      if (again) return;
+      last_one_shot_ = e;
+    } else if (again) {
+      last_one_shot_.reset();  // this notification's persistent call
       return;
     }
   }

@@ -140,6 +140,9 @@ class Shell {
   std::mutex removal_mu_;
   bool collecting_removals_ = false;        // guarded by removal_mu_
   std::vector<WatchEvent> removals_;        // guarded by removal_mu_; one per kind
+  // The last event printed for a one-shot watch, until the next
+  // registration; guarded by removal_mu_ (see OnDefaultWatch).
+  std::optional<WatchEvent> last_one_shot_;
 };
 
 }  // namespace zk::cli
