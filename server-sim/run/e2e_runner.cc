@@ -803,7 +803,12 @@ class PolicyRun {
       shed = *n;
       if (Status s = settle_once({}, Ms(window)); !s.ok()) return fail(s);
     } else if (op == "wait") {
-      if (Status s = settle_once({}, Ms(js.value("ms", int64_t{5000}))); !s.ok()) return fail(s);
+      const Json ms = js.value("ms", Json(5000));
+      if (!ms.is_number_integer() || ms.get<int64_t>() < 0 || ms.get<int64_t>() > 86400000) {
+        return BadArg(fmt::format("{}: wait: ms: {} is not an integer in [0, 86400000]", where,
+                                  ms.dump()));
+      }
+      if (Status s = settle_once({}, Ms(ms.get<int64_t>())); !s.ok()) return fail(s);
     } else if (op == "reconfigure") {
       std::vector<size_t> next;
       std::set<size_t> obs;

@@ -247,5 +247,19 @@ TEST_CASE("every step form runs end to end", "[experiments][e2e]") {
   CHECK(p.steps[4].movers == p.steps[4].min_movers);
 }
 
+TEST_CASE("a bad wait end to end is an error naming the step", "[experiments][e2e]") {
+  Result<Scenario> s = ParseScenario(R"({
+    "type": "zkbalance-scenario", "name": "bad-wait", "clients": 3,
+    "servers": ["zk1:2181", "zk2:2181", "zk3:2181"],
+    "policies": [{"policy": "p", "timeline": [{"op": "wait", "ms": "5 s", "label": "pause"}]}]})",
+                                     "bad-wait.json");
+  REQUIRE(s.ok());  // a wait's ms is checked when it runs, as in the model
+  std::vector<std::string> notes;
+  Result<ExperimentResult> r = RunEndToEnd(*s, &notes);
+  REQUIRE(!r.ok());
+  CHECK(r.status().code() == Error::kBadArguments);
+  CHECK_THAT(r.status().message(), Catch::Contains("step 1 (\"pause\"): wait: ms"));
+}
+
 }  // namespace
 }  // namespace zk::sim

@@ -113,7 +113,7 @@ TEST_CASE("an unknown scenario name lists the built-in ones", "[experiments][sce
   CHECK(s.status().message().find("rolling-restart, paper-5.1") != std::string::npos);
 }
 
-TEST_CASE("end-to-end keys: shed by count/target, wait ms, reconfigure mode and observers",
+TEST_CASE("end-to-end keys: shed by count/target, reconfigure mode and observers",
           "[experiments][scenario]") {
   auto with = [](const std::string& step) {
     return R"({"type": "zkbalance-scenario", "name": "x", "servers": ["a:1", "b:1", "c:1"],
@@ -141,7 +141,6 @@ TEST_CASE("end-to-end keys: shed by count/target, wait ms, reconfigure mode and 
       {R"({"op": "shed", "server": "a:1", "count": 5, "target": 2})", "one of fraction"},
       {R"({"op": "shed", "server": "a:1", "count": -1})", "shed.count"},
       {R"({"op": "shed", "server": "a:1", "fraction": 0.5, "window_ms": "x"})", "shed.window_ms"},
-      {R"({"op": "wait", "ms": "5 s"})", "wait.ms"},
       {R"({"op": "reconfigure", "servers": ["a:1"], "mode": "fast"})", "reconfigure.mode"},
       {R"({"op": "reconfigure", "servers": ["a:1", "b:1"], "observers": ["c:1"]})",
        "reconfigure.observers"},
