@@ -229,8 +229,9 @@ void Ensemble::Submit(int64_t origin, int64_t session_id, TxnBody body,
   } else if (auto* cl = std::get_if<CloseSessionTxn>(&txn.body)) {
     sessions_.Remove(cl->session_id);
   }
-  if (pending_) {
-    // Commits are in zxid order: this one waits for the reconfig in flight.
+  if (pending_ || committing_) {
+    // Commits are in zxid order: this one waits for the reconfig in flight
+    // (or, proposed from a callback of its commit, for what it held).
     held_.push_back({std::move(txn), origin, std::move(on_applied)});
     return;
   }
@@ -288,22 +289,26 @@ void Ensemble::ProposeReconfig(int64_t origin, int64_t session_id, std::map<int6
   const int64_t delay = std::max(0, opts_.reconfig_commit_ms) + AckLagMs(Quorum(), nq);
   pending_ = PendingReconfig{
       {std::move(txn), origin, std::move(on_applied)}, std::move(next), clock_->NowMs() + delay};
-  if (delay <= 0) CommitPendingReconfig();
+  // Not from inside a commit's callbacks (a pipelined reconfig): the
+  // next Tick commits it.
+  if (delay <= 0 && !committing_) CommitPendingReconfig();
 }
 
 void Ensemble::CommitPendingReconfig() {
   if (!pending_) return;
   PendingReconfig p = std::move(*pending_);
   pending_.reset();
+  committing_ = true;
   const std::map<int64_t, Member> old_lines = lines_;
   const int64_t old_leader = leader_;
   previous_members_ = std::move(members_);
   members_ = std::move(p.members);
   config_version_ = p.proposal.txn.zxid;
+  // A reply lets its connection go on with its next request: writes
+  // proposed from these callbacks queue behind the held ones (zxid order).
+  DrainHeld(p.proposal.txn.zxid);  // proposed before it (during an earlier commit)
   Distribute(p.proposal.txn, p.proposal.origin, std::move(p.proposal.on_applied));
-  std::vector<Proposal> held;
-  held.swap(held_);
-  for (Proposal& h : held) Distribute(h.txn, h.origin, std::move(h.on_applied));
+  DrainHeld(INT64_MAX);
   for (const auto& [id, m] : members_) {
     if (servers_.count(id)) lines_[id] = m;
   }
@@ -316,6 +321,17 @@ void Ensemble::CommitPendingReconfig() {
   bool stays = it != members_.end() && !it->second.observer && was != old_lines.end() &&
                was->second.host == it->second.host &&
                was->second.quorum_port == it->second.quorum_port;
+  // A server whose role changed (participant <-> observer) restarts its
+  // peer loop, which drops its clients. A removed server keeps its role (a
+  // non-voting follower) and its clients.
+  for (const auto& [id, m] : members_) {
+    auto o = old_lines.find(id);
+    ServerState* s = Server(id);
+    if (stays && s != nullptr && o != old_lines.end() && o->second.observer != m.observer)
+      DropClients(*s, "role changed by reconfig");
+  }
+  committing_ = false;
+  DrainHeld(INT64_MAX);
   if (!stays) {
     // Hand-off: every follower's leader changes, so every server restarts
     // its serving stack (clients reconnect and keep their sessions); the
@@ -326,16 +342,15 @@ void Ensemble::CommitPendingReconfig() {
     } else {
       election_due_ms_ = clock_->NowMs() + opts_.handoff_ms;
     }
-    return;
   }
-  // A server whose role changed (participant <-> observer) restarts its
-  // peer loop, which drops its clients. A removed server keeps its role (a
-  // non-voting follower) and its clients.
-  for (const auto& [id, m] : members_) {
-    auto o = old_lines.find(id);
-    ServerState* s = Server(id);
-    if (s == nullptr || o == old_lines.end() || o->second.observer == m.observer) continue;
-    DropClients(*s, "role changed by reconfig");
+}
+
+void Ensemble::DrainHeld(int64_t below) {
+  while (!held_.empty() && held_.front().txn.zxid < below &&
+         (!pending_ || held_.front().txn.zxid < pending_->proposal.txn.zxid)) {
+    Proposal h = std::move(held_.front());
+    held_.pop_front();
+    Distribute(h.txn, h.origin, std::move(h.on_applied));
   }
 }
 

@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -177,6 +178,9 @@ class Ensemble {
   std::set<int64_t> UpServers() const;
   // Commits the reconfig in flight, if any, and the writes held behind it.
   void CommitPendingReconfig();
+  // Hands out the held writes with zxids below `below`, in zxid order, up
+  // to the reconfig in flight.
+  void DrainHeld(int64_t below);
 
   struct Proposal {
     Txn txn;
@@ -203,8 +207,9 @@ class Ensemble {
   std::map<int64_t, Member> lines_;
   std::map<int64_t, Member> previous_members_;
   std::optional<PendingReconfig> pending_;
-  std::vector<Proposal> held_;    // proposed after pending_, commit after it
+  std::deque<Proposal> held_;     // proposed after pending_, commit after it
   int64_t election_due_ms_ = -1;  // a hand-off election, or -1
+  bool committing_ = false;       // inside CommitPendingReconfig
 };
 
 }  // namespace zk::sim

@@ -325,3 +325,42 @@ TEST_CASE("a fault during a reconfig in flight commits it first", "[reconfig]") 
   CHECK(h.ens->members().count(2) == 0);
   CHECK(h.ens->quorum_up());
 }
+
+TEST_CASE("requests pipelined behind a reconfig come after the writes it held", "[reconfig]") {
+  Harness h(Options(50, 0));
+  Client& a = h.Connect(1);
+  Client& b = h.Connect(2);
+  int32_t xr = h.Reconfig(a, {h.LineOf(1), std::nullopt, std::nullopt, -1});
+  int32_t xa = h.Send(a, wire::OpCode::kCreate,
+                      wire::CreateRequest{"/a", std::string(), wire::OpenAclUnsafe()});
+  int32_t xb = h.Send(b, wire::OpCode::kCreate,
+                      wire::CreateRequest{"/b", std::string(), wire::OpenAclUnsafe()});
+  h.Advance(50);
+  REQUIRE(a.replies.count(xr) == 1);
+  REQUIRE(a.replies.count(xa) == 1);
+  REQUIRE(b.replies.count(xb) == 1);
+  CHECK(b.replies[xb].zxid > a.replies[xr].zxid);
+  CHECK(a.replies[xa].zxid > b.replies[xb].zxid);
+  for (int64_t id : {1, 2, 3}) {
+    CHECK(h.ens->Server(id)->applied_zxid == h.ens->last_zxid());
+    CHECK(h.ens->Server(id)->tree.Find("/a") != nullptr);
+    CHECK(h.ens->Server(id)->tree.Find("/b") != nullptr);
+  }
+}
+
+TEST_CASE("two reconfigs pipelined on one connection with no commit delay", "[reconfig]") {
+  Harness h(Options(0, 0));
+  Client& a = h.Connect(1);
+  const std::string line1 = h.LineOf(1);
+  int32_t x1 = h.Reconfig(a, {std::nullopt, std::string("1"), std::nullopt, -1});
+  int32_t x2 = h.Reconfig(a, {line1, std::nullopt, std::nullopt, -1});
+  // The first committed at once; the second, proposed from inside that
+  // commit's reply, waits for the next tick.
+  REQUIRE(a.replies.count(x1) == 1);
+  CHECK(a.replies[x1].err == Error::kOk);
+  h.Advance(1);
+  REQUIRE(a.replies.count(x2) == 1);
+  CHECK(a.replies[x2].err == Error::kOk);
+  CHECK(a.replies[x2].zxid > a.replies[x1].zxid);
+  CHECK(h.ens->members().count(1) == 1);
+}
