@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -15,8 +16,6 @@
 #include <sstream>
 #include <thread>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace zk::bench {
 namespace {
@@ -38,7 +37,8 @@ Result<pid_t> Spawn(const std::vector<std::string>& argv, int out_fd, const std:
     int devnull = open("/dev/null", O_RDWR);
     dup2(devnull, STDIN_FILENO);
     dup2(out_fd >= 0 ? out_fd : devnull, STDOUT_FILENO);
-    int err = err_path.empty() ? devnull : open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err =
+        err_path.empty() ? devnull : open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(err >= 0 ? err : devnull, STDERR_FILENO);
     // Close everything else (the benchmark may hold thousands of sockets).
     for (int fd = 3; fd < 1024; ++fd) close(fd);
@@ -167,9 +167,10 @@ Result<ServerProcess> StartZooKeeper(const std::string& jar, int tick_ms) {
            "log4j.appender.FILE.layout.ConversionPattern=%d %-5p [%t:%C{1}@%L] - %m%n\n";
   }
   std::filesystem::create_directories(dir + "/data");
-  auto pid = Spawn({"/usr/bin/java", "-Xmx512m", "-Dlog4j.configuration=file:" + dir + "/log4j.properties",
-                    "-cp", jar, "org.apache.zookeeper.server.ZooKeeperServerMain", dir + "/zoo.cfg"},
-                   -1, dir + "/stderr.log");
+  auto pid =
+      Spawn({"/usr/bin/java", "-Xmx512m", "-Dlog4j.configuration=file:" + dir + "/log4j.properties",
+             "-cp", jar, "org.apache.zookeeper.server.ZooKeeperServerMain", dir + "/zoo.cfg"},
+            -1, dir + "/stderr.log");
   if (!pid.ok()) {
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);

@@ -60,7 +60,7 @@ Result<ServerProcess> StartZooKeeper(const std::string& jar, int tick_ms);
 
 // Figures of a process from /proc/PID/{stat,status}; -1 when unreadable.
 struct ProcFigures {
-  double cpu_seconds = -1;  // utime + stime, all threads
+  double cpu_seconds = -1;   // utime + stime, all threads
   double user_seconds = -1;  // utime alone (the rest is in the kernel)
   long rss_kib = -1;
   int threads = -1;

@@ -10,8 +10,8 @@
 //     zksim.
 //   bench_server_sim throughput [OPS=20000] [DEPTH=100] [ROUNDS=3]
 //     pipelined getData (DEPTH in flight, 100-byte node), then setData, on
-//     one session (OPS per run, or as many as take 1 s if more) against `zksim serve --servers 1` and against one real
-//     ZooKeeper 3.8 server (standalone, default JIT) started in the same run;
+//     one session (OPS per run, or as many as take 1 s if more) against `zksim serve --servers 1`
+//     and against one real ZooKeeper 3.8 server (standalone, default JIT) started in the same run;
 //     rounds alternate between the two after a warm-up of each; prints
 //     ops/s, client and server CPU per op (server: /proc/PID/stat, all its
 //     threads), the median of each and the ratio zksim/real.
@@ -19,6 +19,7 @@
 //
 // Options (before the mode): --zksim PATH (default: the build's zksim),
 // --jar PATH (default /usr/share/java/zookeeper.jar).
+#include <fmt/format.h>
 #include <sys/resource.h>
 #include <uv.h>
 
@@ -30,8 +31,6 @@
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "server_process.h"
 #include "zk/client/client.h"
@@ -67,7 +66,8 @@ rlim_t RaiseFdLimit() {
 bool RunUntil(uv_loop_t* loop, const std::function<bool()>& done, milliseconds limit) {
   uv_timer_t tick;
   uv_timer_init(loop, &tick);
-  uv_timer_start(&tick, [](uv_timer_t*) {}, 50, 50);
+  uv_timer_start(
+      &tick, [](uv_timer_t*) {}, 50, 50);
   auto deadline = steady_clock::now() + limit;
   bool ok;
   while (!(ok = done()) && steady_clock::now() < deadline) uv_run(loop, UV_RUN_ONCE);
@@ -83,7 +83,8 @@ long AliveConnections(const std::string& connect) {
   size_t start = 0;
   while (start <= connect.size()) {
     size_t comma = connect.find(',', start);
-    std::string hp = connect.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string hp =
+        connect.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     std::string mntr = zk::bench::FourLetter(hp, "mntr");
     size_t at = mntr.find("zk_num_alive_connections\t");
     if (at == std::string::npos) return -1;
@@ -102,8 +103,10 @@ int Sessions(const std::string& zksim_bin, int n, int hold_s) {
   // Headroom for stdio, the loop's own fds, zksim's listeners and 4lw probes.
   const int cap = static_cast<int>(fds) - 40;
   if (n > cap) {
-    fmt::print("RLIMIT_NOFILE is {} (hard; raising it needs CAP_SYS_RESOURCE): {} sessions instead of {}\n",
-               fds, cap, n);
+    fmt::print(
+        "RLIMIT_NOFILE is {} (hard; raising it needs CAP_SYS_RESOURCE): {} sessions instead of "
+        "{}\n",
+        fds, cap, n);
     n = cap;
   }
   auto zs = zk::bench::StartZksim(zksim_bin, 3, 2000);
@@ -133,45 +136,52 @@ int Sessions(const std::string& zksim_bin, int n, int hold_s) {
   const int kConnectingMax = 1000;
   auto t0 = steady_clock::now();
   double cpu0 = CpuSeconds();
-  bool all = RunUntil(&loop, [&] {
-    while (static_cast<int>(cs.size()) < n && static_cast<int>(cs.size()) - ever < kConnectingMax) {
-      size_t i = cs.size();
-      zk::ClientOptions o;
-      o.connect_string = zs->connect();
-      o.track_ensemble = false;
-      o.session_timeout = 9000ms;
-      o.random_seed = i + 1;
-      o.logger = logger;
-      o.session_watcher = [&, i](zk::SessionState s) {
-        bool now_up = s == zk::SessionState::kConnected;
-        if (now_up && !up[i]) {
-          up[i] = 1;
-          ++connected;
-          ++ever;
-        } else if (!now_up && up[i]) {
-          up[i] = 0;
-          --connected;
-          ++drops;
+  bool all = RunUntil(
+      &loop,
+      [&] {
+        while (static_cast<int>(cs.size()) < n &&
+               static_cast<int>(cs.size()) - ever < kConnectingMax) {
+          size_t i = cs.size();
+          zk::ClientOptions o;
+          o.connect_string = zs->connect();
+          o.track_ensemble = false;
+          o.session_timeout = 9000ms;
+          o.random_seed = i + 1;
+          o.logger = logger;
+          o.session_watcher = [&, i](zk::SessionState s) {
+            bool now_up = s == zk::SessionState::kConnected;
+            if (now_up && !up[i]) {
+              up[i] = 1;
+              ++connected;
+              ++ever;
+            } else if (!now_up && up[i]) {
+              up[i] = 0;
+              --connected;
+              ++drops;
+            }
+          };
+          auto c = zk::Client::Create(&loop, o);
+          if (!c.ok()) {
+            fmt::print(stderr, "session {}: {}\n", i, c.status().ToString());
+            return true;
+          }
+          cs.push_back(c.value());
         }
-      };
-      auto c = zk::Client::Create(&loop, o);
-      if (!c.ok()) {
-        fmt::print(stderr, "session {}: {}\n", i, c.status().ToString());
-        return true;
-      }
-      cs.push_back(c.value());
-    }
-    return connected == n;
-  }, 180s);
+        return connected == n;
+      },
+      180s);
   double connect_s = duration<double>(steady_clock::now() - t0).count();
   double client_cpu = CpuSeconds() - cpu0;
   ProcFigures loaded = ReadProc(zs->pid());
   long self_rss1 = SelfRssKib();
-  fmt::print("connect: {} of {} connected in {:.2f} s ({:.0f} sessions/s; client CPU {:.2f} s, zksim CPU {:.2f} s)\n",
-             connected, n, connect_s, connected / connect_s, client_cpu,
-             loaded.cpu_seconds - idle.cpu_seconds);
+  fmt::print(
+      "connect: {} of {} connected in {:.2f} s ({:.0f} sessions/s; client CPU {:.2f} s, zksim CPU "
+      "{:.2f} s)\n",
+      connected, n, connect_s, connected / connect_s, client_cpu,
+      loaded.cpu_seconds - idle.cpu_seconds);
   fmt::print("zksim: RSS {} KiB idle -> {} KiB, {:.2f} KiB/session; threads {}\n", idle.rss_kib,
-             loaded.rss_kib, static_cast<double>(loaded.rss_kib - idle.rss_kib) / n, loaded.threads);
+             loaded.rss_kib, static_cast<double>(loaded.rss_kib - idle.rss_kib) / n,
+             loaded.threads);
   fmt::print("client: RSS +{} KiB, {:.2f} KiB/session; threads {}\n", self_rss1 - self_rss0,
              static_cast<double>(self_rss1 - self_rss0) / n, ReadProc(getpid()).threads);
 
@@ -180,15 +190,17 @@ int Sessions(const std::string& zksim_bin, int n, int hold_s) {
     int drops0 = drops;
     double zcpu0 = loaded.cpu_seconds;
     cpu0 = CpuSeconds();
-    RunUntil(&loop, [] { return false; }, seconds(hold_s));
+    RunUntil(
+        &loop, [] { return false; }, seconds(hold_s));
     ProcFigures held = ReadProc(zs->pid());
     long alive = AliveConnections(zs->connect());
     double pings = static_cast<double>(n) * hold_s / 3.0;  // one per 3 s per session
-    fmt::print("hold {} s: {} connected, {} drops, zksim counts {} live connections; "
-               "zksim CPU {:.2f} s ({:.2f} s user; {:.1f} us per expected ping), client CPU {:.2f} s\n",
-               hold_s, connected, drops - drops0, alive, held.cpu_seconds - zcpu0,
-               held.user_seconds - loaded.user_seconds, (held.cpu_seconds - zcpu0) / pings * 1e6,
-               CpuSeconds() - cpu0);
+    fmt::print(
+        "hold {} s: {} connected, {} drops, zksim counts {} live connections; "
+        "zksim CPU {:.2f} s ({:.2f} s user; {:.1f} us per expected ping), client CPU {:.2f} s\n",
+        hold_s, connected, drops - drops0, alive, held.cpu_seconds - zcpu0,
+        held.user_seconds - loaded.user_seconds, (held.cpu_seconds - zcpu0) / pings * 1e6,
+        CpuSeconds() - cpu0);
     if (connected != n || drops != drops0) status = 1;
   }
   if (warning_count > 0) {
@@ -198,7 +210,8 @@ int Sessions(const std::string& zksim_bin, int n, int hold_s) {
   auto t1 = steady_clock::now();
   int closed = 0;
   for (auto& c : cs) c->Close([&] { ++closed; });
-  bool all_closed = RunUntil(&loop, [&] { return closed == static_cast<int>(cs.size()); }, 60s);
+  bool all_closed = RunUntil(
+      &loop, [&] { return closed == static_cast<int>(cs.size()); }, 60s);
   fmt::print("close: {} sessions closed in {:.2f} s\n", closed,
              duration<double>(steady_clock::now() - t1).count());
   cs.clear();
@@ -231,7 +244,8 @@ zk::Result<Run> Pipelined(const std::string& connect, pid_t server, const std::s
   std::shared_ptr<zk::Client> client = std::move(created).value();
   Run run;
   zk::Status failed;
-  if (RunUntil(&loop, [&] { return client->state() == zk::SessionState::kConnected; }, 30s)) {
+  if (RunUntil(
+          &loop, [&] { return client->state() == zk::SessionState::kConnected; }, 30s)) {
     // At least `ops`, and at least 1 s of them: the server's CPU figure has
     // the resolution of a clock tick (10 ms).
     int sent = 0, done = 0;
@@ -290,10 +304,12 @@ zk::Status CreateNode(const std::string& connect, const std::string& path) {
   if (!created.ok()) return created.status();
   std::shared_ptr<zk::Client> client = std::move(created).value();
   std::optional<zk::Status> st;
-  zk::Status issued = client->CreateNode(path, std::string(100, 'v'), {}, zk::CreateMode::kPersistent,
-                                            [&](zk::Result<zk::CreateResult> r) { st = r.status(); });
+  zk::Status issued =
+      client->CreateNode(path, std::string(100, 'v'), {}, zk::CreateMode::kPersistent,
+                         [&](zk::Result<zk::CreateResult> r) { st = r.status(); });
   if (!issued.ok()) st = issued;
-  RunUntil(&loop, [&] { return st.has_value(); }, 30s);
+  RunUntil(
+      &loop, [&] { return st.has_value(); }, 30s);
   client->Close();
   client.reset();
   uv_run(&loop, UV_RUN_DEFAULT);
@@ -307,7 +323,8 @@ double Median(std::vector<double> v) {
   return v.empty() ? 0 : v[v.size() / 2];
 }
 
-int Throughput(const std::string& zksim_bin, const std::string& jar, int ops, int depth, int rounds) {
+int Throughput(const std::string& zksim_bin, const std::string& jar, int ops, int depth,
+               int rounds) {
   auto zs = zk::bench::StartZksim(zksim_bin, 1, 2000);
   if (!zs.ok()) {
     fmt::print(stderr, "{}\n", zs.status().ToString());
@@ -324,8 +341,8 @@ int Throughput(const std::string& zksim_bin, const std::string& jar, int ops, in
   };
   std::vector<Target> targets = {{"zksim", &*zs}, {"zookeeper 3.8", &*real}};
   const std::string path = "/bench";
-  fmt::print("{} ops per run, {} in flight, {} rounds; zksim {} (pid {}), ZooKeeper {} (pid {})\n", ops,
-             depth, rounds, zs->connect(), zs->pid(), real->connect(), real->pid());
+  fmt::print("{} ops per run, {} in flight, {} rounds; zksim {} (pid {}), ZooKeeper {} (pid {})\n",
+             ops, depth, rounds, zs->connect(), zs->pid(), real->connect(), real->pid());
   for (const auto& t : targets) {
     zk::Status st = CreateNode(t.proc->connect(), path);
     if (!st.ok()) {
@@ -343,26 +360,30 @@ int Throughput(const std::string& zksim_bin, const std::string& jar, int ops, in
   }
   for (bool write : {false, true}) {
     const char* what = write ? "setData" : "getData";
-    std::vector<std::vector<double>> rate(targets.size()), client(targets.size()), server(targets.size());
+    std::vector<std::vector<double>> rate(targets.size()), client(targets.size()),
+        server(targets.size());
     for (int r = 0; r < rounds; ++r) {
       for (size_t k = 0; k < targets.size(); ++k) {
-        auto run = Pipelined(targets[k].proc->connect(), targets[k].proc->pid(), path, write, ops, depth);
+        auto run =
+            Pipelined(targets[k].proc->connect(), targets[k].proc->pid(), path, write, ops, depth);
         if (!run.ok()) {
           fmt::print(stderr, "{}: {}\n", targets[k].name, run.status().ToString());
           return 1;
         }
-        fmt::print("  round {} {:<14} {} {:>9.0f} ops/s  client {:>5.2f} us/op  server {:>6.2f} us CPU/op"
-                   "  ({} ops)\n",
-                   r + 1, targets[k].name, what, run->ops_per_s, run->client_us_per_op,
-                   run->server_us_per_op, run->ops);
+        fmt::print(
+            "  round {} {:<14} {} {:>9.0f} ops/s  client {:>5.2f} us/op  server {:>6.2f} us CPU/op"
+            "  ({} ops)\n",
+            r + 1, targets[k].name, what, run->ops_per_s, run->client_us_per_op,
+            run->server_us_per_op, run->ops);
         rate[k].push_back(run->ops_per_s);
         client[k].push_back(run->client_us_per_op);
         server[k].push_back(run->server_us_per_op);
       }
     }
     for (size_t k = 0; k < targets.size(); ++k) {
-      fmt::print("{:<14} {} median {:>9.0f} ops/s  client {:>5.2f} us/op  server {:>6.2f} us CPU/op\n",
-                 targets[k].name, what, Median(rate[k]), Median(client[k]), Median(server[k]));
+      fmt::print(
+          "{:<14} {} median {:>9.0f} ops/s  client {:>5.2f} us/op  server {:>6.2f} us CPU/op\n",
+          targets[k].name, what, Median(rate[k]), Median(client[k]), Median(server[k]));
     }
     fmt::print("{} zksim/real: {:.2f}x the ops/s, {:.3f}x the server CPU per op\n", what,
                Median(rate[0]) / Median(rate[1]), Median(server[0]) / Median(server[1]));
@@ -391,15 +412,17 @@ int main(int argc, char** argv) {
     return v > 0 ? v : def;
   };
   if (mode == "sessions") return Sessions(zksim_bin, num(1, 20000), num(2, 12));
-  if (mode == "throughput") return Throughput(zksim_bin, jar, num(1, 20000), num(2, 100), num(3, 3));
+  if (mode == "throughput")
+    return Throughput(zksim_bin, jar, num(1, 20000), num(2, 100), num(3, 3));
   if (mode == "all") {
     int a = Sessions(zksim_bin, 20000, 12);
     int b = Throughput(zksim_bin, jar, 20000, 100, 3);
     return a != 0 ? a : b;
   }
-  fmt::print(stderr,
-             "usage: {} [--zksim PATH] [--jar PATH] [sessions [N] [HOLD_S] | throughput [OPS] [DEPTH] "
-             "[ROUNDS] | all]\n",
-             argv[0]);
+  fmt::print(
+      stderr,
+      "usage: {} [--zksim PATH] [--jar PATH] [sessions [N] [HOLD_S] | throughput [OPS] [DEPTH] "
+      "[ROUNDS] | all]\n",
+      argv[0]);
   return 2;
 }

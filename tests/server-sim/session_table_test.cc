@@ -1,8 +1,8 @@
 // SessionTable expiry: the walk is skipped until the earliest deadline has
 // passed, and the skip never hides an expired session.
-#include <catch2/catch.hpp>
-
 #include "session_table.h"
+
+#include <catch2/catch.hpp>
 
 using zk::sim::SessionTable;
 
