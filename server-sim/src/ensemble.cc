@@ -295,7 +295,9 @@ void Ensemble::ProposeReconfig(int64_t origin, int64_t session_id, std::map<int6
 }
 
 void Ensemble::CommitPendingReconfig() {
-  if (!pending_) return;
+  // Not nested: a reconfig proposed from this commit's callbacks (or a
+  // server the hook starts) waits for the next Tick.
+  if (!pending_ || committing_) return;
   PendingReconfig p = std::move(*pending_);
   pending_.reset();
   committing_ = true;
