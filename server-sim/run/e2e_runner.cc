@@ -47,6 +47,11 @@ bool ServerSide(const std::string& op) {
   return op == "crash" || op == "recover" || op == "restart" || op == "shed";
 }
 
+// A string member, or "" (absent or not a string).
+std::string Str(const Json& s, const char* key) {
+  return s.is_object() && s.contains(key) && s[key].is_string() ? s[key].get<std::string>() : "";
+}
+
 std::string Canonical(const std::string& text) {
   Result<HostPort> h = ParseServerAddress(text);
   return h.ok() ? h->ToString() : text;
@@ -61,7 +66,7 @@ std::vector<std::string> Universe(const ScenarioPolicy& p) {
   };
   for (const HostPort& h : p.options.servers) add(h.ToString());
   for (const Json& s : p.steps) {
-    if (s.value("op", "") != "reconfigure" || !s.contains("servers") || !s["servers"].is_array()) {
+    if (Str(s, "op") != "reconfigure" || !s.contains("servers") || !s["servers"].is_array()) {
       continue;
     }
     for (const Json& x : s["servers"]) {
@@ -72,8 +77,8 @@ std::vector<std::string> Universe(const ScenarioPolicy& p) {
 }
 
 std::string StepName(const Json& s, size_t si) {
-  std::string label = s.value("label", std::string());
-  if (label.empty()) label = s.value("op", std::string("?"));
+  std::string label = Str(s, "label");
+  if (label.empty()) label = Str(s, "op");
   const size_t b = label.find_first_not_of(' ');
   return fmt::format("step {} (\"{}\")", si + 1, b == std::string::npos ? label : label.substr(b));
 }
@@ -592,7 +597,7 @@ class PolicyRun {
  private:
   bool NeedsPlans() const {
     for (const Json& s : p_.steps) {
-      const std::string op = s.value("op", "");
+      const std::string op = Str(s, "op");
       if (op == "plan" || op == "exact-plan") return true;
     }
     return false;
@@ -762,7 +767,7 @@ class PolicyRun {
 
   Result<StepResult> Step(size_t si) {
     const Json& js = p_.steps[si];
-    const std::string op = js.value("op", "");
+    const std::string op = Str(js, "op");
     const std::string where = StepName(js, si);
     auto fail = [&where](const Status& s) {
       return Status(s.code(), fmt::format("{}: {}", where, s.message()));
@@ -773,7 +778,7 @@ class PolicyRun {
       if (!k.ok()) return k.status();
       server = *k;
     }
-    std::string label = js.value("label", "");
+    std::string label = Str(js, "label");
     if (label.empty()) label = server ? fmt::format("{} {}", op, run_.names[*server]) : op;
     run_.BeginStep();
     const std::vector<int> before = run_.Where();
@@ -946,7 +951,7 @@ Status CheckEndToEnd(const Scenario& scenario, const EndToEndOptions& options) {
     }
     if (!options.hook.empty()) continue;
     for (size_t si = 0; si < p.steps.size(); ++si) {
-      const std::string op = p.steps[si].value("op", "");
+      const std::string op = Str(p.steps[si], "op");
       if (ServerSide(op)) {
         return BadArg(fmt::format(
             "policy {}: {}: \"{}\" needs the server side, which a real ensemble does not give the "
