@@ -127,9 +127,9 @@ Status RunHook(const std::vector<std::string>& argv, Ms limit) {
 // One server line of /zookeeper/config: "server.<id>=<quorum spec>;<client>".
 struct ConfigLine {
   int64_t id = 0;
-  std::string spec;     // between '=' and ';', without the role
+  std::string spec;  // between '=' and ';', without the role
   bool observer = false;
-  std::string client;   // after ';' ("" if none)
+  std::string client;  // after ';' ("" if none)
 };
 
 std::vector<ConfigLine> ParseConfigLines(const std::string& text) {
@@ -313,7 +313,8 @@ struct Run {
       return Fail(fmt::format("{}: no answer within {} s", what, kCallLimit.count() / 1000));
     }
     if (!(*out)->ok()) {
-      return Status((*out)->status().code(), fmt::format("{}: {}", what, (*out)->status().message()));
+      return Status((*out)->status().code(),
+                    fmt::format("{}: {}", what, (*out)->status().message()));
     }
     return std::move(**out);
   }
@@ -353,9 +354,10 @@ struct Run {
     for (size_t i = 0; i < last_seen.size(); ++i) {
       off += !IsMember(last_seen[i]) && !Lost(*clients[i]);
     }
-    return Fail(fmt::format("clients did not settle within {} s ({} not on a server of the "
-                            "configuration)",
-                            kSettleLimit.count() / 1000, off));
+    return Fail(
+        fmt::format("clients did not settle within {} s ({} not on a server of the "
+                    "configuration)",
+                    kSettleLimit.count() / 1000, off));
   }
 
   std::vector<uint64_t> MemberCounts(const std::vector<int>& w) const {
@@ -445,10 +447,10 @@ struct Run {
 
   // ------------------------------------------------------------ operator
   Status EnsureNode(const std::string& path) {
-    Result<CreateResult> r = Call<CreateResult>(
-        "create " + path, [this, &path](Callback<CreateResult> cb) {
-          return op->CreateNode(path, std::string(), wire::OpenAclUnsafe(),
-                                CreateMode::kPersistent, std::move(cb));
+    Result<CreateResult> r =
+        Call<CreateResult>("create " + path, [this, &path](Callback<CreateResult> cb) {
+          return op->CreateNode(path, std::string(), wire::OpenAclUnsafe(), CreateMode::kPersistent,
+                                std::move(cb));
         });
     if (!r.ok() && r.status().code() != Error::kNodeExists) return r.status();
     return Status();
@@ -461,8 +463,8 @@ struct Run {
     });
     if (r.ok()) return Status();
     if (r.status().code() != Error::kNoNode) return r.status();
-    Result<CreateResult> c = Call<CreateResult>(
-        "publish " + path, [this, &path, &text](Callback<CreateResult> cb) {
+    Result<CreateResult> c =
+        Call<CreateResult>("publish " + path, [this, &path, &text](Callback<CreateResult> cb) {
           return op->CreateNode(path, text, wire::OpenAclUnsafe(), CreateMode::kPersistent,
                                 std::move(cb));
         });
@@ -471,8 +473,9 @@ struct Run {
 
   // Reads the configuration and records each universe server's line.
   Status ReadConfig() {
-    Result<ConfigResult> cfg = Call<ConfigResult>(
-        "getConfig", [this](Callback<ConfigResult> cb) { return op->GetConfig({}, std::move(cb)); });
+    Result<ConfigResult> cfg = Call<ConfigResult>("getConfig", [this](Callback<ConfigResult> cb) {
+      return op->GetConfig({}, std::move(cb));
+    });
     if (!cfg.ok()) return cfg.status();
     members.clear();
     for (const ConfigLine& c : ParseConfigLines(cfg->text)) {
@@ -506,9 +509,10 @@ struct Run {
     for (size_t k : next) {
       auto it = lines.find(k);
       if (it == lines.end()) {
-        return BadArg(fmt::format("{} is not a server the ensemble knows (not in its "
-                                  "configuration when the run started)",
-                                  names[k]));
+        return BadArg(
+            fmt::format("{} is not a server the ensemble knows (not in its "
+                        "configuration when the run started)",
+                        names[k]));
       }
       const bool o = obs.count(k) != 0;
       const std::string line = LineOf(it->second, o);
@@ -529,7 +533,8 @@ struct Run {
       return int64_t{0};
     }
     Result<ConfigResult> r = Call<ConfigResult>(
-        "reconfig", [this, &spec](Callback<ConfigResult> cb) { return op->Reconfig(spec, std::move(cb)); });
+        "reconfig",
+        [this, &spec](Callback<ConfigResult> cb) { return op->Reconfig(spec, std::move(cb)); });
     if (!r.ok()) return r.status();
     members = next;
     for (size_t k : next) observer[k] = obs.count(k) != 0;
@@ -565,7 +570,8 @@ Result<size_t> ServerOf(const Run& run, const Json& js, const std::string& where
 
 class PolicyRun {
  public:
-  PolicyRun(const ScenarioPolicy& p, size_t pi, const EndToEndOptions& o, const ProgressFn& progress)
+  PolicyRun(const ScenarioPolicy& p, size_t pi, const EndToEndOptions& o,
+            const ProgressFn& progress)
       : p_(p), pi_(pi), o_(o), progress_(progress) {}
 
   Result<PolicyResult> Go() {
@@ -746,8 +752,9 @@ class PolicyRun {
             SessionMove{uint64_t(run_.session_ids[i]), run_.addrs[size_t(assigned[i])]});
       }
     }
-    std::sort(plan.sessions.begin(), plan.sessions.end(),
-              [](const SessionMove& a, const SessionMove& b) { return a.session_id < b.session_id; });
+    std::sort(
+        plan.sessions.begin(), plan.sessions.end(),
+        [](const SessionMove& a, const SessionMove& b) { return a.session_id < b.session_id; });
     if (Status s = plan.Validate(); !s.ok()) return Fail("placed start: " + s.message());
     if (Status s = run_.Publish(kPlanPath, plan); !s.ok()) return s;
     if (Status s = run_.Publish(kPlacePath, plan); !s.ok()) return s;
@@ -810,8 +817,8 @@ class PolicyRun {
     } else if (op == "wait") {
       const Json ms = js.value("ms", Json(5000));
       if (!ms.is_number_integer() || ms.get<int64_t>() < 0 || ms.get<int64_t>() > 86400000) {
-        return BadArg(fmt::format("{}: wait: ms: {} is not an integer in [0, 86400000]", where,
-                                  ms.dump()));
+        return BadArg(
+            fmt::format("{}: wait: ms: {} is not an integer in [0, 86400000]", where, ms.dump()));
       }
       if (Status s = settle_once({}, Ms(ms.get<int64_t>())); !s.ok()) return fail(s);
     } else if (op == "reconfigure") {
@@ -868,7 +875,8 @@ class PolicyRun {
         sessions[j].connections = counts_before[j];
       }
       for (size_t i = 0; i < before.size(); ++i) {
-        auto it = std::find(run_.members.begin(), run_.members.end(), size_t(std::max(before[i], 0)));
+        auto it =
+            std::find(run_.members.begin(), run_.members.end(), size_t(std::max(before[i], 0)));
         if (before[i] < 0 || it == run_.members.end() || !run_.follower[i]) continue;
         sessions[size_t(it - run_.members.begin())].followers.push_back(
             uint64_t(run_.clients[i]->session_id()));
@@ -918,7 +926,8 @@ class PolicyRun {
       // Bounded: a session whose server is gone closes on its own timeout.
       uv_timer_t guard;
       uv_timer_init(&run_.loop, &guard);
-      uv_timer_start(&guard, [](uv_timer_t* t) { uv_stop(t->loop); }, 10000, 0);
+      uv_timer_start(
+          &guard, [](uv_timer_t* t) { uv_stop(t->loop); }, 10000, 0);
       uv_run(&run_.loop, UV_RUN_DEFAULT);
       uv_close(reinterpret_cast<uv_handle_t*>(&guard), nullptr);
     }

@@ -62,7 +62,8 @@ int RunCommand(const RunOptions& o) {
   }
   // The seed first, so that it is on record even if the run fails.
   fmt::print(stderr, "zksim run: scenario {} ({}), {} clients, {}, seed {}\n", s.name, s.origin,
-             s.clients, o.model                ? std::string("model")
+             s.clients,
+             o.model              ? std::string("model")
              : o.ensemble.empty() ? std::string("end to end on the embedded zksim ensemble")
                                   : "end to end on the ensemble " + o.ensemble,
              s.seed);
@@ -77,7 +78,8 @@ int RunCommand(const RunOptions& o) {
                total_steps);
   };
   std::vector<std::string> notes;
-  Result<ExperimentResult> r = o.model ? RunModel(s, progress) : RunEndToEnd(s, e2e, &notes, progress);
+  Result<ExperimentResult> r =
+      o.model ? RunModel(s, progress) : RunEndToEnd(s, e2e, &notes, progress);
   bar.Finish();
   for (const std::string& n : notes) fmt::print(stderr, "zksim run: {}\n", n);
   if (!r.ok()) {

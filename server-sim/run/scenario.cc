@@ -29,13 +29,19 @@ Status Bad(const std::string& where, const std::string& what) {
 }
 
 // Keys copied from the scenario (and overridable per policy) into the model.
-constexpr const char* kModelKeys[] = {"clients",         "seed",          "failover",
-                                      "migration",       "round_delay_ms", "failover_jitter_ms",
-                                      "migration_jitter_ms", "follower_fraction", "servers",
+constexpr const char* kModelKeys[] = {"clients",
+                                      "seed",
+                                      "failover",
+                                      "migration",
+                                      "round_delay_ms",
+                                      "failover_jitter_ms",
+                                      "migration_jitter_ms",
+                                      "follower_fraction",
+                                      "servers",
                                       "initial_counts"};
-constexpr const char* kPolicyKeys[] = {"failover", "migration", "round_delay_ms",
-                                       "failover_jitter_ms", "migration_jitter_ms",
-                                       "follower_fraction"};
+constexpr const char* kPolicyKeys[] = {
+    "failover",           "migration",           "round_delay_ms",
+    "failover_jitter_ms", "migration_jitter_ms", "follower_fraction"};
 
 bool IsWait(const Json& step) {
   return step.is_object() && step.contains("op") && step["op"] == "wait";
@@ -76,7 +82,8 @@ Status CheckEndToEndKeys(const Json& step) {
                     fmt::format("{}.{}: not an integer in [0, 1000000000]", op, k));
     }
   }
-  if (op == "shed" && step.contains("count") + step.contains("target") + step.contains("fraction") > 1) {
+  if (op == "shed" &&
+      step.contains("count") + step.contains("target") + step.contains("fraction") > 1) {
     return Status(Error::kBadArguments, "shed: give one of fraction, count, target");
   }
   if (op == "reconfigure") {
@@ -89,9 +96,9 @@ Status CheckEndToEndKeys(const Json& step) {
       if (!o.is_array()) return Status(Error::kBadArguments, "reconfigure.observers: not an array");
       for (const Json& x : o) {
         if (!x.is_string() || std::find(servers.begin(), servers.end(), x) == servers.end()) {
-          return Status(Error::kBadArguments,
-                        fmt::format("reconfigure.observers: {} is not one of the step's servers",
-                                    x.dump()));
+          return Status(
+              Error::kBadArguments,
+              fmt::format("reconfigure.observers: {} is not one of the step's servers", x.dump()));
         }
       }
     }
@@ -151,10 +158,17 @@ Result<ScenarioPolicy> BuildPolicy(const Json& root, const Json& p, const std::s
   ScenarioPolicy out;
   out.name = p["policy"];
   for (const auto& [key, v] : p.items()) {
-    static const std::vector<std::string> known = {"policy", "failover", "migration",
-                                                   "round_delay_ms", "failover_jitter_ms",
-                                                   "migration_jitter_ms", "follower_fraction",
-                                                   "timeline", "before", "after", "description"};
+    static const std::vector<std::string> known = {"policy",
+                                                   "failover",
+                                                   "migration",
+                                                   "round_delay_ms",
+                                                   "failover_jitter_ms",
+                                                   "migration_jitter_ms",
+                                                   "follower_fraction",
+                                                   "timeline",
+                                                   "before",
+                                                   "after",
+                                                   "description"};
     if (std::find(known.begin(), known.end(), key) == known.end()) {
       return Bad(fmt::format("{}.{}", where, key), "unknown key");
     }
@@ -167,9 +181,10 @@ Result<ScenarioPolicy> BuildPolicy(const Json& root, const Json& p, const std::s
   for (const char* k : kPolicyKeys) {
     if (p.contains(k)) model[k] = p[k];
   }
-  const Json& timeline = p.contains("timeline") ? p["timeline"] : root.value("timeline", Json::array());
-  Result<Expanded> steps = Expand(timeline, p.value("before", Json()),
-                                           p.value("after", Json()), where);
+  const Json& timeline =
+      p.contains("timeline") ? p["timeline"] : root.value("timeline", Json::array());
+  Result<Expanded> steps =
+      Expand(timeline, p.value("before", Json()), p.value("after", Json()), where);
   if (!steps.ok()) return steps.status();
   // Validate with "busiest" standing for the first server; waits dropped.
   Json checked = Json::array();

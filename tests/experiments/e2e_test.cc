@@ -98,8 +98,7 @@ TEST_CASE("rolling restart end to end agrees with the model", "[experiments][e2e
     worst_e = std::max(worst_e, se.max_over_mean);
     worst_m = std::max(worst_m, m.steps[i].max_over_mean);
   }
-  std::cout << fmt::format("# worst max/mean: end to end {:.3f}, model {:.3f}\n", worst_e,
-                           worst_m);
+  std::cout << fmt::format("# worst max/mean: end to end {:.3f}, model {:.3f}\n", worst_e, worst_m);
   // 300 clients: a Bin(300, 3/4) share has sd 0.075 in max/mean units.
   CHECK(worst_e >= 1.9);
   CHECK(worst_e <= 2.5);
@@ -174,8 +173,7 @@ TEST_CASE("grow-shrink probabilistic end to end agrees with the model", "[experi
   CHECK(grow.settle_ms.has_value());
 }
 
-TEST_CASE("avalanche end to end: no session lost, jitter lowers the burst",
-          "[experiments][e2e]") {
+TEST_CASE("avalanche end to end: no session lost, jitter lowers the burst", "[experiments][e2e]") {
   const uint64_t seed = 4;
   const Scenario s = Load("avalanche", 300, seed, {"no-jitter", "jitter-5s"});
   std::vector<std::string> notes;

@@ -1,9 +1,9 @@
 // Scenario files: the built-in ones parse; bad files fail with a message that
 // names the file and the field.
+#include "run/scenario.h"
+
 #include <catch2/catch.hpp>
 #include <string>
-
-#include "run/scenario.h"
 
 namespace zk::sim {
 namespace {
@@ -120,13 +120,13 @@ TEST_CASE("end-to-end keys: shed by count/target, reconfigure mode and observers
                "policies": [{"policy": "p", "timeline": [)" +
            step + "]}]}";
   };
-  Result<Scenario> ok = ParseScenario(
-      with(R"({"op": "shed", "server": "a:1", "count": 5, "window_ms": 200},
+  Result<Scenario> ok =
+      ParseScenario(with(R"({"op": "shed", "server": "a:1", "count": 5, "window_ms": 200},
               {"op": "shed", "server": "busiest", "target": 3},
               {"op": "wait", "ms": 0},
               {"op": "reconfigure", "servers": ["a:1", "b:1"], "mode": "bulk"},
               {"op": "reconfigure", "servers": ["a:1", "b:1", "c:1"], "observers": ["c:1"]})"),
-      "e2e.json");
+                    "e2e.json");
   CAPTURE(ok.status().ToString());
   REQUIRE(ok.ok());
   CHECK(ok->policies[0].steps[0]["count"] == 5);
