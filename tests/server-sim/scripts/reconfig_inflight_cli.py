@@ -49,7 +49,9 @@ def main():
         took = time.monotonic() - t0
         eb, _ = b.reconfig_wait(xb)
         check("the first reconfig commits", ea == 0, f"{ea}")
-        check("after the commit delay (>= 0.4 s)", 0.4 <= took < 5, f"{took:.3f} s")
+        # libuv timers run on the loop's cached millisecond clock, so a 400 ms
+        # timer may fire a few ms early by this process's monotonic clock.
+        check("after the commit delay (>= 0.4 s, 20 ms timer slack)", 0.38 <= took < 5, f"{took:.3f} s")
         check("the second gets RECONFIGINPROGRESS", eb == INPROGRESS, f"{eb}")
         a.close()
         b.close()
@@ -64,7 +66,7 @@ def main():
         new_leader = leader_of({k: v for k, v in ports.items() if k != leader})
         waited = time.monotonic() - t1
         check("a remaining voter leads", new_leader not in (None, leader), f"{new_leader}")
-        check("after the hand-off (>= 0.2 s without a leader)", waited >= 0.2, f"{waited:.3f} s")
+        check("after the hand-off (>= 0.2 s without a leader, 20 ms slack)", waited >= 0.18, f"{waited:.3f} s")
         s2 = connect(ports[new_leader or 2])
         err, zxid = s2.create("/inflight")
         check("writes in a new epoch", err == 0 and zxid >> 32 == epoch + 1, f"{err} {zxid:x}")
