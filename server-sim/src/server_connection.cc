@@ -15,8 +15,6 @@
 namespace zk::sim {
 namespace {
 
-constexpr int64_t kMaxFrame = wire::kDefaultMaxFrameLength;  // jute.maxbuffer
-
 using wire::OpCode;
 
 // The short names ZooKeeper's `cons` prints as lop (ServerCnxn.getLastOperation).

@@ -111,8 +111,9 @@ int ConfValue(const std::string& conf, const std::string& key) {
 // line is "connect: h:p,h:p,h:p". All servers share the one process (its pid
 // is in every EnsembleServer). zksim never binds quorum/election ports, but
 // they are in its configuration (read from `conf`), so reconfig specs can
-// name a server exactly as it was. `extra`: more serve flags, e.g.
-// "--no-reconfig".
+// name a server exactly as it was. TTL nodes are on (--extended-types), as
+// zkensemble.py turns them on for ZooKeeper. `extra`: one more serve flag,
+// e.g. "--no-reconfig".
 Ensemble StartZksim(const std::string& bin, const char* extra = nullptr) {
   Ensemble e;
   e.zksim = true;
@@ -128,7 +129,8 @@ Ensemble StartZksim(const std::string& bin, const char* extra = nullptr) {
     close(fds[0]);
     close(fds[1]);
     execl(bin.c_str(), bin.c_str(), "serve", "--servers", "3", "--client-port-base", "0", "--tick",
-          "500", "--super", "super:test", "--4lw-whitelist", "*", extra, static_cast<char*>(nullptr));
+          "500", "--super", "super:test", "--4lw-whitelist", "*", "--extended-types", extra,
+          static_cast<char*>(nullptr));
     _exit(127);
   }
   close(fds[1]);

@@ -122,23 +122,11 @@ TEST_CASE("create, read, write, delete and stats", "[ops][interop]") {
   CHECK(s2.r->value().path == base + "/seq-0000000002");
   REQUIRE(ct.r->ok());
   // The real 3.8 server hides the container/TTL owner encodings from
-  // clients (DataTree.getClientEphemeralOwner): both read as 0.
-  // zksim difference: its create2 stat reports the container's internal
-  // owner encoding (0x8000000000000000) instead of 0.
-  if (!zk::test::TargetIsZksim()) CHECK(ct.r->value().stat.ephemeral_owner == 0);
-  // zksim difference: creating a TTL node fails there with ZUNIMPLEMENTED
-  // (as ZooKeeper without zookeeper.extendedTypesEnabled; zkensemble.py
-  // enables them, zksim serve has no such option); the child counts
-  // below then have one node less.
-  int children = 5;
-  if (zk::test::TargetIsZksim() && !ttl.r->ok()) {
-    WARN("zksim: TTL create failed: " << zk::ErrorName(ttl.r->status().code()) << " "
-                                        << ttl.r->status().message());
-    children = 4;
-  } else {
-    REQUIRE(ttl.r->ok());
-    CHECK(ttl.r->value().stat.ephemeral_owner == 0);
-  }
+  // clients (DataTree.getClientEphemeralOwner): both read as 0. zksim too.
+  CHECK(ct.r->value().stat.ephemeral_owner == 0);
+  REQUIRE(ttl.r->ok());
+  CHECK(ttl.r->value().stat.ephemeral_owner == 0);
+  const int children = 5;
 
   Wait<zk::ChildrenResult> ch;
   REQUIRE(c->GetChildren(base, {}, ch.cb()).ok());
