@@ -1,10 +1,11 @@
 #include "ensemble.h"
 
 #include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,8 +14,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #ifndef ZK_TESTS_DIR
@@ -22,9 +21,8 @@
 #endif
 
 namespace zk::test {
-namespace {
 
-std::string Run(const std::string& cmd, int* rc) {
+std::string RunCommand(const std::string& cmd, int* rc) {
   std::string out;
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) {
@@ -38,7 +36,9 @@ std::string Run(const std::string& cmd, int* rc) {
   return out;
 }
 
-std::string Script() { return std::string(ZK_TESTS_DIR) + "/interop/zkensemble.py"; }
+std::string EnsembleScript() { return std::string(ZK_TESTS_DIR) + "/interop/zkensemble.py"; }
+
+namespace {
 
 Ensemble* g_ensemble = nullptr;
 Ensemble* g_no_reconfig = nullptr;
@@ -56,7 +56,7 @@ void StopOne(Ensemble* e) {
   }
   if (e->dir.empty()) return;
   int rc;
-  Run(fmt::format("python3 {} stop {} 2>&1", Script(), e->dir), &rc);
+  RunCommand(fmt::format("python3 {} stop {} 2>&1", EnsembleScript(), e->dir), &rc);
   std::error_code ec;
   std::filesystem::remove_all(e->dir, ec);
   e->dir.clear();
@@ -74,13 +74,14 @@ Ensemble Start(const std::string& extra = "") {
   if (mkdtemp(tmpl) == nullptr) return e;
   e.dir = tmpl;
   int rc;
-  std::string out =
-      Run(fmt::format("python3 {} start {} --servers 3 --tick 500 {}", Script(), e.dir, extra), &rc);
+  std::string out = RunCommand(
+      fmt::format("python3 {} start {} --servers 3 --tick 500 {}", EnsembleScript(), e.dir, extra),
+      &rc);
   // Watchdog: stops the ensemble when this process is gone, however it ended.
   std::string watchdog = fmt::format(
       "(while kill -0 {} 2>/dev/null; do sleep 1; done; python3 {} stop {} >/dev/null 2>&1; "
       "rm -rf {}) </dev/null >/dev/null 2>&1 &",
-      getpid(), Script(), e.dir, e.dir);
+      getpid(), EnsembleScript(), e.dir, e.dir);
   if (std::system(watchdog.c_str()) != 0) fmt::print(stderr, "ensemble watchdog failed\n");
   if (rc != 0) {
     fmt::print(stderr, "zkensemble start failed: {}\n", out);
@@ -95,7 +96,7 @@ Ensemble Start(const std::string& extra = "") {
                          s["quorum_port"].get<uint16_t>(), s["election_port"].get<uint16_t>(),
                          s["pid"].get<int>()});
   }
-  Run(fmt::format("python3 {} wait {} --timeout 60", Script(), e.dir), &rc);
+  RunCommand(fmt::format("python3 {} wait {} --timeout 60", EnsembleScript(), e.dir), &rc);
   e.ok = rc == 0;
   fmt::print(stderr, "# ensemble {} in {} ({})\n", e.connect, e.dir, e.ok ? "ready" : "NOT ready");
   return e;
@@ -155,8 +156,8 @@ Ensemble StartZksim(const std::string& bin, const char* extra = nullptr) {
   size_t start = 0;
   while (start < e.connect.size()) {
     size_t comma = e.connect.find(',', start);
-    std::string hp = e.connect.substr(start, comma == std::string::npos ? std::string::npos
-                                                                        : comma - start);
+    std::string hp =
+        e.connect.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     EnsembleServer s;
     s.id = id++;
     s.client_port = static_cast<uint16_t>(std::stoi(hp.substr(hp.rfind(':') + 1)));
@@ -170,8 +171,8 @@ Ensemble StartZksim(const std::string& bin, const char* extra = nullptr) {
   }
   e.ok = e.servers.size() == 3;
   for (const auto& s : e.servers) e.ok = e.ok && s.quorum_port != 0 && s.election_port != 0;
-  fmt::print(stderr, "# zksim {}{} (pid {}) ({})\n", e.connect, extra ? std::string(" ") + extra : "",
-             pid, e.ok ? "ready" : "NOT ready");
+  fmt::print(stderr, "# zksim {}{} (pid {}) ({})\n", e.connect,
+             extra ? std::string(" ") + extra : "", pid, e.ok ? "ready" : "NOT ready");
   return e;
 }
 

@@ -14,7 +14,7 @@ namespace zk::test {
 struct EnsembleServer {
   int id = 0;
   uint16_t client_port = 0;
-  uint16_t quorum_port = 0;     // zksim: in its config only, never bound
+  uint16_t quorum_port = 0;  // zksim: in its config only, never bound
   uint16_t election_port = 0;
   int pid = 0;
 };
@@ -24,7 +24,7 @@ struct Ensemble {
   std::vector<EnsembleServer> servers;
   std::string super_auth;  // "super:password"
   std::string dir;
-  bool ok = false;  // false: ZooKeeper is not installed or did not start
+  bool ok = false;     // false: ZooKeeper is not installed or did not start
   bool zksim = false;  // the simulated ensemble (server-sim/), not ZooKeeper 3.8
 };
 
@@ -45,6 +45,12 @@ const Ensemble& NoReconfigEnsemble();
 
 // Sends a four-letter word to a loopback port; returns the reply ("" on error).
 std::string FourLetter(uint16_t port, const std::string& word);
+
+// Runs a shell command; returns its stdout, its pclose status in *rc.
+std::string RunCommand(const std::string& cmd, int* rc);
+
+// tests/interop/zkensemble.py in the source tree.
+std::string EnsembleScript();
 
 // A test-unique path prefix such as "/t-1234-5".
 std::string UniquePath(const std::string& stem);

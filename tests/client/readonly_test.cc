@@ -24,22 +24,6 @@ using namespace zk::test;
 
 namespace {
 
-std::string Script() { return std::string(ZK_TESTS_DIR) + "/interop/zkensemble.py"; }
-
-std::string Run(const std::string& cmd, int* rc) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) {
-    *rc = -1;
-    return out;
-  }
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  *rc = pclose(p);
-  return out;
-}
-
 // A 3-server ensemble of its own (its servers are stopped and started by
 // the tests), stopped by pid when the object goes.
 class RoEnsemble {
@@ -50,27 +34,29 @@ class RoEnsemble {
     if (mkdtemp(tmpl) == nullptr) return;
     dir_ = tmpl;
     int rc = 0;
-    std::string out = Run(
-        fmt::format("python3 {} start {} --servers 3 --tick 500 --readonly", Script(), dir_), &rc);
+    std::string out =
+        RunCommand(fmt::format("python3 {} start {} --servers 3 --tick 500 --readonly",
+                               EnsembleScript(), dir_),
+                   &rc);
     // Watchdog (as ensemble.cc's): stops the servers when this process is
     // gone, however it ended; `stop` reads the pids current at that time.
     std::string watchdog = fmt::format(
         "(while kill -0 {} 2>/dev/null; do sleep 1; done; python3 {} stop {} >/dev/null 2>&1; "
         "rm -rf {}) </dev/null >/dev/null 2>&1 &",
-        getpid(), Script(), dir_, dir_);
+        getpid(), EnsembleScript(), dir_, dir_);
     if (std::system(watchdog.c_str()) != 0) fmt::print(stderr, "# ensemble watchdog failed\n");
     if (rc != 0) return;
     auto j = nlohmann::json::parse(out, nullptr, false);
     if (j.is_discarded()) return;
     connect_ = j["connect"].get<std::string>();
     for (const auto& s : j["servers"]) ports_.push_back(s["client_port"].get<uint16_t>());
-    Run(fmt::format("python3 {} wait {} --timeout 60", Script(), dir_), &rc);
+    RunCommand(fmt::format("python3 {} wait {} --timeout 60", EnsembleScript(), dir_), &rc);
     ok_ = rc == 0;
   }
   ~RoEnsemble() {
     if (dir_.empty()) return;
     int rc;
-    Run(fmt::format("python3 {} stop {} 2>&1", Script(), dir_), &rc);
+    RunCommand(fmt::format("python3 {} stop {} 2>&1", EnsembleScript(), dir_), &rc);
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
   }
@@ -84,7 +70,7 @@ class RoEnsemble {
  private:
   bool Do(const char* what, int id) {
     int rc = 0;
-    Run(fmt::format("python3 {} {} {} {} 2>&1", Script(), what, dir_, id), &rc);
+    RunCommand(fmt::format("python3 {} {} {} {} 2>&1", EnsembleScript(), what, dir_, id), &rc);
     return rc == 0;
   }
   std::string dir_, connect_;
