@@ -588,6 +588,10 @@ Status Client::UpdateServerList(const std::string& connect_string) {
   return Status();
 }
 
+void Client::SetServerLoads(const std::vector<ServerLoad>& loads) {
+  impl_->core().SetServerLoads(loads);
+}
+
 void Client::Close(std::function<void()> done) {
   auto& core = impl_->core();
   if (core.terminal()) {

@@ -136,6 +136,8 @@ class SessionCore {
   // Follows a rebalancing plan (once per version, the provider decides);
   // moves like UpdateServerList.
   bool ApplyPlan(const RebalancePlan& plan, TimePoint now);
+  // The provider's load hint (HostProvider::SetServerLoads); no move now.
+  void SetServerLoads(const std::vector<ServerLoad>& loads) { hosts_.SetServerLoads(loads); }
   // Registers a watch locally without a request (used for removeWatches).
   std::vector<Watcher> RemoveLocalWatches(WatcherKind kind, const std::string& path) {
     return watches_.Remove(kind, path);

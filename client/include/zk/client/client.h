@@ -33,6 +33,7 @@
 #include "zk/client/logger.h"
 #include "zk/client/watch.h"
 #include "zk/hostprovider/provider_core.h"
+#include "zk/hostprovider/rebalance_plan.h"
 #include "zk/wire/host_port.h"
 #include "zk/wire/protocol.h"
 #include "zk/wire/records.h"
@@ -227,6 +228,15 @@ class Client {
   // must move, the connection is dropped (the session kept) and re-made
   // where it points. Invalid strings are refused.
   Status UpdateServerList(const std::string& connect_string);
+  // A load hint for the host provider: per server its connection count
+  // (e.g. from `srvr`, or an operator's hint service). Nothing moves now;
+  // the next server-list change (UpdateServerList or a tracked config)
+  // uses it under the `load-aware` migration policy, which falls back to
+  // `probabilistic` unless every old server has a count (see
+  // docs/hostprovider.md). Replaces the previous hint; an empty vector
+  // clears it. Servers not in the list are ignored. REQUIRES: on the loop
+  // thread, like every method here.
+  void SetServerLoads(const std::vector<ServerLoad>& loads);
   // Sends closeSession. done (optional) runs once the session is Closed,
   // or soon (from a loop callback, not from inside Close) when the session
   // had already ended (Expired, AuthFailed, Closed).
