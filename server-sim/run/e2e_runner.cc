@@ -370,6 +370,21 @@ struct Run {
     return counts;
   }
 
+  // The operator's hint service: every client gets the connection count of
+  // each server of the current configuration — zksim's own count when
+  // embedded (the operator's session included, as `srvr` would show),
+  // otherwise the runner's clients counted where they are.
+  void HintLoads() {
+    const std::vector<uint64_t> seen = MemberCounts(Where());
+    std::vector<ServerLoad> loads;
+    for (size_t j = 0; j < members.size(); ++j) {
+      const size_t k = members[j];
+      const uint64_t n = sim ? uint64_t(sim->ConnectionCount(sim_ids[k])) : seen[j];
+      loads.push_back(ServerLoad{addrs[k], n});
+    }
+    for (const auto& c : clients) c->SetServerLoads(loads);
+  }
+
   std::vector<double> UpWeights() const {
     std::vector<double> w;
     for (size_t k : members) w.push_back(up[k] ? 1.0 : 0.0);
@@ -845,6 +860,7 @@ class PolicyRun {
         ++mapped[it == next.end() ? next.size() : size_t(it - next.begin())];
       }
       min_movers = run_.MinMovers(mapped, weights);
+      if (p_.options.provider.migration == MigrationPolicy::kLoadAware) run_.HintLoads();
       Result<int64_t> v = run_.Reconfigure(next, obs, js.value("mode", "incremental") == "bulk");
       if (!v.ok()) return fail(v.status());
       const int64_t version = *v;

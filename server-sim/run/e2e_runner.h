@@ -12,7 +12,14 @@
 //                              session (incremental by default; "mode":
 //                              "bulk" for -members; "observers": [server...]
 //                              changes roles); the clients' ensemble tracking
-//                              follows /zookeeper/config with their jitter
+//                              follows /zookeeper/config with their jitter;
+//                              under migration "load-aware" every client
+//                              first gets a load hint (Client::
+//                              SetServerLoads): each current server's
+//                              connection count, zksim's own (the
+//                              operator's session included) or, on a real
+//                              ensemble, the runner's clients counted
+//                              (the role of an operator's hint service)
 //   shed                       zksim's shed: "fraction" (each connection
 //                              with that probability, as ZOOKEEPER-2748),
 //                              "count", "target", optional "window_ms"

@@ -10,6 +10,10 @@
 //     within binomial noise, as the model does.
 //   - grow-shrink probabilistic: the paper's rule moves Bin(300, 2/5) on the
 //     grow and exactly the removed servers' clients on the shrink, in both.
+//   - skewed grow-shrink (placed 200/50/50, grow 3->5, shrink 5->3):
+//     load-aware (zksim's counts handed to every client before each
+//     reconfigure) fills the deficits as the model does; probabilistic
+//     leaves zk1 near twice the mean.
 //   - avalanche: no session lost; the reconnect burst (peak connects/s) is
 //     lower with 0-5 s failover jitter than without.
 // Bounds are 4 standard deviations of the binomial noise of both runs.
@@ -171,6 +175,83 @@ TEST_CASE("grow-shrink probabilistic end to end agrees with the model", "[experi
   CHECK(total == 300);
   // Tracking applies the config on every client before settling.
   CHECK(grow.settle_ms.has_value());
+}
+
+TEST_CASE("skewed grow-shrink: load-aware end to end agrees with the model", "[experiments][e2e]") {
+  // grow-shrink from a placed 200/50/50 start, so load-aware (the runner
+  // hands every client zksim's counts before each reconfigure) and
+  // probabilistic differ well beyond the noise, in the model and end to end.
+  const uint64_t seed = 6;
+  Result<Scenario> s = ParseScenario(R"json({
+    "type": "zkbalance-scenario", "name": "skewed-grow-shrink", "clients": 300, "seed": 6,
+    "servers": ["zk1:2181", "zk2:2181", "zk3:2181"], "initial_counts": [200, 50, 50],
+    "timeline": [
+      {"op": "reconfigure", "label": "grow 3->5",
+       "servers": ["zk1:2181", "zk2:2181", "zk3:2181", "zk4:2181", "zk5:2181"]},
+      {"op": "reconfigure", "label": "shrink 5->3", "servers": ["zk1:2181", "zk2:2181", "zk3:2181"]}],
+    "policies": [{"policy": "probabilistic", "migration": "probabilistic"},
+                 {"policy": "load-aware", "migration": "load-aware"}]})json",
+                                     "skewed-grow-shrink.json");
+  REQUIRE(s.ok());
+  std::vector<std::string> notes;
+  Result<ExperimentResult> e2e = RunEndToEnd(*s, &notes);
+  CAPTURE(e2e.status().ToString());
+  REQUIRE(e2e.ok());
+  Result<ExperimentResult> model = RunModel(*s);
+  REQUIRE(model.ok());
+  PrintTable(*e2e, seed);
+  for (const std::string name : {"probabilistic", "load-aware"}) {
+    CAPTURE(name);
+    CheckNoneLost(Policy(*e2e, name));
+    CHECK(Policy(*e2e, name).start.counts == std::vector<uint64_t>{200, 50, 50});
+    REQUIRE(Policy(*e2e, name).steps.size() == 2);
+    REQUIRE(Policy(*model, name).steps.size() == 2);
+    // The shrink moves exactly zk4's and zk5's clients, in both.
+    const PolicyResult& p = Policy(*e2e, name);
+    CHECK(p.steps[1].movers == p.steps[0].counts[3] + p.steps[0].counts[4]);
+  }
+  const PolicyResult& la = Policy(*e2e, "load-aware");
+  const PolicyResult& la_m = Policy(*model, "load-aware");
+  const PolicyResult& pr = Policy(*e2e, "probabilistic");
+  const PolicyResult& pr_m = Policy(*model, "probabilistic");
+  std::cout << fmt::format(
+      "# grow: zk1 keeps {} (model {}) load-aware, {} (model {}) probabilistic; movers {} (model "
+      "{}) load-aware, {} (model {}) probabilistic\n",
+      la.steps[0].counts[0], la_m.steps[0].counts[0], pr.steps[0].counts[0],
+      pr_m.steps[0].counts[0], la.steps[0].movers, la_m.steps[0].movers, pr.steps[0].movers,
+      pr_m.steps[0].movers);
+  std::cout << fmt::format(
+      "# shrink max/mean: load-aware {:.3f} (model {:.3f}), probabilistic "
+      "{:.3f} (model {:.3f})\n",
+      la.steps[1].max_over_mean, la_m.steps[1].max_over_mean, pr.steps[1].max_over_mean,
+      pr_m.steps[1].max_over_mean);
+  // Grow, load-aware: target 60; each of zk1's 200 moves with p = 140/200
+  // (sd 6.5), zk2 and zk3 (under target) keep theirs and get some. Probabilistic: every
+  // client moves with p = 2/5; zk1 keeps Bin(200, 3/5) (sd 6.9).
+  const double sd_la = std::sqrt(200 * 0.7 * 0.3);
+  const double sd_pr = std::sqrt(200 * 0.6 * 0.4);
+  CHECK(std::abs(double(la.steps[0].counts[0]) - 60) <= 4 * sd_la);
+  CHECK(std::abs(double(la.steps[0].counts[0]) - double(la_m.steps[0].counts[0])) <=
+        4 * std::sqrt(2.0) * sd_la);
+  CHECK(la.steps[0].counts[1] >= 50);  // under target: nobody leaves
+  CHECK(la.steps[0].counts[2] >= 50);
+  CHECK(std::abs(double(la.steps[0].movers) - 140) <= 4 * sd_la);
+  CHECK(std::abs(double(pr.steps[0].counts[0]) - 120) <= 4 * sd_pr);
+  CHECK(std::abs(double(pr.steps[0].counts[0]) - double(pr_m.steps[0].counts[0])) <=
+        4 * std::sqrt(2.0) * sd_pr);
+  // Every load-aware count near 60 (the movers split by deficit 10/10/60/60;
+  // at most sd 6.5 each), where probabilistic leaves zk1 near 120.
+  for (uint64_t c : la.steps[0].counts) CHECK(std::abs(double(c) - 60) <= 4 * sd_la);
+  CHECK(la.steps[0].max_over_mean < pr.steps[0].max_over_mean);
+  // Shrink, load-aware: the ~120 movers fill each server's deficit to 100
+  // (multinomial, sd at most sqrt(120 / 4) ~ 5.5); probabilistic spreads
+  // them evenly, so zk1 ends near 160 (sd ~8.6 with the grow's noise).
+  const double sd_shrink = std::sqrt(120.0 / 4);
+  for (uint64_t c : la.steps[1].counts) CHECK(std::abs(double(c) - 100) <= 4 * sd_shrink);
+  for (uint64_t c : la_m.steps[1].counts) CHECK(std::abs(double(c) - 100) <= 4 * sd_shrink);
+  const double sd_pr_shrink = std::sqrt(sd_pr * sd_pr + 120.0 * 2 / 9);
+  CHECK(std::abs(double(pr.steps[1].counts[0]) - 160) <= 4 * sd_pr_shrink);
+  CHECK(la.steps[1].max_over_mean < pr.steps[1].max_over_mean);
 }
 
 TEST_CASE("avalanche end to end: no session lost, jitter lowers the burst", "[experiments][e2e]") {
