@@ -14,8 +14,7 @@
 
 using namespace zk::test;
 
-TEST_CASE("growing 2 -> 3 servers: movers within the host provider's bounds",
-          "[grow][interop]") {
+TEST_CASE("growing 2 -> 3 servers: movers within the host provider's bounds", "[grow][interop]") {
   const auto& ens = SharedEnsemble();
   if (!ens.ok) return;
   auto all = zk::wire::ParseConnectString(ens.connect);
@@ -77,4 +76,74 @@ TEST_CASE("growing 2 -> 3 servers: movers within the host provider's bounds",
   const double avg = total_movers / kRounds;
   INFO("average movers " << avg);
   CHECK(std::abs(avg - mean) <= std::max(0.01 * mean, 4 * sd / std::sqrt(kRounds)));
+}
+
+// Client::SetServerLoads: under migration load-aware the next list change
+// plans from the hint. Sessions on all three servers lose s0 (list -> s1,
+// s2); the hint gives one of s1, s2 a surplus, so the plan sends every
+// session of s0 to the other one. Without the hint (probabilistic
+// fallback) each goes either way with p = 1/2; an empty hint clears it.
+TEST_CASE("a load hint steers a removed server's sessions to the one under target",
+          "[grow][interop]") {
+  const auto& ens = SharedEnsemble();
+  if (!ens.ok) return;
+  auto all = zk::wire::ParseConnectString(ens.connect);
+  REQUIRE(all.ok());
+  const auto& s = all->hosts;
+  REQUIRE(s.size() == 3);
+  const std::string rest = s[1].ToString() + "," + s[2].ToString();
+  constexpr int kSessions = 36;
+  struct Round {
+    std::vector<zk::ServerLoad> hint;
+    bool clear;
+    const char* name;
+  };
+  const std::vector<Round> rounds = {
+      {{{s[0], 12}, {s[1], 0}, {s[2], 100}}, false, "s2 busy: all to s1"},
+      {{{s[0], 12}, {s[1], 100}, {s[2], 0}}, false, "s1 busy: all to s2"},
+      {{{s[0], 12}, {s[1], 100}, {s[2], 0}}, true, "hint cleared: both"},
+  };
+  for (size_t r = 0; r < rounds.size(); ++r) {
+    INFO(rounds[r].name);
+    LoopRunner lr;
+    std::vector<std::shared_ptr<zk::Client>> cs;
+    for (int i = 0; i < kSessions; ++i) {
+      auto o = Options(ens.connect);
+      o.random_seed = 9100 + r * kSessions + static_cast<uint64_t>(i);
+      o.host_provider.migration = zk::MigrationPolicy::kLoadAware;
+      cs.push_back(ConnectWith(lr, o));
+    }
+    auto connected = [&] {
+      return std::all_of(cs.begin(), cs.end(), [](const auto& c) {
+        return c->state() == zk::SessionState::kConnected && c->current_server().has_value();
+      });
+    };
+    REQUIRE(lr.RunUntil(connected));
+    std::vector<size_t> from_s0;
+    for (size_t i = 0; i < cs.size(); ++i) {
+      if (*cs[i]->current_server() == s[0]) from_s0.push_back(i);
+      cs[i]->SetServerLoads(rounds[r].hint);
+      if (rounds[r].clear) cs[i]->SetServerLoads({});
+      REQUIRE(cs[i]->UpdateServerList(rest).ok());
+    }
+    REQUIRE(from_s0.size() >= 4);  // seeded: Bin(36, 1/3) sessions start there
+    REQUIRE(lr.RunUntil([&] {
+      return connected() && std::none_of(cs.begin(), cs.end(), [&](const auto& c) {
+               return *c->current_server() == s[0];
+             });
+    }));
+    size_t on1 = 0, on2 = 0;
+    for (size_t i : from_s0) {
+      on1 += *cs[i]->current_server() == s[1];
+      on2 += *cs[i]->current_server() == s[2];
+    }
+    INFO("of s0's " << from_s0.size() << ": on s1 " << on1 << ", on s2 " << on2);
+    CHECK(on1 + on2 == from_s0.size());
+    if (r == 0) CHECK(on1 == from_s0.size());
+    if (r == 1) CHECK(on2 == from_s0.size());
+    // Seeded; all on one side by chance with p = 2^(1 - n).
+    if (r == 2) CHECK((on1 > 0 && on2 > 0));
+    for (auto& c : cs) CloseClient(lr, c);
+    CHECK(lr.Drained());
+  }
 }
