@@ -10,12 +10,15 @@ Authorization header (ZooKeeper 3.9: "digest user:password" or "ip"; ALL on
 import base64
 import hashlib
 import json
-import socket
+import os
 import struct
 import subprocess
 import sys
 import urllib.error
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from reconfig_parity import Session, ustr  # noqa: E402
 
 results = []
 
@@ -24,50 +27,9 @@ def ok(cond, name, detail=""):
     results.append((bool(cond), name, detail))
 
 
-def ustr(s):
-    b = s.encode()
-    return struct.pack(">i", len(b)) + b
-
-
 def acl(entries):
     return struct.pack(">i", len(entries)) + b"".join(
         struct.pack(">i", perms) + ustr(scheme) + ustr(ident) for perms, scheme, ident in entries)
-
-
-class Raw:
-    """A minimal client session: enough frames for this test."""
-
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-        self.xid = 0
-        self._send(struct.pack(">iqiqi", 0, 0, 30000, 0, 16) + b"\0" * 16 + b"\0")
-        body = self._frame()
-        self.session_id = struct.unpack(">q", body[8:16])[0]
-
-    def _send(self, payload):
-        self.sock.sendall(struct.pack(">i", len(payload)) + payload)
-
-    def _read(self, n):
-        out = b""
-        while len(out) < n:
-            chunk = self.sock.recv(n - len(out))
-            if not chunk:
-                raise ConnectionError("closed")
-            out += chunk
-        return out
-
-    def _frame(self):
-        (n,) = struct.unpack(">i", self._read(4))
-        return self._read(n)
-
-    def call(self, op, body):
-        self.xid += 1
-        self._send(struct.pack(">ii", self.xid, op) + body)
-        while True:
-            f = self._frame()
-            xid, _, err = struct.unpack(">iqi", f[:16])
-            if xid == self.xid:
-                return err
 
 
 def http(base, method, path, body=None, auth=None):
@@ -96,9 +58,9 @@ def main():
         ports = [int(hp.rsplit(":", 1)[1]) for hp in
                  p.stdout.readline().split(" ", 1)[1].strip().split(",")]
         base = "http://" + p.stdout.readline().split(" ", 1)[1].strip()
-        s = Raw(ports[2])  # server 3, the leader
+        s = Session(ports[2])  # server 3, the leader
         sid = s.session_id
-        err = s.call(1, ustr("/e") + struct.pack(">i", 0) + acl([(31, "world", "anyone")]) +
+        err, _ = s.call(1, ustr("/e") + struct.pack(">i", 0) + acl([(31, "world", "anyone")]) +
                      struct.pack(">i", 1))
         ok(err == 0, "ephemeral created", err)
         s.call(4, ustr("/e") + b"\1")          # getData with a watch
@@ -151,7 +113,7 @@ def main():
         code, _ = http(base, "POST", "/commands/shed?server=2", {"percentage": 0},
                        "digest eve:pw")
         ok(code == 200, "open root ACL: any authenticated caller may shed", code)
-        err = s.call(7, ustr("/") + acl([(31, "digest", digest("bob:pw")),
+        err, _ = s.call(7, ustr("/") + acl([(31, "digest", digest("bob:pw")),
                                           (1, "world", "anyone")]) + struct.pack(">i", -1))
         ok(err == 0, "setACL / to digest bob ALL + world READ", err)
         for auth, want, name in [("digest bob:pw", 200, "bob (ALL) may shed"),

@@ -43,7 +43,7 @@ class Session:
         self.xid = 0
         body = struct.pack(">iqiqi", 0, 0, 30000, 0, 16) + b"\0" * 16 + b"\0"
         self._send(body)
-        self._recv()
+        self.session_id = struct.unpack(">q", self._recv()[8:16])[0]
 
     def _send(self, payload):
         self.sock.sendall(struct.pack(">i", len(payload)) + payload)
@@ -72,6 +72,11 @@ class Session:
             if rxid == xid:
                 self.last_zxid = zxid
                 return err, p[16:]
+
+    def call(self, op, body):
+        """Sends one request and waits for its reply: (error, reply body)."""
+        self.xid += 1
+        return self._call(self.xid, op, body)
 
     def auth(self, user_password):
         b = user_password.encode()
