@@ -13,28 +13,14 @@ a mode. ZooKeeper 3.8 has no connection shedding: shed fails (exit 2).
 """
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 
 ZKENSEMBLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "interop",
                           "zkensemble.py")
-
-
-def srvr(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=2.0) as s:
-            s.sendall(b"srvr")
-            out = b""
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                out += chunk
-            return out.decode(errors="replace")
-    except OSError:
-        return ""
+sys.path.insert(0, os.path.dirname(ZKENSEMBLE))
+from zkensemble import four_letter  # noqa: E402
 
 
 def main(argv):
@@ -63,7 +49,7 @@ def main(argv):
         return rc
     deadline = time.time() + 60
     while time.time() < deadline:
-        if "Mode: " in srvr(port):
+        if "Mode: " in four_letter(port, "srvr"):
             return 0
         time.sleep(0.2)
     print(f"zk_hook.py: server {ids[0]} not serving after 60 s", file=sys.stderr)
