@@ -228,18 +228,23 @@ struct Run {
   double server_us_per_op = 0;
 };
 
+// One untracked, silent session to `connect` (the throughput runs).
+zk::ClientOptions QuietOptions(const std::string& connect) {
+  zk::ClientOptions o;
+  o.connect_string = connect;
+  o.track_ensemble = false;
+  o.random_seed = 1;
+  o.logger = zk::Logger::Null();
+  return o;
+}
+
 // One session, pipelined getData (or setData) with `depth` in flight: `ops`
 // of them, or as many as take 1 s if that is more.
 zk::Result<Run> Pipelined(const std::string& connect, pid_t server, const std::string& path,
                           bool write, int ops, int depth) {
   uv_loop_t loop;
   uv_loop_init(&loop);
-  zk::ClientOptions o;
-  o.connect_string = connect;
-  o.track_ensemble = false;
-  o.random_seed = 1;
-  o.logger = zk::Logger::Null();
-  auto created = zk::Client::Create(&loop, o);
+  auto created = zk::Client::Create(&loop, QuietOptions(connect));
   if (!created.ok()) return created.status();
   std::shared_ptr<zk::Client> client = std::move(created).value();
   Run run;
@@ -295,12 +300,7 @@ zk::Result<Run> Pipelined(const std::string& connect, pid_t server, const std::s
 zk::Status CreateNode(const std::string& connect, const std::string& path) {
   uv_loop_t loop;
   uv_loop_init(&loop);
-  zk::ClientOptions o;
-  o.connect_string = connect;
-  o.track_ensemble = false;
-  o.random_seed = 1;
-  o.logger = zk::Logger::Null();
-  auto created = zk::Client::Create(&loop, o);
+  auto created = zk::Client::Create(&loop, QuietOptions(connect));
   if (!created.ok()) return created.status();
   std::shared_ptr<zk::Client> client = std::move(created).value();
   std::optional<zk::Status> st;
