@@ -1,5 +1,7 @@
 #include "zk/client/blocking_client.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <uv.h>
 
 #include <condition_variable>
@@ -28,6 +30,19 @@ struct BlockingClient::Loop {
   }
 
   void Start() {
+    // The loop thread is the SDK's: it blocks every signal it can, so that
+    // signals meant for the process (SIGINT, SIGTERM, SIGCHLD, ...) go to
+    // the application's own threads and its sigwait() sees them. The new
+    // thread inherits the mask in force here; the caller's is restored.
+    struct MaskAll {
+      sigset_t saved;
+      MaskAll() {
+        sigset_t all;
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &saved);
+      }
+      ~MaskAll() { pthread_sigmask(SIG_SETMASK, &saved, nullptr); }
+    } mask_all;
     thread = std::thread([this] {
       uv_run(&loop, UV_RUN_DEFAULT);
       // Everything is closed by now (see Stop); drain close callbacks.

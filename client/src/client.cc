@@ -2,7 +2,6 @@
 // to the session core as (opcode, body); replies are decoded here.
 #include "zk/client/client.h"
 
-#include <cctype>
 #include <random>
 #include <type_traits>
 #include <variant>
@@ -202,8 +201,10 @@ Result<wire::ConnectString> ParseClientConnectString(std::string_view text) {
     size_t comma = hosts.find(',', start);
     std::string_view el = hosts.substr(start, comma == std::string_view::npos ? std::string_view::npos
                                                                             : comma - start);
-    while (!el.empty() && std::isspace(static_cast<unsigned char>(el.front()))) el.remove_prefix(1);
-    while (!el.empty() && std::isspace(static_cast<unsigned char>(el.back()))) el.remove_suffix(1);
+    // ASCII blanks only: std::isspace would follow the application's locale.
+    constexpr std::string_view kBlank = " \t\r\n\v\f";
+    while (!el.empty() && kBlank.find(el.front()) != std::string_view::npos) el.remove_prefix(1);
+    while (!el.empty() && kBlank.find(el.back()) != std::string_view::npos) el.remove_suffix(1);
     if (el.empty()) {
       if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
         return Status(Error::kBadArguments, "empty connect string");

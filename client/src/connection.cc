@@ -1,25 +1,40 @@
 #include "connection.h"
 
-#include <cstdlib>
+#include <errno.h>
+#include <fmt/format.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstring>
 #include <memory>
-
-#include <fmt/format.h>
 
 namespace zk::client_internal {
 namespace {
 
-// One read buffer per loop would save memory for idle sessions, but libuv
-// allocates per read anyway; a small thread-local slab keeps idle sessions
-// free of buffers (read data is consumed synchronously in OnData).
+// Received bytes are consumed synchronously in OnData, so one buffer per
+// loop thread serves every connection and an idle session holds none. It is
+// allocated on the first read of a thread: a thread_local array would add
+// its 64 KiB to every thread of the application, SDK user or not.
 constexpr size_t kReadBufferSize = 64 * 1024;
-thread_local char tls_read_buffer[kReadBufferSize];
+thread_local std::unique_ptr<char[]> tls_read_buffer;
 
-struct WriteReq {
-  uv_write_t req;
-  std::string data;
-  Connection* conn;
-};
+char* ReadBuffer() {
+  if (!tls_read_buffer) tls_read_buffer = std::make_unique<char[]>(kReadBufferSize);
+  return tls_read_buffer.get();
+}
+
+// Reads per readiness event before other handles get their turn.
+constexpr int kMaxReadsPerEvent = 16;
+// Queued chunks handed to one sendmsg().
+constexpr size_t kMaxIov = 64;
+
+Status SysStatus(std::string_view what, int err) {
+  return Status(Error::kConnectionLoss, fmt::format("{}: {}", what, std::strerror(err)));
+}
 
 Status UvStatus(std::string_view what, int code) {
   return Status(Error::kConnectionLoss, fmt::format("{}: {}", what, uv_strerror(code)));
@@ -36,7 +51,7 @@ Connection* Connection::Start(uv_loop_t* loop, const HostPort& host,
   uv_timer_init(loop, &c->timer_);
   c->timer_.data = c;
   c->handles_open_ = 1;
-  uv_timer_start(&c->timer_, &Connection::OnTimeout,
+  uv_timer_start(&c->timer_, &Connection::OnTimer,
                  static_cast<uint64_t>(std::max<int64_t>(1, connect_timeout.count())), 0);
 
   sockaddr_storage addr{};
@@ -55,8 +70,7 @@ Connection* Connection::Start(uv_loop_t* loop, const HostPort& host,
   if (rc != 0) {
     delete c->resolve_req_;
     c->resolve_req_ = nullptr;
-    // Report asynchronously: the listener must not be called from Start().
-    uv_timer_start(&c->timer_, &Connection::OnTimeout, 0, 0);
+    c->FailLater(UvStatus("resolve", rc));
   }
   return c;
 }
@@ -86,78 +100,183 @@ void Connection::OnResolved(uv_getaddrinfo_t* req, int status, addrinfo* res) {
 }
 
 void Connection::ConnectTo(const sockaddr* addr) {
-  uv_tcp_init(loop_, &tcp_);
-  tcp_.data = this;
-  tcp_open_ = true;
-  ++handles_open_;
-  uv_tcp_nodelay(&tcp_, 1);
-  connect_req_.data = this;
-  int rc = uv_tcp_connect(&connect_req_, &tcp_, addr, &Connection::OnConnect);
-  if (rc != 0) {
-    // Deliver from the loop, never from Start().
-    uv_timer_start(&timer_, &Connection::OnTimeout, 0, 0);
-  }
-}
-
-void Connection::OnConnect(uv_connect_t* req, int status) {
-  auto* c = static_cast<Connection*>(req->data);
-  if (c->closing_) return;
-  if (status != 0) {
-    c->Fail(UvStatus("connect", status));
+  // Close-on-exec: a child the application forks and execs inherits none of
+  // the session sockets.
+  fd_ = socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd_ < 0) {
+    FailLater(SysStatus("socket", errno));
     return;
   }
-  uv_timer_stop(&c->timer_);
-  c->connected_ = true;
-  uv_read_start(reinterpret_cast<uv_stream_t*>(&c->tcp_), &Connection::OnAlloc,
-                &Connection::OnRead);
-  c->listener_->OnConnected();
+  int one = 1;
+  setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  socklen_t len = addr->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+  int rc;
+  do {
+    rc = connect(fd_, addr, len);
+  } while (rc != 0 && errno == EINTR);
+  if (rc != 0 && errno != EINPROGRESS) {
+    // Reported from the loop, never from Start().
+    FailLater(SysStatus("connect", errno));
+    return;
+  }
+  int uv_rc = uv_poll_init_socket(loop_, &poll_, fd_);
+  if (uv_rc != 0) {
+    FailLater(UvStatus("poll", uv_rc));
+    return;
+  }
+  poll_.data = this;
+  poll_open_ = true;
+  ++handles_open_;
+  // Writable once the connect completed, one way or the other.
+  SetPollEvents(UV_WRITABLE);
 }
 
-void Connection::OnTimeout(uv_timer_t* timer) {
-  auto* c = static_cast<Connection*>(timer->data);
-  if (c->closing_ || c->connected_) return;
-  c->Fail(Status(Error::kConnectionLoss, "connect timed out or failed"));
+void Connection::SetPollEvents(int events) {
+  if (!poll_open_ || events == poll_events_) return;
+  poll_events_ = events;
+  if (events == 0) {
+    uv_poll_stop(&poll_);
+  } else {
+    uv_poll_start(&poll_, events, &Connection::OnPoll);
+  }
 }
 
-void Connection::OnAlloc(uv_handle_t*, size_t, uv_buf_t* buf) {
-  buf->base = tls_read_buffer;
-  buf->len = kReadBufferSize;
-}
-
-void Connection::OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
-  auto* c = static_cast<Connection*>(stream->data);
+void Connection::OnPoll(uv_poll_t* handle, int status, int events) {
+  auto* c = static_cast<Connection*>(handle->data);
   if (c->closing_) return;
-  if (nread > 0) {
-    c->listener_->OnData(buf->base, static_cast<size_t>(nread));
-  } else if (nread == UV_EOF) {
-    c->Fail(Status(Error::kConnectionLoss, "server closed the connection"));
-  } else if (nread < 0) {
-    c->Fail(UvStatus("read", static_cast<int>(nread)));
+  if (status < 0) {
+    // libuv stopped the handle (POLLERR); the socket's own error says why.
+    c->poll_events_ = 0;
+    int err = c->SocketError();
+    c->Fail(err != 0 ? SysStatus(c->connected_ ? "socket" : "connect", err)
+                     : UvStatus(c->connected_ ? "socket" : "connect", status));
+    return;
+  }
+  if (!c->connected_) {
+    if ((events & UV_WRITABLE) == 0) return;
+    int err = c->SocketError();
+    if (err != 0) {
+      c->Fail(SysStatus("connect", err));
+      return;
+    }
+    uv_timer_stop(&c->timer_);
+    c->connected_ = true;
+    c->SetPollEvents(UV_READABLE);
+    c->listener_->OnConnected();  // may Write() or Close()
+    return;
+  }
+  if (events & UV_READABLE) {
+    c->ReadSome();
+    if (c->closing_) return;
+  }
+  if (events & UV_WRITABLE) c->Flush();
+}
+
+int Connection::SocketError() const {
+  int err = 0;
+  socklen_t len = sizeof err;
+  if (fd_ < 0 || getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return 0;
+  return err;
+}
+
+void Connection::ReadSome() {
+  char* buf = ReadBuffer();
+  for (int i = 0; i < kMaxReadsPerEvent; ++i) {
+    ssize_t n = recv(fd_, buf, kReadBufferSize, 0);
+    if (n > 0) {
+      listener_->OnData(buf, static_cast<size_t>(n));
+      if (closing_) return;                                  // the listener closed us
+      if (static_cast<size_t>(n) < kReadBufferSize) return;  // drained for now
+      continue;
+    }
+    if (n == 0) {
+      Fail(Status(Error::kConnectionLoss, "server closed the connection"));
+      return;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+    Fail(SysStatus("read", errno));
+    return;
   }
 }
 
 void Connection::Write(std::string bytes) {
-  if (closing_ || !connected_ || bytes.empty()) return;
-  auto* w = new WriteReq{{}, std::move(bytes), this};
-  w->req.data = w;
-  uv_buf_t buf = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
-  pending_write_bytes_ += w->data.size();
-  int rc = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1, &Connection::OnWrite);
-  if (rc != 0) {
-    pending_write_bytes_ -= w->data.size();
-    delete w;
-    Fail(UvStatus("write", rc));
-  }
+  if (closing_ || !connected_ || failure_pending_ || bytes.empty()) return;
+  pending_write_bytes_ += bytes.size();
+  bool idle = out_head_ == out_.size();
+  out_.push_back(std::move(bytes));
+  // Write at once when nothing waits for the socket, as libuv's uv_write
+  // does; otherwise the writable event sends it in order.
+  if (idle) Flush();
 }
 
-void Connection::OnWrite(uv_write_t* req, int status) {
-  auto* w = static_cast<WriteReq*>(req->data);
-  Connection* c = w->conn;
-  c->pending_write_bytes_ -= w->data.size();
-  delete w;
-  // Write requests complete (with UV_ECANCELED) before the close callback,
-  // so c is still alive here.
-  if (status != 0 && !c->closing_) c->Fail(UvStatus("write", status));
+void Connection::Flush() {
+  while (out_head_ < out_.size()) {
+    iovec iov[kMaxIov];
+    size_t n_iov = 0;
+    for (size_t i = out_head_; i < out_.size() && n_iov < kMaxIov; ++i, ++n_iov) {
+      const std::string& chunk = out_[i];
+      size_t skip = i == out_head_ ? out_offset_ : 0;
+      iov[n_iov].iov_base = const_cast<char*>(chunk.data() + skip);
+      iov[n_iov].iov_len = chunk.size() - skip;
+    }
+    msghdr msg{};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = n_iov;
+    // MSG_NOSIGNAL: a peer that closed or reset the connection is an EPIPE
+    // here, never a SIGPIPE for the application (docs/client.md).
+    ssize_t sent = sendmsg(fd_, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (sent < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      // Report from the loop: Write() is called from inside the owner's own
+      // processing, which must not be re-entered with OnClosed.
+      FailLater(SysStatus("write", errno));
+      return;
+    }
+    size_t left = static_cast<size_t>(sent);
+    pending_write_bytes_ -= left;
+    while (left > 0) {
+      size_t rest = out_[out_head_].size() - out_offset_;
+      if (left < rest) {
+        out_offset_ += left;
+        left = 0;
+      } else {
+        left -= rest;
+        std::string().swap(out_[out_head_]);
+        ++out_head_;
+        out_offset_ = 0;
+      }
+    }
+  }
+  bool drained = out_head_ == out_.size();
+  if (drained) {
+    out_.clear();
+    out_head_ = 0;
+  } else if (out_head_ >= kMaxIov && out_head_ * 2 >= out_.size()) {
+    // A socket that never catches up must not grow the vector forever.
+    out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(out_head_));
+    out_head_ = 0;
+  }
+  SetPollEvents(drained ? UV_READABLE : (UV_READABLE | UV_WRITABLE));
+}
+
+void Connection::FailLater(Status reason) {
+  if (closing_ || failure_pending_) return;
+  failure_pending_ = true;
+  failure_ = std::move(reason);
+  SetPollEvents(0);
+  uv_timer_start(&timer_, &Connection::OnTimer, 0, 0);
+}
+
+void Connection::OnTimer(uv_timer_t* timer) {
+  auto* c = static_cast<Connection*>(timer->data);
+  if (c->closing_) return;
+  if (c->failure_pending_) {
+    c->Fail(c->failure_);
+    return;
+  }
+  if (!c->connected_) c->Fail(Status(Error::kConnectionLoss, "connect timed out"));
 }
 
 void Connection::Fail(Status reason) {
@@ -180,8 +299,14 @@ void Connection::BeginClose() {
     uv_cancel(reinterpret_cast<uv_req_t*>(resolve_req_));
     resolve_req_ = nullptr;
   }
+  out_.clear();
+  out_head_ = 0;
+  pending_write_bytes_ = 0;
   uv_close(reinterpret_cast<uv_handle_t*>(&timer_), &Connection::OnHandleClosed);
-  if (tcp_open_) uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), &Connection::OnHandleClosed);
+  if (poll_open_) uv_close(reinterpret_cast<uv_handle_t*>(&poll_), &Connection::OnHandleClosed);
+  // Safe right after uv_close (libuv stops polling it there).
+  if (fd_ >= 0) close(fd_);
+  fd_ = -1;
 }
 
 void Connection::OnHandleClosed(uv_handle_t* handle) {

@@ -8,6 +8,7 @@
 #include "four_letter.h"
 #include "sha1.h"
 #include "sim_server_impl.h"
+#include "tcp_write.h"
 
 namespace zk::sim {
 
@@ -68,11 +69,6 @@ const char* ReasonPhrase(int status) {
   }
 }
 
-struct AdminWrite {
-  uv_write_t req;
-  std::string data;
-};
-
 std::string QueryParam(const std::string& query, const std::string& key) {
   size_t pos = 0;
   while (pos < query.size()) {
@@ -87,16 +83,9 @@ std::string QueryParam(const std::string& query, const std::string& key) {
 }
 
 void Respond(AdminConn* c, int status, const std::string& json) {
-  auto* w = new AdminWrite;
-  w->data = fmt::format(
-      "HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n"
-      "Connection: close\r\n\r\n{}",
-      status, ReasonPhrase(status), json.size(), json);
-  w->req.data = w;
-  uv_buf_t b = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
-  if (uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&c->tcp), &b, 1,
-               [](uv_write_t* r, int) { delete static_cast<AdminWrite*>(r->data); }) != 0)
-    delete w;
+  (void)WriteNoSignal(&c->tcp, fmt::format("HTTP/1.1 {} {}\r\nContent-Type: application/json\r\n"
+                                           "Content-Length: {}\r\nConnection: close\r\n\r\n{}",
+                                           status, ReasonPhrase(status), json.size(), json));
   uv_close(reinterpret_cast<uv_handle_t*>(&c->tcp),
            [](uv_handle_t* h) { delete static_cast<AdminConn*>(h->data); });
 }

@@ -8,6 +8,7 @@
 #include "container_reaper.h"
 #include "four_letter.h"
 #include "sim_server_impl.h"
+#include "tcp_write.h"
 
 namespace zk::sim {
 
@@ -30,11 +31,6 @@ void Alloc(uv_handle_t*, size_t suggested, uv_buf_t* buf) {
   buf->base = new char[suggested];
   buf->len = suggested;
 }
-
-struct WriteReq {
-  uv_write_t req;
-  std::string data;
-};
 
 // A listener's data: a small heap context freed on close.
 struct ListenerCtx {
@@ -250,13 +246,9 @@ void SimServerImpl::Flush() {
   for (UvConn* c : d) {
     c->dirty = false;
     if (c->out.empty() || uv_is_closing(reinterpret_cast<uv_handle_t*>(&c->tcp))) continue;
-    auto* w = new WriteReq;
-    w->data.swap(c->out);
-    uv_buf_t b = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
-    w->req.data = w;
-    int rc = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&c->tcp), &b, 1,
-                      [](uv_write_t* r, int) { delete static_cast<WriteReq*>(r->data); });
-    if (rc != 0) delete w;
+    std::string out;
+    out.swap(c->out);
+    if (!WriteNoSignal(&c->tcp, std::move(out))) Close(c->id, "client closed the connection");
   }
 }
 
@@ -281,13 +273,9 @@ void SimServerImpl::Close(uint64_t id, const std::string& reason) {
   c->proto->Detach();
   // Flush what is pending (e.g. a 4lw answer or a final reply), then close.
   if (!c->out.empty()) {
-    auto* w = new WriteReq;
-    w->data.swap(c->out);
-    uv_buf_t b = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
-    w->req.data = w;
-    if (uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&c->tcp), &b, 1,
-                 [](uv_write_t* r, int) { delete static_cast<WriteReq*>(r->data); }) != 0)
-      delete w;
+    std::string out;
+    out.swap(c->out);
+    (void)WriteNoSignal(&c->tcp, std::move(out));  // closing anyway
   }
   uv_read_stop(reinterpret_cast<uv_stream_t*>(&c->tcp));
   uv_close(reinterpret_cast<uv_handle_t*>(&c->tcp), OnConnClosed);

@@ -147,6 +147,9 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "zksim: bad timeline: {}\n", st.message());
     return 2;
   }
+  // A server program: zksim serve ignores SIGPIPE for itself, as servers do
+  // (its writes use MSG_NOSIGNAL anyway, tcp_write.h). It starts no other
+  // program, so nothing inherits the disposition.
   std::signal(SIGPIPE, SIG_IGN);
   uv_loop_t* loop = uv_default_loop();
   zk::sim::SimServer sim;

@@ -1,6 +1,11 @@
 // The libuv connection adapter against a real ZooKeeper server (4lw "ruok").
 #include "connection.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include "ensemble.h"
@@ -79,5 +84,147 @@ TEST_CASE("closing while connecting and resolving never calls back", "[connectio
   uv_run(&loop, UV_RUN_DEFAULT);
   CHECK_FALSE(a.got_closed);
   CHECK_FALSE(b.got_closed);
+  CHECK(uv_loop_close(&loop) == 0);
+}
+
+namespace {
+
+// A listening socket on 127.0.0.1 with a free port (plain blocking sockets:
+// the peer side of these tests needs no loop).
+struct Listener {
+  int fd = -1;
+  uint16_t port = 0;
+  Listener() {
+    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && listen(fd, 4) == 0 &&
+        getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
+      port = ntohs(a.sin_port);
+    }
+  }
+  ~Listener() { close(fd); }
+  // The accepted connection, non-blocking, or -1.
+  int Accept() {
+    int c = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    return c;
+  }
+};
+
+struct Sink : Connection::Listener {
+  bool connected = false;
+  bool got_closed = false;
+  bool in_write = false;
+  bool closed_inside_write = false;
+  zk::Status closed;
+  void OnConnected() override { connected = true; }
+  void OnData(const char*, size_t) override {}
+  void OnClosed(const zk::Status& s) override {
+    got_closed = true;
+    closed_inside_write = in_write;
+    closed = s;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("writes larger than the socket takes arrive whole and in order", "[connection]") {
+  Listener l;
+  REQUIRE(l.port != 0);
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  Sink s;
+  Connection* c =
+      Connection::Start(&loop, {"127.0.0.1", l.port}, std::chrono::milliseconds(2000), &s);
+  int peer = -1;
+  for (int i = 0; i < 2000 && (peer < 0 || !s.connected); ++i) {
+    uv_run(&loop, UV_RUN_NOWAIT);
+    if (peer < 0) peer = l.Accept();
+    usleep(1000);
+  }
+  REQUIRE(peer >= 0);
+  REQUIRE(s.connected);
+  // 16 chunks of 512 KiB, each a different byte: far more than the socket
+  // buffers hold, so most of it waits for writability.
+  std::string want;
+  for (int i = 0; i < 16; ++i) {
+    std::string chunk(512 * 1024, static_cast<char>('a' + i));
+    want += chunk;
+    c->Write(std::move(chunk));
+  }
+  CHECK(c->PendingWriteBytes() > 0);
+  std::string got;
+  char buf[65536];
+  for (int i = 0; i < 20000 && got.size() < want.size(); ++i) {
+    uv_run(&loop, UV_RUN_NOWAIT);
+    ssize_t n = recv(peer, buf, sizeof buf, 0);
+    if (n > 0)
+      got.append(buf, static_cast<size_t>(n));
+    else
+      usleep(200);
+  }
+  CHECK(got.size() == want.size());
+  CHECK(got == want);
+  CHECK(c->PendingWriteBytes() == 0);
+  CHECK_FALSE(s.got_closed);
+  c->Close();
+  close(peer);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  CHECK(uv_loop_close(&loop) == 0);
+}
+
+TEST_CASE("writing to a connection the peer reset is a connection loss reported from the loop",
+          "[connection]") {
+  Listener l;
+  REQUIRE(l.port != 0);
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  Sink s;
+  Connection* c =
+      Connection::Start(&loop, {"127.0.0.1", l.port}, std::chrono::milliseconds(2000), &s);
+  int peer = -1;
+  for (int i = 0; i < 2000 && (peer < 0 || !s.connected); ++i) {
+    uv_run(&loop, UV_RUN_NOWAIT);
+    if (peer < 0) peer = l.Accept();
+    usleep(1000);
+  }
+  REQUIRE(peer >= 0);
+  REQUIRE(s.connected);
+  // Close with SO_LINGER 0: the peer sends a reset at once.
+  linger lg{1, 0};
+  setsockopt(peer, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+  close(peer);
+  usleep(20000);
+  // Write again and again without letting the loop see the reset first:
+  // with write(2) the second write would raise SIGPIPE and end this process.
+  s.in_write = true;
+  for (int i = 0; i < 10; ++i) c->Write(std::string(1000, 'x'));
+  s.in_write = false;
+  CHECK_FALSE(s.got_closed);  // never from inside Write()
+  for (int i = 0; i < 2000 && !s.got_closed; ++i) {
+    uv_run(&loop, UV_RUN_NOWAIT);
+    usleep(1000);
+  }
+  CHECK(s.got_closed);
+  CHECK_FALSE(s.closed_inside_write);
+  CHECK(s.closed.code() == zk::Error::kConnectionLoss);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  CHECK(uv_loop_close(&loop) == 0);
+}
+
+TEST_CASE("a refused connect names the reason", "[connection]") {
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  Sink s;
+  Connection::Start(&loop, {"127.0.0.1", 1}, std::chrono::milliseconds(1000), &s);
+  for (int i = 0; i < 2000 && !s.got_closed; ++i) {
+    uv_run(&loop, UV_RUN_NOWAIT);
+    usleep(1000);
+  }
+  REQUIRE(s.got_closed);
+  CHECK(s.closed.message().find("refused") != std::string::npos);
+  uv_run(&loop, UV_RUN_DEFAULT);
   CHECK(uv_loop_close(&loop) == 0);
 }

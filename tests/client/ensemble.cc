@@ -108,6 +108,8 @@ int ConfValue(const std::string& conf, const std::string& key) {
   return at == std::string::npos ? 0 : std::atoi(conf.c_str() + at + key.size() + 2);
 }
 
+}  // namespace
+
 // zksim (server-sim/): `zksim serve` in a child process; its first stdout
 // line is "connect: h:p,h:p,h:p". All servers share the one process (its pid
 // is in every EnsembleServer). zksim never binds quorum/election ports, but
@@ -115,7 +117,7 @@ int ConfValue(const std::string& conf, const std::string& key) {
 // name a server exactly as it was. TTL nodes are on (--extended-types), as
 // zkensemble.py turns them on for ZooKeeper. `extra`: one more serve flag,
 // e.g. "--no-reconfig".
-Ensemble StartZksim(const std::string& bin, const char* extra = nullptr) {
+Ensemble StartZksim(const std::string& bin, const char* extra) {
   Ensemble e;
   e.zksim = true;
   int fds[2];
@@ -176,7 +178,56 @@ Ensemble StartZksim(const std::string& bin, const char* extra = nullptr) {
   return e;
 }
 
-}  // namespace
+void StopZksim(Ensemble* e) { StopOne(e); }
+
+OwnEnsemble::OwnEnsemble(const std::string& extra) {
+  if (!std::filesystem::exists("/usr/share/java/zookeeper.jar")) return;
+  char tmpl[] = "/tmp/zkclient-own-XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) return;
+  dir_ = tmpl;
+  int rc = 0;
+  std::string out = RunCommand(fmt::format("python3 {} start {} --servers 3 --tick 500 {}",
+                                           EnsembleScript(), dir_, extra),
+                               &rc);
+  // Watchdog (as Start()'s): `stop` reads the pids current at that time.
+  std::string watchdog = fmt::format(
+      "(while kill -0 {} 2>/dev/null; do sleep 1; done; python3 {} stop {} >/dev/null 2>&1; "
+      "rm -rf {}) </dev/null >/dev/null 2>&1 &",
+      getpid(), EnsembleScript(), dir_, dir_);
+  if (std::system(watchdog.c_str()) != 0) fmt::print(stderr, "# ensemble watchdog failed\n");
+  if (rc != 0) {
+    fmt::print(stderr, "# zkensemble start failed: {}\n", out);
+    return;
+  }
+  auto j = nlohmann::json::parse(out, nullptr, false);
+  if (j.is_discarded()) return;
+  connect_ = j["connect"].get<std::string>();
+  for (const auto& s : j["servers"]) ports_.push_back(s["client_port"].get<uint16_t>());
+  ok_ = WaitServing();
+}
+
+OwnEnsemble::~OwnEnsemble() {
+  if (dir_.empty()) return;
+  int rc;
+  RunCommand(fmt::format("python3 {} stop {} 2>&1", EnsembleScript(), dir_), &rc);
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+std::string OwnEnsemble::Address(int id) const { return fmt::format("127.0.0.1:{}", port(id)); }
+
+bool OwnEnsemble::WaitServing(int timeout_s) {
+  int rc = 0;
+  RunCommand(fmt::format("python3 {} wait {} --timeout {}", EnsembleScript(), dir_, timeout_s),
+             &rc);
+  return rc == 0;
+}
+
+bool OwnEnsemble::Do(const char* what, int id) {
+  int rc = 0;
+  RunCommand(fmt::format("python3 {} {} {} {} 2>&1", EnsembleScript(), what, dir_, id), &rc);
+  return rc == 0;
+}
 
 bool TargetIsZksim() {
   const char* t = std::getenv("ZK_CLIENT_TARGET");
@@ -224,7 +275,7 @@ std::string FourLetter(uint16_t port, const std::string& word) {
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   std::string out;
   if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-      write(fd, word.data(), word.size()) == static_cast<ssize_t>(word.size())) {
+      send(fd, word.data(), word.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(word.size())) {
     char buf[4096];
     ssize_t n;
     while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));

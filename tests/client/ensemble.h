@@ -43,6 +43,40 @@ const Ensemble& SharedEnsemble();
 // zkensemble.py --no-reconfig, or `zksim serve --no-reconfig`.
 const Ensemble& NoReconfigEnsemble();
 
+// A real ZooKeeper 3.8 ensemble of a test's own (3 servers, tickTime 500;
+// `extra`: more zkensemble.py start flags, e.g. "--readonly"), whose servers
+// the test stops, kills and starts; everything is stopped by pid when the
+// object goes, or by a watchdog when the test process dies.
+class OwnEnsemble {
+ public:
+  explicit OwnEnsemble(const std::string& extra = "");
+  ~OwnEnsemble();
+  OwnEnsemble(const OwnEnsemble&) = delete;
+  OwnEnsemble& operator=(const OwnEnsemble&) = delete;
+
+  bool ok() const { return ok_; }
+  const std::string& connect() const { return connect_; }
+  uint16_t port(int id) const { return ports_.at(static_cast<size_t>(id - 1)); }
+  std::string Address(int id) const;
+  bool Stop(int id) { return Do("stop-server", id); }   // SIGTERM, SIGKILL after 10 s
+  bool Kill(int id) { return Do("kill-server", id); }   // SIGKILL at once
+  bool Start(int id) { return Do("start-server", id); }
+  // Waits until a quorum serves again (bounded).
+  bool WaitServing(int timeout_s = 60);
+
+ private:
+  bool Do(const char* what, int id);
+  std::string dir_, connect_;
+  std::vector<uint16_t> ports_;
+  bool ok_ = false;
+};
+
+// `zksim serve --servers 3 ...` in a child process of its own (`extra`: one
+// more serve flag or nullptr); stopped with StopZksim or at the latest by a
+// watchdog when the test process dies.
+Ensemble StartZksim(const std::string& bin, const char* extra = nullptr);
+void StopZksim(Ensemble* e);
+
 // Sends a four-letter word to a loopback port; returns the reply ("" on error).
 std::string FourLetter(uint16_t port, const std::string& word);
 

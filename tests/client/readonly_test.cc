@@ -24,58 +24,10 @@ using namespace zk::test;
 
 namespace {
 
-// A 3-server ensemble of its own (its servers are stopped and started by
-// the tests), stopped by pid when the object goes.
-class RoEnsemble {
- public:
-  RoEnsemble() {
-    if (!std::filesystem::exists("/usr/share/java/zookeeper.jar")) return;
-    char tmpl[] = "/tmp/zkclient-ro-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) return;
-    dir_ = tmpl;
-    int rc = 0;
-    std::string out =
-        RunCommand(fmt::format("python3 {} start {} --servers 3 --tick 500 --readonly",
-                               EnsembleScript(), dir_),
-                   &rc);
-    // Watchdog (as ensemble.cc's): stops the servers when this process is
-    // gone, however it ended; `stop` reads the pids current at that time.
-    std::string watchdog = fmt::format(
-        "(while kill -0 {} 2>/dev/null; do sleep 1; done; python3 {} stop {} >/dev/null 2>&1; "
-        "rm -rf {}) </dev/null >/dev/null 2>&1 &",
-        getpid(), EnsembleScript(), dir_, dir_);
-    if (std::system(watchdog.c_str()) != 0) fmt::print(stderr, "# ensemble watchdog failed\n");
-    if (rc != 0) return;
-    auto j = nlohmann::json::parse(out, nullptr, false);
-    if (j.is_discarded()) return;
-    connect_ = j["connect"].get<std::string>();
-    for (const auto& s : j["servers"]) ports_.push_back(s["client_port"].get<uint16_t>());
-    RunCommand(fmt::format("python3 {} wait {} --timeout 60", EnsembleScript(), dir_), &rc);
-    ok_ = rc == 0;
-  }
-  ~RoEnsemble() {
-    if (dir_.empty()) return;
-    int rc;
-    RunCommand(fmt::format("python3 {} stop {} 2>&1", EnsembleScript(), dir_), &rc);
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  bool ok() const { return ok_; }
-  const std::string& connect() const { return connect_; }
-  uint16_t port(int id) const { return ports_.at(static_cast<size_t>(id - 1)); }
-  std::string Address(int id) const { return fmt::format("127.0.0.1:{}", port(id)); }
-  bool Stop(int id) { return Do("stop-server", id); }
-  bool Start(int id) { return Do("start-server", id); }
-
- private:
-  bool Do(const char* what, int id) {
-    int rc = 0;
-    RunCommand(fmt::format("python3 {} {} {} {} 2>&1", EnsembleScript(), what, dir_, id), &rc);
-    return rc == 0;
-  }
-  std::string dir_, connect_;
-  std::vector<uint16_t> ports_;
-  bool ok_ = false;
+// A 3-server ensemble of its own, every server with read-only mode on (the
+// tests stop and start its servers).
+struct RoEnsemble : OwnEnsemble {
+  RoEnsemble() : OwnEnsemble("--readonly") {}
 };
 
 // Polls `isro` until the server answers `want` (bounded).

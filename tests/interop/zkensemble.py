@@ -11,6 +11,7 @@ name.
     zkensemble.py stop DIR                                stops what start started
     zkensemble.py wait DIR [--timeout 60]                 waits until a quorum serves
     zkensemble.py stop-server DIR ID                      stops server ID (by its pid)
+    zkensemble.py kill-server DIR ID                      kills server ID (SIGKILL, by its pid)
     zkensemble.py start-server DIR ID                     starts server ID again (new pid)
 
 --readonly starts every server with -Dreadonlymode.enabled=true: a server
@@ -201,6 +202,34 @@ def cmd_stop_server(args):
     return 0
 
 
+def gone(pid):
+    """True once pid has exited (a zombie counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def cmd_kill_server(args):
+    """SIGKILL, as a crash: the server closes nothing gracefully."""
+    desc = load(args.dir)
+    srv = find_server(desc, args.id)
+    pid = srv.get("pid")
+    if pid and alive(pid):
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.time() + 10
+        while not gone(pid) and time.time() < deadline:
+            try:
+                os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                pass
+            time.sleep(0.02)
+    srv["pid"] = 0
+    save(desc["dir"], desc)
+    return 0
+
+
 def cmd_start_server(args):
     desc = load(args.dir)
     srv = find_server(desc, args.id)
@@ -251,13 +280,13 @@ def main():
     wt = sub.add_parser("wait")
     wt.add_argument("dir")
     wt.add_argument("--timeout", type=float, default=60)
-    for name in ("stop-server", "start-server"):
+    for name in ("stop-server", "kill-server", "start-server"):
         one = sub.add_parser(name)
         one.add_argument("dir")
         one.add_argument("id", type=int)
     args = ap.parse_args()
     return {"start": cmd_start, "stop": cmd_stop, "wait": cmd_wait, "stop-server": cmd_stop_server,
-            "start-server": cmd_start_server}[args.cmd](args)
+            "kill-server": cmd_kill_server, "start-server": cmd_start_server}[args.cmd](args)
 
 
 if __name__ == "__main__":
