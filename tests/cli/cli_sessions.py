@@ -71,6 +71,25 @@ def split_events(out):
     return body, sorted(events)
 
 
+CLOSED_EVENT = "WatchedEvent state:Closed type:None path:null"
+
+
+def quit_race(script, zev, qev):
+    """zkCli.sh's events, with the Closed event of a final `quit` restored
+    when zkCli.sh lost it. Its `quit` closes the session (the send thread
+    queues the Closed event for the event thread) and then calls
+    System.exit at once, so whether the event thread printed the event (or
+    only the block's header, which split_events drops) before the JVM ended
+    is a race; on a loaded machine it loses now and then. zkcli closes the
+    session and prints the event before it exits, every time. Only that one
+    event is restored, and only when the script ends with quit: any other
+    difference still fails."""
+    lines = [l.strip() for l in script.strip().split("\n")]
+    if lines and lines[-1] == "quit" and sorted(zev + [CLOSED_EVENT]) == qev:
+        return qev
+    return zev
+
+
 def normalise(text):
     text = re.sub(r"(cZxid|mZxid|pZxid|ephemeralOwner) = 0x[0-9a-f]+", r"\1 = 0xN", text)
     text = re.sub(r"(ctime|mtime) = .*", r"\1 = T", text)
@@ -222,7 +241,7 @@ def compare_script(server, script):
     expect_eq("stdout", normalise(zbody), normalise(qbody))
     zerr, qerr = check_usage_lines(zerr, qerr)
     expect_eq("stderr", zerr, qerr)
-    expect_eq("events", zev, qev)
+    expect_eq("events", quit_race(script, zev, qev), qev)
     expect_eq("exit code", zrc, qrc)
 
 
