@@ -121,7 +121,14 @@ struct AclResult {
 struct ConfigResult {
   std::string text;
   int64_t version = 0;
+  // As published, wildcards included: the guide's bare-port form
+  // "server.1=10.0.0.1:2888:3888:participant;2181" gives 0.0.0.0:2181.
   std::vector<HostPort> client_addresses;
+  // Where a client connects: one per server line with a client address, a
+  // wildcard host (0.0.0.0, [0:0:0:0:0:0:0:0]) replaced by that server's
+  // quorum host (10.0.0.1:2181 above), as Curator's EnsembleTracker does.
+  // This is the list ensemble tracking hands to the host provider.
+  std::vector<HostPort> connect_addresses;
   Stat stat;
 };
 
@@ -249,6 +256,11 @@ class Client {
   int64_t last_zxid() const;
   // Version of the last config applied by ensemble tracking (0 = none).
   int64_t tracked_config_version() const;
+  // The server list the host provider holds now: the connect string's hosts
+  // until UpdateServerList or ensemble tracking replaces them (tracking: the
+  // ConfigResult::connect_addresses of the config it applied). Order is not
+  // significant.
+  std::vector<HostPort> servers() const;
   uint64_t connect_count() const;
 
  private:
