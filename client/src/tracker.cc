@@ -182,6 +182,11 @@ void Client::Tracker::Fetch(bool sync_first) {
         return;
       }
       Consider(r.value());
+      // A watch event that came while this read was in flight found
+      // fetching_ set and was dropped; this read carried no watch then (one
+      // was armed when it left). Read again, with a watch, so that the next
+      // change is not missed.
+      if (!watch_armed_) Fetch(true);
     });
     if (!s.ok()) fetching_ = false;
   };

@@ -118,6 +118,12 @@ class Target {
     if (own_) return own_->Kill(id);
     return FourLetter(ports_.at(static_cast<size_t>(id - 1)), "shed").rfind("Shed ", 0) == 0;
   }
+  // Undoes KillOrShed: ZooKeeper's server is started again (waits until
+  // every server serves); zksim's never stopped.
+  bool Restart(int id) {
+    if (own_) return own_->Start(id) && own_->WaitServing();
+    return true;
+  }
 
  private:
   std::unique_ptr<OwnEnsemble> own_;
@@ -151,28 +157,38 @@ zk::ConfigResult ReadConfig(LoopRunner& lr, zk::Client& c) {
   return cfg.r->value();
 }
 
-// Removes server `id`; tolerates ZCONNECTIONLOSS and ZRECONFIGINPROGRESS
-// (the outcome is read back) and returns the config without it.
-zk::ConfigResult RemoveServer(LoopRunner& lr, zk::Client& c, uint16_t port, int id) {
-  auto gone = [port](const zk::ConfigResult& r) {
-    return std::none_of(r.connect_addresses.begin(), r.connect_addresses.end(),
-                        [port](const zk::HostPort& h) { return h.port == port; });
-  };
+// Reconfig until `done(config)`; tolerates ZCONNECTIONLOSS and
+// ZRECONFIGINPROGRESS (the outcome is read back, the request retried).
+zk::ConfigResult ReconfigUntil(LoopRunner& lr, zk::Client& c, const zk::ReconfigSpec& spec,
+                               const std::function<bool(const zk::ConfigResult&)>& done) {
   for (int attempt = 0; attempt < 5; ++attempt) {
     Wait<zk::ConfigResult> r;
-    REQUIRE(c.Reconfig({{}, {std::to_string(id)}, {}, -1}, r.cb()).ok());
+    REQUIRE(c.Reconfig(spec, r.cb()).ok());
     REQUIRE(lr.RunUntil([&] { return r.r.has_value(); }, 30000ms));
-    if (r.r->ok() && gone(r.r->value())) return r.r->value();
+    if (r.r->ok() && done(r.r->value())) return r.r->value();
     INFO(r.r->status().ToString());
     auto code = r.r->status().code();
     REQUIRE((code == zk::Error::kConnectionLoss || code == zk::Error::kReconfigInProgress));
     REQUIRE(lr.RunUntil([&] { return c.state() == zk::SessionState::kConnected; }, 30000ms));
     lr.RunFor(500ms);
     auto now = ReadConfig(lr, c);
-    if (gone(now)) return now;
+    if (done(now)) return now;
   }
   FAIL("reconfig did not take effect");
   return {};
+}
+
+bool Names(const zk::ConfigResult& r, uint16_t port) {
+  return std::any_of(r.connect_addresses.begin(), r.connect_addresses.end(),
+                     [port](const zk::HostPort& h) { return h.port == port; });
+}
+
+// The "server.<id>=..." line of a config text.
+std::string ServerLine(const std::string& text, int id) {
+  std::string key = fmt::format("server.{}=", id);
+  size_t at = text.find(key);
+  if (at == std::string::npos) return "";
+  return text.substr(at, text.find('\n', at) - at);
 }
 
 void CloseAll(LoopRunner& lr, std::vector<std::shared_ptr<zk::Client>>& cs) {
@@ -375,7 +391,7 @@ TEST_CASE(
 
 TEST_CASE(
     "chroot + tracking: after its server was killed and it reconnected, a chrooted client "
-    "follows a reconfig",
+    "follows reconfigs",
     "[tracking][interop]") {
   Target ens(false);
   if (!ens.ok()) {
@@ -390,6 +406,7 @@ TEST_CASE(
     RUN_S(lr, au);
     REQUIRE(au.s->ok());
   }
+  const zk::ConfigResult cfg0 = ReadConfig(lr, *su);
   const std::string chroot = UniquePath("trk");
   {
     Wait<zk::CreateResult> cr;
@@ -428,13 +445,31 @@ TEST_CASE(
   if (su->state() != zk::SessionState::kConnected) {
     REQUIRE(lr.RunUntil([&] { return su->state() == zk::SessionState::kConnected; }, 30000ms));
   }
-  auto removed = RemoveServer(lr, *su, victim_port, victim);
+  auto removed = ReconfigUntil(lr, *su, {{}, {std::to_string(victim)}, {}, -1},
+                               [&](const zk::ConfigResult& r) { return !Names(r, victim_port); });
   REQUIRE(removed.connect_addresses.size() == 2);
   REQUIRE(removed.version > v0);
   bool followed =
       lr.RunUntil([&] { return c->tracked_config_version() == removed.version; }, 300ms + 10000ms);
   CHECK(followed);
   CHECK(AsSet(c->servers()) == AsSet(removed.connect_addresses));
+  CHECK(c->session_id() == sid);
+
+  // And the next one: the watch was armed again after that change.
+  REQUIRE(ens.Restart(victim));
+  const std::string line = ServerLine(cfg0.text, victim);
+  REQUIRE_FALSE(line.empty());
+  if (su->state() != zk::SessionState::kConnected) {
+    REQUIRE(lr.RunUntil([&] { return su->state() == zk::SessionState::kConnected; }, 30000ms));
+  }
+  auto added = ReconfigUntil(lr, *su, {{line}, {}, {}, -1},
+                             [&](const zk::ConfigResult& r) { return Names(r, victim_port); });
+  REQUIRE(added.connect_addresses.size() == 3);
+  followed =
+      lr.RunUntil([&] { return c->tracked_config_version() == added.version; }, 300ms + 10000ms);
+  CHECK(followed);
+  CHECK(AsSet(c->servers()) == AsSet(added.connect_addresses));
+  REQUIRE(lr.RunUntil([&] { return c->state() == zk::SessionState::kConnected; }, 30000ms));
   CHECK(c->session_id() == sid);
   // And it still works under its chroot.
   Wait<zk::Stat> ex;
