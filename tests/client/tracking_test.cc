@@ -480,3 +480,85 @@ TEST_CASE(
   CloseClient(lr, su);
   CHECK(lr.Drained());
 }
+
+TEST_CASE(
+    "chroot + tracking: a config that changed while the session was away is followed, and so is "
+    "the next one",
+    "[tracking][interop]") {
+  Target ens(false);
+  if (!ens.ok()) {
+    WARN("skipped: no ZooKeeper 3.8 / zksim");
+    return;
+  }
+  LoopRunner lr;
+  auto su = ConnectWith(lr, Options(ens.connect()));
+  {
+    WaitS au;
+    REQUIRE(su->AddAuth("digest", ens.super_auth(), au.cb()).ok());
+    RUN_S(lr, au);
+    REQUIRE(au.s->ok());
+  }
+  const zk::ConfigResult cfg0 = ReadConfig(lr, *su);
+  const std::string chroot = UniquePath("away");
+  {
+    Wait<zk::CreateResult> cr;
+    REQUIRE(su->CreateNode(chroot, "", {}, zk::CreateMode::kPersistent, cr.cb()).ok());
+    RUN_OK(lr, cr);
+    REQUIRE(cr.r->ok());
+  }
+  auto o = Tracking(ens.connect() + chroot, 200ms);
+  o.session_timeout = 10000ms;
+  auto c = ConnectWith(lr, o);
+  REQUIRE(lr.RunUntil([&] { return c->tracked_config_version() != 0; }, 10000ms));
+  const int64_t sid = c->session_id();
+  REQUIRE(c->current_server());
+
+  // Away: sent where nobody listens while the operator removes a server
+  // (one that is neither the session's nor the operator's).
+  int gone = 0;
+  for (int id = 1; id <= 3 && gone == 0; ++id) {
+    uint16_t p = ens.ports()[static_cast<size_t>(id - 1)];
+    if (p != c->current_server()->port && su->current_server() && p != su->current_server()->port) {
+      gone = id;
+    }
+  }
+  if (gone == 0) gone = ens.IdOf(c->current_server()->port) % 3 + 1;
+  const uint16_t gone_port = ens.ports()[static_cast<size_t>(gone - 1)];
+  std::string back_list;
+  for (uint16_t p : ens.ports()) {
+    if (p == gone_port) continue;
+    back_list += (back_list.empty() ? "" : ",") + fmt::format("127.0.0.1:{}", p);
+  }
+  REQUIRE(c->UpdateServerList("127.0.0.1:1" + chroot).ok());
+  REQUIRE(lr.RunUntil([&] { return c->state() != zk::SessionState::kConnected; }, 5000ms));
+  auto removed = ReconfigUntil(lr, *su, {{}, {std::to_string(gone)}, {}, -1},
+                               [&](const zk::ConfigResult& r) { return !Names(r, gone_port); });
+  REQUIRE(removed.connect_addresses.size() == 2);
+
+  // Back: SetWatches tells it of the change at once (the config changed
+  // after its last zxid), while its own getConfig after the connect is in
+  // flight.
+  REQUIRE(c->UpdateServerList(back_list + chroot).ok());
+  REQUIRE(lr.RunUntil([&] { return c->state() == zk::SessionState::kConnected; }, 15000ms));
+  REQUIRE(c->session_id() == sid);
+  bool followed =
+      lr.RunUntil([&] { return c->tracked_config_version() == removed.version; }, 200ms + 10000ms);
+  CHECK(followed);
+  lr.RunFor(500ms);
+
+  // The next change must come through a watch armed again.
+  const std::string line = ServerLine(cfg0.text, gone);
+  REQUIRE_FALSE(line.empty());
+  auto added = ReconfigUntil(lr, *su, {{line}, {}, {}, -1},
+                             [&](const zk::ConfigResult& r) { return Names(r, gone_port); });
+  REQUIRE(added.connect_addresses.size() == 3);
+  followed =
+      lr.RunUntil([&] { return c->tracked_config_version() == added.version; }, 200ms + 10000ms);
+  CHECK(followed);
+  CHECK(AsSet(c->servers()) == AsSet(added.connect_addresses));
+  REQUIRE(lr.RunUntil([&] { return c->state() == zk::SessionState::kConnected; }, 30000ms));
+  CHECK(c->session_id() == sid);
+  CloseClient(lr, c);
+  CloseClient(lr, su);
+  CHECK(lr.Drained());
+}
