@@ -73,9 +73,14 @@ struct ClientOptions {
   bool local_expiry = true;
   // Requests that may wait for a connection; beyond: ZTHROTTLEDOP.
   size_t max_queued_requests = 10000;
-  // Ensemble tracking (see DESIGN.md): follow /zookeeper/config. On by default.
+  // Ensemble tracking (docs/client.md): follow /zookeeper/config, handing
+  // each new config's connect addresses (ConfigResult::connect_addresses:
+  // wildcard client hosts replaced by the quorum host) to the host provider.
+  // On by default.
   bool track_ensemble = true;
-  // Upper bound of the uniform random delay before following a new config.
+  // Upper bound of the uniform random delay before following a config; the
+  // first one a session reads waits too (until then servers() is the
+  // connect string's list).
   std::chrono::milliseconds tracking_jitter{3000};
   // A rebalance-plan znode to follow ("" = none). Client path (chrooted).
   // Independent of track_ensemble. A following session registers itself as
