@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "client_impl.h"
+#include "config_hosts.h"
 #include "tracker.h"
 #include "zk/wire/client_config.h"
 #include "zk/wire/connect_string.h"
@@ -187,6 +188,7 @@ ConfigResult ConfigFromReply(wire::GetDataResponse reply) {
     c.client_addresses = std::move(parsed->hosts);
   }
   if (c.version == 0) c.version = c.stat.mzxid;
+  c.connect_addresses = client_internal::ConnectAddresses(c.text);
   return c;
 }
 
@@ -614,6 +616,7 @@ std::chrono::milliseconds Client::negotiated_timeout() const {
 }
 int64_t Client::last_zxid() const { return impl_->core().last_zxid(); }
 int64_t Client::tracked_config_version() const { return tracker_ ? tracker_->version() : 0; }
+std::vector<HostPort> Client::servers() const { return impl_->core().servers(); }
 uint64_t Client::connect_count() const { return impl_->core().connects(); }
 
 }  // namespace zk

@@ -30,6 +30,10 @@ inline constexpr int32_t kOpCloseSession = -11;
 // replies to getChildren on huge nodes can exceed it, so allow headroom).
 inline constexpr uint32_t kMaxFrameBytes = 16u << 20;
 
+// The dynamic config znode. Its path is never chroot-prefixed (GetConfig,
+// GetData/Sync of this path, and its data watch after a reconnect).
+inline constexpr std::string_view kConfigZnode = "/zookeeper/config";
+
 struct ConnectParams {
   int64_t last_zxid = 0;
   int32_t timeout_ms = 0;

@@ -151,13 +151,20 @@ void SessionCore::HandleConnectReply(std::string_view payload, TimePoint now) {
 void SessionCore::SendSetWatches(TimePoint now) {
   if (watches_.Empty()) return;
   WatchLists w;
-  auto prefix = [this](std::vector<std::string> v) {
+  // The data watch of /zookeeper/config (GetConfig, and GetData of that
+  // path) was set on the server's /zookeeper/config, never under the chroot,
+  // and is re-registered there: prefixed, it would watch a path that does not
+  // exist and ensemble tracking would stop following after one reconnect.
+  auto prefix = [this](std::vector<std::string> v, bool keep_config = false) {
     if (!config_.chroot.empty()) {
-      for (auto& p : v) p = p == "/" ? config_.chroot : config_.chroot + p;
+      for (auto& p : v) {
+        if (keep_config && p == kConfigZnode) continue;
+        p = p == "/" ? config_.chroot : config_.chroot + p;
+      }
     }
     return v;
   };
-  w.data = prefix(watches_.Paths(WatchTable::kData));
+  w.data = prefix(watches_.Paths(WatchTable::kData), true);
   w.exist = prefix(watches_.Paths(WatchTable::kExist));
   w.child = prefix(watches_.Paths(WatchTable::kChild));
   w.persistent = prefix(watches_.Paths(WatchTable::kPersistent));

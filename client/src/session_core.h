@@ -154,6 +154,7 @@ class SessionCore {
   int64_t last_zxid() const { return last_zxid_; }
   Millis negotiated_timeout() const { return negotiated_; }
   const std::optional<HostPort>& current_host() const { return current_; }
+  const std::vector<HostPort>& servers() const { return hosts_.servers(); }
   const std::string& chroot() const { return config_.chroot; }
   size_t pending_count() const { return pending_.size(); }
   size_t queued_count() const { return queue_.size(); }

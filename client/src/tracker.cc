@@ -161,11 +161,13 @@ void Client::Tracker::Fetch(bool sync_first) {
   auto get = [this] {
     Watcher w;
     if (!watch_armed_) {
+      // Any node event ends the one-shot watch: read again, which arms a
+      // new one (a data change is the usual event; whatever else comes,
+      // tracking must not fall silent). A session event (kNone) means the
+      // session ended.
       w = [this](const WatchEvent& e) {
         watch_armed_ = false;
-        if (e.type == EventType::kNodeDataChanged || e.type == EventType::kNodeCreated) {
-          Fetch(true);
-        }
+        if (e.type != EventType::kNone) Fetch(true);
       };
     }
     bool with_watch = static_cast<bool>(w);
@@ -180,6 +182,11 @@ void Client::Tracker::Fetch(bool sync_first) {
         return;
       }
       Consider(r.value());
+      // A watch event that came while this read was in flight found
+      // fetching_ set and was dropped; this read carried no watch then (one
+      // was armed when it left). Read again, with a watch, so that the next
+      // change is not missed.
+      if (!watch_armed_) Fetch(true);
     });
     if (!s.ok()) fetching_ = false;
   };
@@ -199,24 +206,22 @@ void Client::Tracker::Fetch(bool sync_first) {
   if (!s.ok()) fetching_ = false;
 }
 
+// Every config, the first one a session reads included, waits for the
+// jitter: the first one too may move the session (a connect string naming
+// one server of five, or names where the config has addresses), and a
+// thousand clients started together would otherwise all move at once. Until
+// then the user's connect string stays the provider's list.
 void Client::Tracker::Consider(const ConfigResult& cfg) {
-  if (cfg.version <= seen_version_ || cfg.client_addresses.empty()) return;
-  bool first = seen_version_ == 0;
+  if (cfg.version <= seen_version_ || cfg.connect_addresses.empty()) return;
   seen_version_ = cfg.version;
   std::string cs;
-  for (const auto& h : cfg.client_addresses) {
-    if (h.port == 0) continue;
+  for (const auto& h : cfg.connect_addresses) {
     if (!cs.empty()) cs += ',';
     cs += h.ToString();
   }
-  if (cs.empty()) return;
   cs += client_->chroot_;
   pending_connect_ = cs;
   client_->log_->Log(LogLevel::kInfo, "tracker: config version {:x} ({})", cfg.version, cs);
-  if (first) {
-    Apply();
-    return;
-  }
   Schedule();
 }
 

@@ -56,6 +56,8 @@ class OwnEnsemble {
 
   bool ok() const { return ok_; }
   const std::string& connect() const { return connect_; }
+  // "user:password" whose digest is the ensemble's super digest.
+  const std::string& super_auth() const { return super_auth_; }
   uint16_t port(int id) const { return ports_.at(static_cast<size_t>(id - 1)); }
   std::string Address(int id) const;
   bool Stop(int id) { return Do("stop-server", id); }   // SIGTERM, SIGKILL after 10 s
@@ -66,7 +68,7 @@ class OwnEnsemble {
 
  private:
   bool Do(const char* what, int id);
-  std::string dir_, connect_;
+  std::string dir_, connect_, super_auth_;
   std::vector<uint16_t> ports_;
   bool ok_ = false;
 };

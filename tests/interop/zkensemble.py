@@ -7,7 +7,7 @@ maxClientCnxns=0 and a short tickTime. Servers are stopped by pid, never by
 name.
 
     zkensemble.py start DIR [--servers 3] [--tick 500] [--no-reconfig] [--readonly]
-                                                          prints a JSON description
+                            [--bare-client-port]          prints a JSON description
     zkensemble.py stop DIR                                stops what start started
     zkensemble.py wait DIR [--timeout 60]                 waits until a quorum serves
     zkensemble.py stop-server DIR ID                      stops server ID (by its pid)
@@ -19,6 +19,15 @@ cut off from its quorum serves read-only clients (isro answers "ro"). It also
 sets localSessionsEnabled=true: ZooKeeper 3.8 refuses new sessions on a
 read-only server unless they are local (ReadOnlyRequestProcessor answers the
 ConnectRequest with a bare reply header, err -119 ZNOTREADONLY).
+
+--bare-client-port writes the server lines in the reconfiguration guide's
+form, the client port without an address:
+
+    server.1=127.0.0.1:QP:EP:participant;CP
+
+ZooKeeper then listens on the wildcard and publishes 0.0.0.0:CP as the
+server's client address in /zookeeper/config (clients connect to the quorum
+host, 127.0.0.1, on CP). Without it the lines end in ";127.0.0.1:CP".
 
 The JSON (also written to DIR/ensemble.json) holds "connect" (the client
 connect string), "servers" (id, client/quorum/election/admin ports, pid) and
@@ -72,19 +81,21 @@ def four_letter(port, word, timeout=2.0):
         return ""
 
 
-def server_line(srv):
+def server_line(srv, bare_client_port=False):
+    client = "" if bare_client_port else "127.0.0.1:"
     return (f"server.{srv['id']}=127.0.0.1:{srv['quorum_port']}:{srv['election_port']}"
-            f":participant;127.0.0.1:{srv['client_port']}")
+            f":participant;{client}{srv['client_port']}")
 
 
-def write_server_files(base, srv, servers, tick, reconfig=True, readonly=False):
+def write_server_files(base, srv, servers, tick, reconfig=True, readonly=False,
+                       bare_client_port=False):
     d = os.path.join(base, f"s{srv['id']}")
     os.makedirs(os.path.join(d, "data"), exist_ok=True)
     with open(os.path.join(d, "data", "myid"), "w") as f:
         f.write(f"{srv['id']}\n")
     with open(os.path.join(d, "zoo.cfg.dynamic"), "w") as f:
         for s in servers:
-            f.write(server_line(s) + "\n")
+            f.write(server_line(s, bare_client_port) + "\n")
     with open(os.path.join(d, "zoo.cfg"), "w") as f:
         f.write(f"tickTime={tick}\ninitLimit=20\nsyncLimit=10\n"
                 f"dataDir={d}/data\n"
@@ -139,7 +150,7 @@ def cmd_start(args):
                         "client_port": ports[4 * i + 2], "admin_port": ports[4 * i + 3]})
     for s in servers:
         write_server_files(base, s, servers, args.tick, reconfig=not args.no_reconfig,
-                           readonly=args.readonly)
+                           readonly=args.readonly, bare_client_port=args.bare_client_port)
     for s in servers:
         start_server(base, s, readonly=args.readonly)
     desc = {"connect": ",".join(f"127.0.0.1:{s['client_port']}" for s in servers),
@@ -275,6 +286,8 @@ def main():
                     help="reconfigEnabled=false: reconfig requests fail with ZRECONFIGDISABLED")
     st.add_argument("--readonly", action="store_true",
                     help="-Dreadonlymode.enabled=true: a server without quorum serves read-only")
+    st.add_argument("--bare-client-port", action="store_true",
+                    help="server lines end in ';CP' (the guide's form): ZooKeeper publishes 0.0.0.0:CP")
     sp = sub.add_parser("stop")
     sp.add_argument("dir")
     wt = sub.add_parser("wait")

@@ -73,9 +73,14 @@ struct ClientOptions {
   bool local_expiry = true;
   // Requests that may wait for a connection; beyond: ZTHROTTLEDOP.
   size_t max_queued_requests = 10000;
-  // Ensemble tracking (see DESIGN.md): follow /zookeeper/config. On by default.
+  // Ensemble tracking (docs/client.md): follow /zookeeper/config, handing
+  // each new config's connect addresses (ConfigResult::connect_addresses:
+  // wildcard client hosts replaced by the quorum host) to the host provider.
+  // On by default.
   bool track_ensemble = true;
-  // Upper bound of the uniform random delay before following a new config.
+  // Upper bound of the uniform random delay before following a config; the
+  // first one a session reads waits too (until then servers() is the
+  // connect string's list).
   std::chrono::milliseconds tracking_jitter{3000};
   // A rebalance-plan znode to follow ("" = none). Client path (chrooted).
   // Independent of track_ensemble. A following session registers itself as
@@ -121,7 +126,14 @@ struct AclResult {
 struct ConfigResult {
   std::string text;
   int64_t version = 0;
+  // As published, wildcards included: the guide's bare-port form
+  // "server.1=10.0.0.1:2888:3888:participant;2181" gives 0.0.0.0:2181.
   std::vector<HostPort> client_addresses;
+  // Where a client connects: one per server line with a client address, a
+  // wildcard host (0.0.0.0, [0:0:0:0:0:0:0:0]) replaced by that server's
+  // quorum host (10.0.0.1:2181 above), as Curator's EnsembleTracker does.
+  // This is the list ensemble tracking hands to the host provider.
+  std::vector<HostPort> connect_addresses;
   Stat stat;
 };
 
@@ -249,6 +261,11 @@ class Client {
   int64_t last_zxid() const;
   // Version of the last config applied by ensemble tracking (0 = none).
   int64_t tracked_config_version() const;
+  // The server list the host provider holds now: the connect string's hosts
+  // until UpdateServerList or ensemble tracking replaces them (tracking: the
+  // ConfigResult::connect_addresses of the config it applied). Order is not
+  // significant.
+  std::vector<HostPort> servers() const;
   uint64_t connect_count() const;
 
  private:
