@@ -237,12 +237,13 @@ class Workload {
 };
 
 // Runs the loop as an application does (uv_run UV_RUN_DEFAULT, no sleeps
-// between iterations) for d, calling tick every `every` meanwhile.
+// between iterations) for at most d, calling tick every `every` meanwhile;
+// a tick that returns true ends the run early.
 void RunLikeAnApplication(uv_loop_t* loop, std::chrono::milliseconds d,
-                          std::chrono::milliseconds every, std::function<void()> tick) {
+                          std::chrono::milliseconds every, std::function<bool()> tick) {
   struct Timers {
     uv_timer_t stop, tick;
-    std::function<void()> fn;
+    std::function<bool()> fn;
   } t;
   t.fn = std::move(tick);
   uv_timer_init(loop, &t.stop);
@@ -253,7 +254,10 @@ void RunLikeAnApplication(uv_loop_t* loop, std::chrono::milliseconds d,
       &t.stop, [](uv_timer_t* h) { uv_stop(h->loop); }, static_cast<uint64_t>(d.count()), 0);
   if (t.fn) {
     uv_timer_start(
-        &t.tick, [](uv_timer_t* h) { static_cast<Timers*>(h->data)->fn(); },
+        &t.tick,
+        [](uv_timer_t* h) {
+          if (static_cast<Timers*>(h->data)->fn()) uv_stop(h->loop);
+        },
         static_cast<uint64_t>(every.count()), static_cast<uint64_t>(every.count()));
   }
   uv_run(loop, UV_RUN_DEFAULT);
@@ -289,12 +293,15 @@ TEST_CASE(
     load.Start();
     // 24 sheds, 250 ms apart, round robin over the three servers: each
     // closes half of that server's session connections mid-pipeline.
+    // The run ends two ticks after the last shed (bounded at 60 s: on a
+    // loaded machine a tick may come late, never lost).
     int sheds = 0;
     int round = 0;
-    RunLikeAnApplication(lr.loop(), 6500ms, 250ms, [&] {
-      if (round >= 24) return;
+    RunLikeAnApplication(lr.loop(), 60000ms, 250ms, [&] {
+      if (round >= 24) return ++round >= 26;
       const auto& s = ens.servers[static_cast<size_t>(round++ % 3)];
       if (FourLetter(s.client_port, "sh50").rfind("Shed ", 0) == 0) ++sheds;
+      return false;
     });
     load.StopWriting();
     REQUIRE(lr.RunUntil([&] { return load.Drained(); }, 60000ms));
