@@ -216,10 +216,9 @@ Result<DataResult> BlockingClient::GetData(const std::string& path, Watcher w) {
 }
 Result<Stat> BlockingClient::SetData(const std::string& path, std::optional<std::string> data,
                                      int32_t version) {
-  return Call<Stat>(
-      [path, data = std::move(data), version](Client& c, Callback<Stat> cb) mutable {
-        return c.SetData(path, std::move(data), version, cb);
-      });
+  return Call<Stat>([path, data = std::move(data), version](Client& c, Callback<Stat> cb) mutable {
+    return c.SetData(path, std::move(data), version, cb);
+  });
 }
 Result<ChildrenResult> BlockingClient::GetChildren(const std::string& path, Watcher w) {
   return Call<ChildrenResult>(
@@ -252,10 +251,9 @@ Result<std::vector<OpResult>> BlockingClient::MultiRead(std::vector<Op> ops) {
       });
 }
 Result<std::vector<std::string>> BlockingClient::GetEphemerals(const std::string& prefix) {
-  return Call<std::vector<std::string>>(
-      [prefix](Client& c, Callback<std::vector<std::string>> cb) {
-        return c.GetEphemerals(prefix, cb);
-      });
+  return Call<std::vector<std::string>>([prefix](Client& c, Callback<std::vector<std::string>> cb) {
+    return c.GetEphemerals(prefix, cb);
+  });
 }
 Result<int32_t> BlockingClient::GetAllChildrenNumber(const std::string& path) {
   return Call<int32_t>(
@@ -285,10 +283,9 @@ Result<ConfigResult> BlockingClient::GetConfig(Watcher w) {
   });
 }
 Result<ConfigResult> BlockingClient::Reconfig(ReconfigSpec spec) {
-  return Call<ConfigResult>(
-      [spec = std::move(spec)](Client& c, Callback<ConfigResult> cb) mutable {
-        return c.Reconfig(std::move(spec), cb);
-      });
+  return Call<ConfigResult>([spec = std::move(spec)](Client& c, Callback<ConfigResult> cb) mutable {
+    return c.Reconfig(std::move(spec), cb);
+  });
 }
 Status BlockingClient::UpdateServerList(const std::string& connect_string) {
   return CallStatus([connect_string](Client& c, StatusCallback cb) {

@@ -357,8 +357,8 @@ void SessionCore::TimeOutRequests(TimePoint now) {
   while (timed_out_ < pending_.size() && pending_[timed_out_].req.deadline <= now) {
     time_out(pending_[timed_out_].req);
     ++timed_out_;
-    log_->Log(LogLevel::kDebug, "session 0x{:x}: request xid {} timed out after {} ms",
-              session_id_, pending_[timed_out_ - 1].xid, config_.request_timeout.count());
+    log_->Log(LogLevel::kDebug, "session 0x{:x}: request xid {} timed out after {} ms", session_id_,
+              pending_[timed_out_ - 1].xid, config_.request_timeout.count());
   }
   while (!queue_.empty() && queue_.front().deadline <= now) {
     Request r = std::move(queue_.front());
@@ -396,10 +396,9 @@ Status SessionCore::Submit(Request r) {
     SendRequest(std::move(r), now_hint_);
     return Status();
   }
-  std::string why = link_ == Link::kOpen
-                        ? fmt::format("behind {} requests ({} bytes) in flight", pending_.size(),
-                                      in_flight_bytes_)
-                        : std::string("for a connection");
+  std::string why = link_ == Link::kOpen ? fmt::format("behind {} requests ({} bytes) in flight",
+                                                       pending_.size(), in_flight_bytes_)
+                                         : std::string("for a connection");
   if (queue_.size() >= config_.max_queued_requests) {
     return Status(Error::kThrottledOp,
                   fmt::format("request queue full: {} requests already wait {} "

@@ -649,9 +649,10 @@ Request CountedRequest(std::optional<zk::Error>* err, int* calls, size_t size = 
 
 }  // namespace
 
-TEST_CASE("per-request timeout: an unanswered request completes once with ZOPERATIONTIMEOUT and "
-          "its late reply is dropped",
-          "[session][request-timeout]") {
+TEST_CASE(
+    "per-request timeout: an unanswered request completes once with ZOPERATIONTIMEOUT and "
+    "its late reply is dropped",
+    "[session][request-timeout]") {
   Harness h(Item8Config());
   h.Connect();
   TimePoint t0 = h.now;
@@ -725,9 +726,10 @@ TEST_CASE("per-request timeout: a request waiting for a connection times out; 0 
   }
 }
 
-TEST_CASE("write-side backpressure: requests in flight are bounded, more wait, beyond the queue "
-          "ZTHROTTLEDOP",
-          "[session][backpressure]") {
+TEST_CASE(
+    "write-side backpressure: requests in flight are bounded, more wait, beyond the queue "
+    "ZTHROTTLEDOP",
+    "[session][backpressure]") {
   SessionConfig cfg{3000ms, false, "", 3, 500ms};
   cfg.max_in_flight_requests = 2;
   Harness h(cfg);
