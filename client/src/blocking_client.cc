@@ -189,88 +189,106 @@ Status BlockingClient::CallStatus(std::function<Status(Client&, StatusCallback)>
   return r.status();
 }
 
+// Every task below is posted to the loop and may run after Call gave up
+// (op_timeout) and the caller's frame, its arguments included, is gone:
+// each lambda owns copies of what it uses (captures by value, never [&]).
 Result<CreateResult> BlockingClient::Create(const std::string& path, std::optional<std::string> data,
                                             CreateMode mode, std::vector<Acl> acl,
                                             int64_t ttl_ms) {
-  return Call<CreateResult>([&](Client& c, Callback<CreateResult> cb) {
+  return Call<CreateResult>([path, data = std::move(data), mode, acl = std::move(acl), ttl_ms](
+                                Client& c, Callback<CreateResult> cb) mutable {
     return c.CreateNode(path, std::move(data), std::move(acl), mode, std::move(cb), ttl_ms);
   });
 }
 Status BlockingClient::Delete(const std::string& path, int32_t version) {
-  return CallStatus([&](Client& c, StatusCallback cb) { return c.Delete(path, version, cb); });
+  return CallStatus(
+      [path, version](Client& c, StatusCallback cb) { return c.Delete(path, version, cb); });
 }
 Result<Stat> BlockingClient::Exists(const std::string& path, Watcher w) {
-  return Call<Stat>([&](Client& c, Callback<Stat> cb) { return c.Exists(path, std::move(w), cb); });
+  return Call<Stat>([path, w = std::move(w)](Client& c, Callback<Stat> cb) mutable {
+    return c.Exists(path, std::move(w), cb);
+  });
 }
 Result<DataResult> BlockingClient::GetData(const std::string& path, Watcher w) {
-  return Call<DataResult>(
-      [&](Client& c, Callback<DataResult> cb) { return c.GetData(path, std::move(w), cb); });
+  return Call<DataResult>([path, w = std::move(w)](Client& c, Callback<DataResult> cb) mutable {
+    return c.GetData(path, std::move(w), cb);
+  });
 }
 Result<Stat> BlockingClient::SetData(const std::string& path, std::optional<std::string> data,
                                      int32_t version) {
-  return Call<Stat>([&](Client& c, Callback<Stat> cb) {
+  return Call<Stat>([path, data = std::move(data), version](Client& c, Callback<Stat> cb) mutable {
     return c.SetData(path, std::move(data), version, cb);
   });
 }
 Result<ChildrenResult> BlockingClient::GetChildren(const std::string& path, Watcher w) {
   return Call<ChildrenResult>(
-      [&](Client& c, Callback<ChildrenResult> cb) { return c.GetChildren(path, std::move(w), cb); });
+      [path, w = std::move(w)](Client& c, Callback<ChildrenResult> cb) mutable {
+        return c.GetChildren(path, std::move(w), cb);
+      });
 }
 Result<AclResult> BlockingClient::GetAcl(const std::string& path) {
-  return Call<AclResult>([&](Client& c, Callback<AclResult> cb) { return c.GetAcl(path, cb); });
+  return Call<AclResult>([path](Client& c, Callback<AclResult> cb) { return c.GetAcl(path, cb); });
 }
 Result<Stat> BlockingClient::SetAcl(const std::string& path, std::vector<Acl> acl, int32_t version) {
-  return Call<Stat>(
-      [&](Client& c, Callback<Stat> cb) { return c.SetAcl(path, std::move(acl), version, cb); });
+  return Call<Stat>([path, acl = std::move(acl), version](Client& c, Callback<Stat> cb) mutable {
+    return c.SetAcl(path, std::move(acl), version, cb);
+  });
 }
 Status BlockingClient::Sync(const std::string& path) {
-  return CallStatus([&](Client& c, StatusCallback cb) { return c.Sync(path, cb); });
+  return CallStatus([path](Client& c, StatusCallback cb) { return c.Sync(path, cb); });
 }
 MultiResult BlockingClient::Multi(std::vector<Op> ops) {
-  auto r = Call<MultiResult>([&](Client& c, Callback<MultiResult> cb) {
+  auto r = Call<MultiResult>([ops = std::move(ops)](Client& c, Callback<MultiResult> cb) mutable {
     return c.Multi(std::move(ops), [cb](MultiResult m) { cb(std::move(m)); });
   });
   if (!r.ok()) return MultiResult{r.status(), {}, std::nullopt};
   return std::move(r).value();
 }
 Result<std::vector<OpResult>> BlockingClient::MultiRead(std::vector<Op> ops) {
-  return Call<std::vector<OpResult>>([&](Client& c, Callback<std::vector<OpResult>> cb) {
-    return c.MultiRead(std::move(ops), cb);
-  });
+  return Call<std::vector<OpResult>>(
+      [ops = std::move(ops)](Client& c, Callback<std::vector<OpResult>> cb) mutable {
+        return c.MultiRead(std::move(ops), cb);
+      });
 }
 Result<std::vector<std::string>> BlockingClient::GetEphemerals(const std::string& prefix) {
-  return Call<std::vector<std::string>>(
-      [&](Client& c, Callback<std::vector<std::string>> cb) { return c.GetEphemerals(prefix, cb); });
+  return Call<std::vector<std::string>>([prefix](Client& c, Callback<std::vector<std::string>> cb) {
+    return c.GetEphemerals(prefix, cb);
+  });
 }
 Result<int32_t> BlockingClient::GetAllChildrenNumber(const std::string& path) {
   return Call<int32_t>(
-      [&](Client& c, Callback<int32_t> cb) { return c.GetAllChildrenNumber(path, cb); });
+      [path](Client& c, Callback<int32_t> cb) { return c.GetAllChildrenNumber(path, cb); });
 }
 Result<std::vector<ClientInfo>> BlockingClient::WhoAmI() {
   return Call<std::vector<ClientInfo>>(
-      [&](Client& c, Callback<std::vector<ClientInfo>> cb) { return c.WhoAmI(cb); });
+      [](Client& c, Callback<std::vector<ClientInfo>> cb) { return c.WhoAmI(cb); });
 }
 Status BlockingClient::AddAuth(const std::string& scheme, std::string auth) {
-  return CallStatus(
-      [&](Client& c, StatusCallback cb) { return c.AddAuth(scheme, std::move(auth), cb); });
+  return CallStatus([scheme, auth = std::move(auth)](Client& c, StatusCallback cb) mutable {
+    return c.AddAuth(scheme, std::move(auth), cb);
+  });
 }
 Status BlockingClient::AddWatch(const std::string& path, AddWatchMode mode, Watcher w) {
-  return CallStatus(
-      [&](Client& c, StatusCallback cb) { return c.AddWatch(path, mode, std::move(w), cb); });
+  return CallStatus([path, mode, w = std::move(w)](Client& c, StatusCallback cb) mutable {
+    return c.AddWatch(path, mode, std::move(w), cb);
+  });
 }
 Status BlockingClient::RemoveWatches(const std::string& path, WatcherKind kind) {
-  return CallStatus([&](Client& c, StatusCallback cb) { return c.RemoveWatches(path, kind, cb); });
+  return CallStatus(
+      [path, kind](Client& c, StatusCallback cb) { return c.RemoveWatches(path, kind, cb); });
 }
 Result<ConfigResult> BlockingClient::GetConfig(Watcher w) {
-  return Call<ConfigResult>(
-      [&](Client& c, Callback<ConfigResult> cb) { return c.GetConfig(std::move(w), cb); });
+  return Call<ConfigResult>([w = std::move(w)](Client& c, Callback<ConfigResult> cb) mutable {
+    return c.GetConfig(std::move(w), cb);
+  });
 }
 Result<ConfigResult> BlockingClient::Reconfig(ReconfigSpec spec) {
-  return Call<ConfigResult>(
-      [&](Client& c, Callback<ConfigResult> cb) { return c.Reconfig(std::move(spec), cb); });
+  return Call<ConfigResult>([spec = std::move(spec)](Client& c, Callback<ConfigResult> cb) mutable {
+    return c.Reconfig(std::move(spec), cb);
+  });
 }
 Status BlockingClient::UpdateServerList(const std::string& connect_string) {
-  return CallStatus([&](Client& c, StatusCallback cb) {
+  return CallStatus([connect_string](Client& c, StatusCallback cb) {
     Status s = c.UpdateServerList(connect_string);
     if (s.ok()) cb(Status());  // the mailbox task is already off the user's stack
     return s.ok() ? Status() : s;

@@ -289,6 +289,10 @@ Result<std::shared_ptr<Client>> Client::Create(uv_loop_t* loop, ClientOptions op
   cfg.local_expiry = options.local_expiry;
   cfg.chroot = parsed->chroot;
   cfg.max_queued_requests = options.max_queued_requests;
+  cfg.max_queued_bytes = options.max_queued_bytes;
+  cfg.max_in_flight_requests = options.max_in_flight_requests;
+  cfg.max_in_flight_bytes = options.max_in_flight_bytes;
+  cfg.request_timeout = std::max(std::chrono::milliseconds(0), options.request_timeout);
   auto hosts = HostProvider::Create(parsed->hosts, options.host_provider, seed);
   if (!hosts.ok()) return hosts.status();
 
@@ -336,7 +340,10 @@ Status Client::Submit(int32_t op, std::string body,
     r.watch_path = std::move(watch_path);
     r.watcher = std::move(watcher);
   }
-  Status s = impl_->core().Submit(std::move(r));
+  // The loop's cached time may be as old as this loop iteration; a request
+  // timeout counts from now.
+  uv_update_time(impl_->loop());
+  Status s = impl_->core().Submit(std::move(r), impl_->Now());
   if (s.ok()) impl_->AfterUserCall();
   return s;
 }

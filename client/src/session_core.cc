@@ -4,6 +4,13 @@
 
 namespace zk::client_internal {
 
+namespace {
+
+// The bytes a request takes on the wire: length, xid, opcode, body.
+size_t FrameBytes(const Request& r) { return 4 + 8 + r.body.size(); }
+
+}  // namespace
+
 SessionCore::SessionCore(SessionConfig config, HostProvider hosts, std::shared_ptr<Logger> logger)
     : config_(std::move(config)), hosts_(std::move(hosts)), log_(std::move(logger)) {
   if (!log_) log_ = Logger::Null();
@@ -236,10 +243,18 @@ void SessionCore::HandleFrame(std::string_view payload, TimePoint now) {
   }
   Sent s = std::move(pending_.front());
   pending_.pop_front();
+  in_flight_bytes_ -= s.bytes;
+  // A request that timed out has neither callback nor watcher any more:
+  // its late reply only moves the zxid.
+  if (timed_out_ > 0) --timed_out_;
   if (hdr.zxid > 0) last_zxid_ = hdr.zxid;
   bool is_close = s.req.op == kOpCloseSession;
   CompleteRequest(s.req, Reply{*err, hdr.zxid, std::string(body)});
-  if (is_close) Finish(SessionState::kClosed, Error::kClosing);
+  if (is_close) {
+    Finish(SessionState::kClosed, Error::kClosing);
+    return;
+  }
+  FlushQueue(now);  // room in flight again
 }
 
 void SessionCore::HandleNotification(std::string_view body) {
@@ -312,16 +327,64 @@ void SessionCore::SendFrame(int32_t xid, int32_t op, std::string_view body, Time
 
 void SessionCore::SendRequest(Request r, TimePoint now) {
   int32_t xid = NextXid();
+  size_t bytes = FrameBytes(r);
   SendFrame(xid, r.op, r.body, now);
-  pending_.push_back(Sent{xid, std::move(r)});
+  r.body = std::string();  // framed in out_; not kept while in flight
+  in_flight_bytes_ += bytes;
+  pending_.push_back(Sent{xid, std::move(r), bytes});
 }
 
-void SessionCore::FlushQueue(TimePoint now) {
-  while (link_ == Link::kOpen && !queue_.empty()) {
+bool SessionCore::CanSend(size_t frame_bytes) const {
+  if (link_ != Link::kOpen) return false;
+  if (pending_.empty()) return true;  // one request always fits
+  return pending_.size() < config_.max_in_flight_requests &&
+         in_flight_bytes_ + frame_bytes <= config_.max_in_flight_bytes;
+}
+
+void SessionCore::FlushQueue(TimePoint now, bool force) {
+  while (link_ == Link::kOpen && !queue_.empty() &&
+         (force || CanSend(FrameBytes(queue_.front())))) {
     Request r = std::move(queue_.front());
     queue_.pop_front();
+    queued_bytes_ -= FrameBytes(r);
     SendRequest(std::move(r), now);
   }
+}
+
+void SessionCore::TimeOutRequests(TimePoint now) {
+  if (config_.request_timeout.count() <= 0) return;
+  auto time_out = [this](Request& r) {
+    r.watcher = nullptr;  // the server may set it; nobody is told
+    if (r.done) {
+      Defer([done = std::move(r.done)] { done(Reply{Error::kOperationTimeout, 0, {}}); });
+    }
+    r.done = nullptr;
+  };
+  // Sent ones keep their slot: the reply is still due, in order.
+  while (timed_out_ < pending_.size() && pending_[timed_out_].req.deadline <= now) {
+    time_out(pending_[timed_out_].req);
+    ++timed_out_;
+    log_->Log(LogLevel::kDebug, "session 0x{:x}: request xid {} timed out after {} ms", session_id_,
+              pending_[timed_out_ - 1].xid, config_.request_timeout.count());
+  }
+  while (!queue_.empty() && queue_.front().deadline <= now) {
+    Request r = std::move(queue_.front());
+    queue_.pop_front();
+    queued_bytes_ -= FrameBytes(r);
+    time_out(r);
+  }
+}
+
+TimePoint SessionCore::NextRequestDeadline() const {
+  TimePoint t = TimePoint::max();
+  if (timed_out_ < pending_.size()) t = pending_[timed_out_].req.deadline;
+  if (!queue_.empty()) t = std::min(t, queue_.front().deadline);
+  return t;
+}
+
+Status SessionCore::Submit(Request r, TimePoint now) {
+  now_hint_ = std::max(now_hint_, now);
+  return Submit(std::move(r));
 }
 
 Status SessionCore::Submit(Request r) {
@@ -334,15 +397,28 @@ Status SessionCore::Submit(Request r) {
   if (close_requested_ || link_ == Link::kClosingSession) {
     return Status(Error::kClosing, "session is closing");
   }
-  if (link_ == Link::kOpen && queue_.empty()) {
+  if (config_.request_timeout.count() > 0) r.deadline = now_hint_ + config_.request_timeout;
+  size_t bytes = FrameBytes(r);
+  if (queue_.empty() && CanSend(bytes)) {
     SendRequest(std::move(r), now_hint_);
     return Status();
   }
+  std::string why = link_ == Link::kOpen ? fmt::format("behind {} requests ({} bytes) in flight",
+                                                       pending_.size(), in_flight_bytes_)
+                                         : std::string("for a connection");
   if (queue_.size() >= config_.max_queued_requests) {
     return Status(Error::kThrottledOp,
-                  fmt::format("request queue full: {} requests already wait for a connection",
-                              queue_.size()));
+                  fmt::format("request queue full: {} requests already wait {} "
+                              "(max_queued_requests {})",
+                              queue_.size(), why, config_.max_queued_requests));
   }
+  if (!queue_.empty() && queued_bytes_ + bytes > config_.max_queued_bytes) {
+    return Status(Error::kThrottledOp,
+                  fmt::format("request queue full: {} bytes already wait {}; this request's "
+                              "{} bytes would exceed max_queued_bytes {}",
+                              queued_bytes_, why, bytes, config_.max_queued_bytes));
+  }
+  queued_bytes_ += bytes;
   queue_.push_back(std::move(r));
   return Status();
 }
@@ -365,8 +441,9 @@ void SessionCore::Close(TimePoint now) {
   now_hint_ = now;
   if (terminal()) return;
   if (link_ == Link::kOpen) {
-    // Anything still queued goes out first; then closeSession, answered in order.
-    FlushQueue(now);
+    // Anything still queued goes out first (beyond the in-flight bounds:
+    // the queue's own bounds hold); then closeSession, answered in order.
+    FlushQueue(now, true);
     Request r;
     r.op = kOpCloseSession;
     SendRequest(std::move(r), now);
@@ -448,6 +525,8 @@ void SessionCore::Drop(const std::string& reason, TimePoint now, bool order_drop
 
 void SessionCore::FailPending(Error err, const std::string& why) {
   (void)why;
+  timed_out_ = 0;  // those have no callback any more
+  in_flight_bytes_ = 0;
   while (!pending_.empty()) {
     Sent s = std::move(pending_.front());
     pending_.pop_front();
@@ -469,6 +548,7 @@ void SessionCore::Finish(SessionState terminal_state, Error err) {
     queue_.pop_front();
     if (r.done) Defer([done = std::move(r.done), err] { done(Reply{err, 0, {}}); });
   }
+  queued_bytes_ = 0;
   for (Auth& a : auths_) {
     if (a.done) Defer([w = std::move(a.done), err] { w(Status(err, "session ended")); });
     a.done = nullptr;
@@ -502,6 +582,7 @@ bool SessionCore::LocalExpiryArmed() const {
 
 void SessionCore::OnTimer(TimePoint now) {
   now_hint_ = now;
+  TimeOutRequests(now);
   if (LocalExpiryArmed() && now >= last_heard_ + negotiated_) {
     log_->Log(LogLevel::kWarn,
               "session 0x{:x} expired locally: no server heard for {} ms (session timeout {} ms)",
@@ -558,6 +639,7 @@ TimePoint SessionCore::NextDeadline() const {
   }
   if (rw_ && rw_->probing) t = std::min(t, rw_->deadline);
   if (LocalExpiryArmed()) t = std::min(t, last_heard_ + negotiated_);
+  t = std::min(t, NextRequestDeadline());
   return t;
 }
 

@@ -57,6 +57,20 @@ struct SessionConfig {
   // SetWatches(2) packets carry at most this many bytes of paths (Java's
   // SET_WATCHES_MAX_LENGTH, 128 KiB); more watches go in several packets.
   size_t set_watches_max_bytes = 128 * 1024;
+  // Per-request timeout (0 = none): a request without its reply this long
+  // after Submit (queued or sent) completes with ZOPERATIONTIMEOUT. A sent
+  // one keeps its place in the reply order; its late reply is consumed
+  // without a callback and without registering its watcher.
+  Millis request_timeout{0};
+  // Write-side backpressure: at most this many requests, and this many
+  // frame bytes (4 + 8 + body each), sent and not yet answered; more wait
+  // in the queue (a request larger than max_in_flight_bytes goes out alone
+  // when nothing is in flight). The queue holds at most
+  // max_queued_requests requests and max_queued_bytes bytes (a request
+  // finding the queue empty is always taken); beyond, ZTHROTTLEDOP.
+  size_t max_in_flight_requests = 1000;
+  size_t max_in_flight_bytes = 4 * 1024 * 1024;
+  size_t max_queued_bytes = 64 * 1024 * 1024;
 };
 
 // What the session does with a reply to register a watch (PROTOCOL.md §5.3).
@@ -75,6 +89,8 @@ struct Request {
   WatchOn watch_on = WatchOn::kNone;
   std::string watch_path;  // client path (no chroot)
   Watcher watcher;
+  // Set by the core: when the request times out (SessionConfig::request_timeout).
+  TimePoint deadline = TimePoint::max();
 };
 
 class SessionCore {
@@ -124,8 +140,12 @@ class SessionCore {
   bool HasCallbacks() const { return !callbacks_.empty(); }
 
   // ---------------- API
-  // Error return ⇒ r.done is never called.
+  // Error return ⇒ r.done is never called. ZTHROTTLEDOP when the request
+  // can neither go out (in-flight bounds) nor wait (queue bounds). `now`
+  // starts the request's timeout (the adapter's clock; without it, the
+  // latest time an input carried).
   Status Submit(Request r);
+  Status Submit(Request r, TimePoint now);
   // addAuth: sent now if connected, remembered for reconnects.
   Status AddAuth(std::string scheme, std::string auth, std::function<void(const Status&)> done);
   // Sends closeSession; Closed once the server answers or the transport ends.
@@ -158,6 +178,8 @@ class SessionCore {
   const std::string& chroot() const { return config_.chroot; }
   size_t pending_count() const { return pending_.size(); }
   size_t queued_count() const { return queue_.size(); }
+  size_t in_flight_bytes() const { return in_flight_bytes_; }
+  size_t queued_bytes() const { return queued_bytes_; }
   const WatchRegistry& watches() const { return watches_; }
   bool terminal() const;
   // Statistics.
@@ -172,6 +194,7 @@ class SessionCore {
   struct Sent {
     int32_t xid;
     Request req;
+    size_t bytes = 0;  // its frame
   };
   struct Auth {
     std::string scheme, auth;
@@ -191,7 +214,11 @@ class SessionCore {
   void HandleNotification(std::string_view body);
   void SendFrame(int32_t xid, int32_t op, std::string_view body, TimePoint now);
   void SendRequest(Request r, TimePoint now);
-  void FlushQueue(TimePoint now);
+  // Sends queued requests while the in-flight bounds allow (all: force).
+  void FlushQueue(TimePoint now, bool force = false);
+  bool CanSend(size_t frame_bytes) const;
+  void TimeOutRequests(TimePoint now);
+  TimePoint NextRequestDeadline() const;
   void SetState(SessionState s);
   void Finish(SessionState terminal, Error err);
   void FailPending(Error err, const std::string& why);
@@ -244,6 +271,11 @@ class SessionCore {
 
   SmallQueue<Request> queue_;  // not yet sent
   SmallQueue<Sent> pending_;   // sent, awaiting a reply in order
+  // pending_[0, timed_out_) timed out (their replies are still due); the
+  // deadlines of pending_ then queue_ follow submission order.
+  size_t timed_out_ = 0;
+  size_t in_flight_bytes_ = 0;  // frames of pending_
+  size_t queued_bytes_ = 0;     // frames of queue_
   std::vector<Auth> auths_;
   SmallQueue<std::function<void(const Status&)>> auth_waiters_;
   WatchRegistry watches_;

@@ -17,6 +17,10 @@ class SmallQueue {
   bool empty() const { return head_ == items_.size(); }
   size_t size() const { return items_.size() - head_; }
   T& front() { return items_[head_]; }
+  const T& front() const { return items_[head_]; }
+  // The i-th element from the front. REQUIRES: i < size().
+  T& operator[](size_t i) { return items_[head_ + i]; }
+  const T& operator[](size_t i) const { return items_[head_ + i]; }
   void push_back(T v) { items_.push_back(std::move(v)); }
   void pop_front() {
     ++head_;

@@ -623,3 +623,171 @@ TEST_CASE("a notification for a relative path is delivered without hanging (fuzz
   CHECK(h.core.state() == zk::SessionState::kConnected);
   CHECK_FALSE(h.core.TakeDropOrder());
 }
+
+// ---------------------------------------------------------------- issue 12, item 8
+
+namespace {
+
+SessionConfig Item8Config() {
+  SessionConfig c{3000ms, false, "", 3, 500ms};
+  c.request_timeout = 1000ms;
+  return c;
+}
+
+// A request with a body of `size` bytes (frame: 4 + 8 + size) whose
+// completions are counted in *calls, the last error in *err.
+Request CountedRequest(std::optional<zk::Error>* err, int* calls, size_t size = 1) {
+  Request r;
+  r.op = 4;
+  r.body = std::string(size, 'b');
+  r.done = [err, calls](const Reply& rep) {
+    err->emplace(rep.err);
+    ++*calls;
+  };
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "per-request timeout: an unanswered request completes once with ZOPERATIONTIMEOUT and "
+    "its late reply is dropped",
+    "[session][request-timeout]") {
+  Harness h(Item8Config());
+  h.Connect();
+  TimePoint t0 = h.now;
+  std::optional<zk::Error> a, b;
+  int a_calls = 0, b_calls = 0;
+  Request ra = CountedRequest(&a, &a_calls);
+  ra.watch_on = WatchOn::kOkData;
+  ra.watch_path = "/a";
+  ra.watcher = [](const zk::WatchEvent&) {};
+  REQUIRE(h.core.Submit(std::move(ra), t0).ok());
+  (void)h.core.TakeOutput();
+  CHECK(h.core.NextDeadline() <= t0 + 1000ms);
+  h.now = t0 + 999ms;
+  h.core.OnTimer(h.now);
+  h.core.RunCallbacks();
+  CHECK_FALSE(a.has_value());
+  h.now = t0 + 1000ms;
+  h.core.OnTimer(h.now);
+  h.core.RunCallbacks();
+  REQUIRE(a.has_value());
+  CHECK(*a == zk::Error::kOperationTimeout);
+  CHECK(a_calls == 1);
+  CHECK(h.core.state() == zk::SessionState::kConnected);  // the connection stays
+  // The late reply (in order) is consumed without a callback and without
+  // registering the timed-out request's watcher; the next request works.
+  REQUIRE(h.core.Submit(CountedRequest(&b, &b_calls), h.now).ok());
+  h.Feed(ServerReply(1, 0x70, 0));
+  CHECK_FALSE(h.core.TakeDropOrder());
+  CHECK(a_calls == 1);
+  CHECK(*a == zk::Error::kOperationTimeout);
+  CHECK(h.core.watches().Empty());
+  CHECK(h.core.last_zxid() == 0x70);
+  h.Feed(ServerReply(2, 0x71, 0));
+  REQUIRE(b.has_value());
+  CHECK(*b == zk::Error::kOk);
+  CHECK(b_calls == 1);
+  CHECK(h.core.pending_count() == 0);
+}
+
+TEST_CASE("per-request timeout: a request waiting for a connection times out; 0 means none",
+          "[session][request-timeout]") {
+  SECTION("timeout set") {
+    Harness h(Item8Config());
+    h.core.Start(h.now);
+    std::optional<zk::Error> a;
+    int calls = 0;
+    REQUIRE(h.core.Submit(CountedRequest(&a, &calls), h.now).ok());
+    CHECK(h.core.queued_count() == 1);
+    h.now += 1000ms;
+    h.core.OnTimer(h.now);
+    h.core.RunCallbacks();
+    REQUIRE(a.has_value());
+    CHECK(*a == zk::Error::kOperationTimeout);
+    CHECK(h.core.queued_count() == 0);
+    // A drop later does not complete it again.
+    h.core.OnTransportClosed(zk::Status(zk::Error::kConnectionLoss, "x"), h.now);
+    h.core.RunCallbacks();
+    CHECK(calls == 1);
+  }
+  SECTION("no timeout (default)") {
+    Harness h;
+    h.Connect();
+    std::optional<zk::Error> a;
+    int calls = 0;
+    REQUIRE(h.core.Submit(CountedRequest(&a, &calls), h.now).ok());
+    h.now += 1900ms;
+    h.Feed(ServerReply(-2, 0, 0));  // a ping reply keeps the connection
+    h.core.OnTimer(h.now);
+    h.core.RunCallbacks();
+    CHECK_FALSE(a.has_value());
+  }
+}
+
+TEST_CASE(
+    "write-side backpressure: requests in flight are bounded, more wait, beyond the queue "
+    "ZTHROTTLEDOP",
+    "[session][backpressure]") {
+  SessionConfig cfg{3000ms, false, "", 3, 500ms};
+  cfg.max_in_flight_requests = 2;
+  Harness h(cfg);
+  h.Connect();
+  std::vector<std::optional<zk::Error>> e(6);
+  std::vector<int> calls(6, 0);
+  for (int i = 0; i < 5; ++i) REQUIRE(h.core.Submit(CountedRequest(&e[i], &calls[i]), h.now).ok());
+  CHECK(h.core.TakeOutput().size() == 2 * (4 + 8 + 1));
+  CHECK(h.core.pending_count() == 2);
+  CHECK(h.core.queued_count() == 3);
+  zk::Status s = h.core.Submit(CountedRequest(&e[5], &calls[5]), h.now);
+  CHECK(s.code() == zk::Error::kThrottledOp);
+  CHECK(s.message().find("in flight") != std::string::npos);
+  // Each reply lets one more out, in order.
+  h.Feed(ServerReply(1, 1, 0));
+  CHECK(h.core.TakeOutput().size() == 4 + 8 + 1);
+  CHECK(h.core.pending_count() == 2);
+  CHECK(h.core.queued_count() == 2);
+  for (int xid = 2; xid <= 5; ++xid) h.Feed(ServerReply(xid, xid, 0));
+  for (int i = 0; i < 5; ++i) {
+    CHECK(calls[i] == 1);
+    CHECK(e[i] == zk::Error::kOk);
+  }
+  CHECK(calls[5] == 0);
+}
+
+TEST_CASE("write-side backpressure: bytes in flight and queued bytes are bounded",
+          "[session][backpressure]") {
+  SessionConfig cfg{3000ms, false, "", 100, 500ms};
+  cfg.max_in_flight_bytes = 100;
+  cfg.max_queued_bytes = 120;
+  Harness h(cfg);
+  h.Connect();
+  std::vector<std::optional<zk::Error>> e(8);
+  std::vector<int> calls(8, 0);
+  // 52-byte frames: one fits, a second would make 104 > 100.
+  REQUIRE(h.core.Submit(CountedRequest(&e[0], &calls[0], 40), h.now).ok());
+  REQUIRE(h.core.Submit(CountedRequest(&e[1], &calls[1], 40), h.now).ok());
+  CHECK(h.core.pending_count() == 1);
+  CHECK(h.core.queued_count() == 1);
+  REQUIRE(h.core.Submit(CountedRequest(&e[2], &calls[2], 40), h.now).ok());
+  // 3 × 52 queued would exceed 120 bytes.
+  zk::Status s = h.core.Submit(CountedRequest(&e[3], &calls[3], 40), h.now);
+  CHECK(s.code() == zk::Error::kThrottledOp);
+  CHECK(s.message().find("bytes") != std::string::npos);
+  h.Feed(ServerReply(1, 1, 0));
+  h.Feed(ServerReply(2, 2, 0));
+  h.Feed(ServerReply(3, 3, 0));
+  CHECK(calls[0] + calls[1] + calls[2] == 3);
+  // A request larger than the bound goes out alone when nothing is in flight.
+  REQUIRE(h.core.Submit(CountedRequest(&e[4], &calls[4], 500), h.now).ok());
+  CHECK(h.core.pending_count() == 1);
+  REQUIRE(h.core.Submit(CountedRequest(&e[5], &calls[5], 10), h.now).ok());
+  CHECK(h.core.queued_count() == 1);
+  h.Feed(ServerReply(4, 4, 0));
+  CHECK(h.core.pending_count() == 1);
+  CHECK(h.core.queued_count() == 0);
+  h.Feed(ServerReply(5, 5, 0));
+  CHECK(calls[4] == 1);
+  CHECK(calls[5] == 1);
+}

@@ -3,9 +3,13 @@
 // It owns a loop thread running one zk::Client. Calls from any thread are
 // posted to that loop through a uv_async_t mailbox and wait for the result
 // (bounded by `op_timeout`, then ZOPERATIONTIMEOUT; the request itself is
-// not cancelled). Watchers and the session watcher run on the loop thread:
-// they must not call back into the BlockingClient synchronously (that would
-// deadlock); they may post work elsewhere.
+// not cancelled: it may still go out later, e.g. when a watcher blocked the
+// loop thread). The posted task owns copies of every argument, so nothing
+// of the caller's is read after a call returned; a watcher passed in is
+// copied too, and what it captures must live as long as it may run.
+// Watchers and the session watcher run on the loop thread: they must not
+// call back into the BlockingClient synchronously (that would deadlock);
+// they may post work elsewhere.
 //
 // Thread-safety: every method may be called from any thread except the loop
 // thread.

@@ -12,6 +12,11 @@
 //  * A request in flight when the connection drops completes with
 //    ZCONNECTIONLOSS; a request made while disconnected waits (bounded queue,
 //    ClientOptions::max_queued_requests) and goes out after the reconnect.
+//  * While connected, requests in flight are bounded too
+//    (max_in_flight_requests, max_in_flight_bytes); more wait in the same
+//    queue. A call that finds the queue full returns ZTHROTTLEDOP.
+//  * With ClientOptions::request_timeout, a request without its reply in
+//    time completes with ZOPERATIONTIMEOUT.
 //  * Close, expiry and auth failure complete everything pending with
 //    ZCLOSING, ZSESSIONEXPIRED and ZAUTHFAILED.
 //
@@ -71,8 +76,25 @@ struct ClientOptions {
   // never comes while the whole ensemble is unreachable. false: wait for a
   // server to refuse the session, as the Java client does. Default true.
   bool local_expiry = true;
-  // Requests that may wait for a connection; beyond: ZTHROTTLEDOP.
+  // Per-request timeout; 0 (default) = none. A request that has no reply
+  // this long after the call (waiting for a connection or sent) completes
+  // with ZOPERATIONTIMEOUT, once; the session and connection are kept. A
+  // reply that comes later is consumed silently, and a watcher passed with
+  // the request is then never registered (the server may still have set
+  // the watch; its events find no watcher and are dropped).
+  std::chrono::milliseconds request_timeout{0};
+  // Write-side backpressure while connected: at most this many requests,
+  // and this many bytes of them (4 + 8 + encoded body each), are sent and
+  // not yet answered; more wait in the queue below and go out as replies
+  // come. A request larger than max_in_flight_bytes goes out alone.
+  size_t max_in_flight_requests = 1000;
+  size_t max_in_flight_bytes = 4 * 1024 * 1024;
+  // Requests that wait (for a connection, or behind the in-flight bounds):
+  // at most this many and this many bytes (a request finding the queue
+  // empty is always taken); beyond, the call returns ZTHROTTLEDOP naming
+  // the bound.
   size_t max_queued_requests = 10000;
+  size_t max_queued_bytes = 64 * 1024 * 1024;
   // Ensemble tracking (docs/client.md): follow /zookeeper/config, handing
   // each new config's connect addresses (ConfigResult::connect_addresses:
   // wildcard client hosts replaced by the quorum host) to the host provider.
