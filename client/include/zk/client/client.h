@@ -91,6 +91,17 @@ struct ClientOptions {
   std::shared_ptr<Logger> logger;
   // Session state changes (Connected, Disconnected, Expired, ...).
   std::function<void(SessionState)> session_watcher;
+  // Reattach an existing session instead of creating one, so that a process
+  // can hand its session to its successor (Java's ZooKeeper(connectString,
+  // timeout, watcher, sessionId, sessionPasswd), the C client's clientid_t):
+  // the predecessor's Client::session_id() and session_password(). The
+  // session keeps its ephemeral nodes; watches are per connection, so the
+  // successor sets its own. A session the quorum no longer has (expired or
+  // closed) and a wrong password end alike in Expired, with the reason
+  // logged (ZooKeeper answers both with timeout 0). 0: a new session; a
+  // non-zero id needs a non-empty password (16 bytes as servers issue them).
+  int64_t session_id = 0;
+  std::string session_password;
 };
 
 // Znode data is std::optional<std::string> everywhere (arguments and
@@ -244,6 +255,10 @@ class Client {
 
   SessionState state() const;
   int64_t session_id() const;
+  // The session's password (16 bytes as the server issued it; zeros before
+  // the first connect). With session_id() it is all a successor needs to
+  // reattach the session (ClientOptions::session_id): keep it secret.
+  std::string session_password() const;
   std::optional<HostPort> current_server() const;
   std::chrono::milliseconds negotiated_timeout() const;
   int64_t last_zxid() const;
