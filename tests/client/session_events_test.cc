@@ -250,7 +250,7 @@ TEST_CASE("reattach: a successor takes over the session by id and password",
           .ok());
   RUN_OK(lr, d);
   REQUIRE(d.r->ok());
-  CHECK(d.r->value().stat.ephemeralOwner == id);
+  CHECK(d.r->value().stat.ephemeral_owner == id);
   CHECK(d.r->value().data == "mine");
   Wait<zk::Stat> set;
   REQUIRE(other->SetData(eph, "changed", -1, set.cb()).ok());
@@ -367,7 +367,7 @@ TEST_CASE("reattach: through BlockingClient::Connect", "[reattach][blocking][int
   CHECK(second.value()->session_id() == id);
   auto st = second.value()->Exists(eph);
   REQUIRE(st.ok());
-  CHECK(st.value().ephemeralOwner == id);
+  CHECK(st.value().ephemeral_owner == id);
   second.value()->Close();
   auto check = zk::BlockingClient::Connect(Options(ens.connect), 15s, 10s);
   REQUIRE(check.ok());
