@@ -121,10 +121,10 @@ Result<std::unique_ptr<BlockingClient>> BlockingClient::Connect(
       Error e = s == SessionState::kExpired      ? Error::kSessionExpired
                 : s == SessionState::kAuthFailed ? Error::kAuthFailed
                                                  : Error::kConnectionLoss;
-      connected->set_value(s == SessionState::kConnected || s == SessionState::kConnectedReadOnly
-                               ? Status()
-                               : Status(e, std::string("session ended: ") +
-                                               std::string(SessionStateName(s))));
+      connected->set_value(
+          s == SessionState::kConnected || s == SessionState::kConnectedReadOnly
+              ? Status()
+              : Status(e, std::string("session ended: ") + std::string(SessionStateName(s))));
     }
     if (user_watcher) user_watcher(s);
   };

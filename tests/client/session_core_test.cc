@@ -674,8 +674,8 @@ void CheckToldOnce(const std::vector<std::string>& events, const char* state) {
 
 TEST_CASE("session events: the session's end tells every watch once and empties the registry",
           "[session][watch][session-events]") {
-  for (auto end : {zk::SessionState::kExpired, zk::SessionState::kClosed,
-                   zk::SessionState::kAuthFailed}) {
+  for (auto end :
+       {zk::SessionState::kExpired, zk::SessionState::kClosed, zk::SessionState::kAuthFailed}) {
     DYNAMIC_SECTION(zk::SessionStateName(end)) {
       Harness h;
       h.Connect();
@@ -721,7 +721,8 @@ TEST_CASE("session events: the session's end tells every watch once and empties 
   }
 }
 
-TEST_CASE("session events: local expiry tells every watch once", "[session][watch][session-events]") {
+TEST_CASE("session events: local expiry tells every watch once",
+          "[session][watch][session-events]") {
   Harness h;
   h.Connect();
   std::vector<std::string> events;
