@@ -13,7 +13,8 @@
 //    ZCONNECTIONLOSS; a request made while disconnected waits (bounded queue,
 //    ClientOptions::max_queued_requests) and goes out after the reconnect.
 //  * Close, expiry and auth failure complete everything pending with
-//    ZCLOSING, ZSESSIONEXPIRED and ZAUTHFAILED.
+//    ZCLOSING, ZSESSIONEXPIRED and ZAUTHFAILED, then tell every registered
+//    watcher once (an event of type None with that state; watch.h).
 //
 // Thread-safety: a Client must be used only on its loop's thread. From other
 // threads use zk::BlockingClient (blocking_client.h).
@@ -256,8 +257,9 @@ class Client {
   SessionState state() const;
   int64_t session_id() const;
   // The session's password (16 bytes as the server issued it; zeros before
-  // the first connect). With session_id() it is all a successor needs to
-  // reattach the session (ClientOptions::session_id): keep it secret.
+  // a new session's first connect, the given one before a reattach's). With
+  // session_id() it is all a successor needs to reattach the session
+  // (ClientOptions::session_id): keep it secret.
   std::string session_password() const;
   std::optional<HostPort> current_server() const;
   std::chrono::milliseconds negotiated_timeout() const;
