@@ -3,7 +3,12 @@
 // (type None, as Java's ZKWatchManager.materialize), and a session handed
 // to a successor by id and password (Java's ZooKeeper(..., sessionId,
 // sessionPasswd), the C client's clientid_t).
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <mutex>
 
@@ -372,4 +377,85 @@ TEST_CASE("reattach: through BlockingClient::Connect", "[reattach][blocking][int
   auto check = zk::BlockingClient::Connect(Options(ens.connect), 15s, 10s);
   REQUIRE(check.ok());
   CHECK(check.value()->Exists(eph).status().code() == zk::Error::kNoNode);
+}
+
+TEST_CASE("reattach: a process hands its session to its successor and exits",
+          "[reattach][interop]") {
+  const auto& ens = SharedEnsemble();
+  if (!ens.ok) return;
+  const std::string eph = UniquePath("handover");
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    // The predecessor: its own session and ephemeral node; it writes the
+    // session id and password to its successor and exits without closing.
+    close(fds[0]);
+    LoopRunner clr;
+    auto o = Options(ens.connect);
+    o.logger = zk::Logger::Null();
+    auto c = zk::Client::Create(clr.loop(), o);
+    if (!c.ok()) _exit(2);
+    auto client = c.value();
+    if (!clr.RunUntil([&] { return client->state() == zk::SessionState::kConnected; })) _exit(3);
+    std::optional<zk::Result<zk::CreateResult>> cr;
+    if (!client
+             ->CreateNode(eph, "old", {}, zk::CreateMode::kEphemeral,
+                          [&](zk::Result<zk::CreateResult> r) { cr.emplace(std::move(r)); })
+             .ok() ||
+        !clr.RunUntil([&] { return cr.has_value(); }) || !cr->ok()) {
+      _exit(4);
+    }
+    int64_t id = client->session_id();
+    std::string msg(reinterpret_cast<const char*>(&id), sizeof id);
+    msg += client->session_password();
+    bool written = write(fds[1], msg.data(), msg.size()) == static_cast<ssize_t>(msg.size());
+    _exit(written ? 0 : 5);
+  }
+  close(fds[1]);
+  std::string msg;
+  char buf[64];
+  pollfd pfd{fds[0], POLLIN, 0};
+  while (poll(&pfd, 1, 20000) == 1) {
+    ssize_t n = read(fds[0], buf, sizeof buf);
+    if (n <= 0) break;
+    msg.append(buf, static_cast<size_t>(n));
+  }
+  close(fds[0]);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  REQUIRE(msg.size() == sizeof(int64_t) + 16);
+  int64_t id = 0;
+  std::memcpy(&id, msg.data(), sizeof id);
+
+  // The predecessor is gone; its session lives for its timeout. Take it over.
+  LoopRunner lr;
+  auto o = Options(ens.connect);
+  o.session_id = id;
+  o.session_password = msg.substr(sizeof id);
+  auto succ = ConnectWith(lr, o);
+  CHECK(succ->session_id() == id);
+  Wait<zk::DataResult> d;
+  REQUIRE(succ->GetData(eph, {}, d.cb()).ok());
+  RUN_OK(lr, d);
+  REQUIRE(d.r->ok());
+  CHECK(d.r->value().stat.ephemeral_owner == id);
+  // Still there after the predecessor's timeout: the session is the successor's.
+  lr.RunFor(o.session_timeout + 1000ms);
+  CHECK(succ->state() == zk::SessionState::kConnected);
+  Wait<zk::Stat> still;
+  REQUIRE(succ->Exists(eph, {}, still.cb()).ok());
+  RUN_OK(lr, still);
+  CHECK(still.r->ok());
+  CloseClient(lr, succ);
+  auto other = ConnectWith(lr, Options(ens.connect));
+  Wait<zk::Stat> gone;
+  REQUIRE(other->Exists(eph, {}, gone.cb()).ok());
+  RUN_OK(lr, gone);
+  CHECK(gone.r->status().code() == zk::Error::kNoNode);
+  CloseClient(lr, other);
+  CHECK(lr.Drained());
 }
