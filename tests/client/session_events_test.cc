@@ -264,6 +264,9 @@ TEST_CASE("reattach: a successor takes over the session by id and password",
   // Its close ends the session: the ephemeral goes, and the predecessor,
   // coming back, is told Expired.
   CloseClient(lr, succ);
+  WaitS synced;  // `other` may be on a server that has not applied the close yet
+  REQUIRE(other->Sync(eph, synced.cb()).ok());
+  RUN_S(lr, synced);
   Wait<zk::Stat> gone;
   REQUIRE(other->Exists(eph, {}, gone.cb()).ok());
   RUN_OK(lr, gone);
@@ -376,6 +379,7 @@ TEST_CASE("reattach: through BlockingClient::Connect", "[reattach][blocking][int
   second.value()->Close();
   auto check = zk::BlockingClient::Connect(Options(ens.connect), 15s, 10s);
   REQUIRE(check.ok());
+  REQUIRE(check.value()->Sync(eph).ok());
   CHECK(check.value()->Exists(eph).status().code() == zk::Error::kNoNode);
 }
 
@@ -452,6 +456,9 @@ TEST_CASE("reattach: a process hands its session to its successor and exits",
   CHECK(still.r->ok());
   CloseClient(lr, succ);
   auto other = ConnectWith(lr, Options(ens.connect));
+  WaitS synced;
+  REQUIRE(other->Sync(eph, synced.cb()).ok());
+  RUN_S(lr, synced);
   Wait<zk::Stat> gone;
   REQUIRE(other->Exists(eph, {}, gone.cb()).ok());
   RUN_OK(lr, gone);
