@@ -36,6 +36,10 @@ Watcher Shell::DefaultWatcher(WatchOrigin origin) {
 }
 
 void Shell::OnDefaultWatch(WatchOrigin origin, WatchEvent e) {
+  // The SDK tells every watch registration that the session ended (type
+  // None). zkCli's watcher is its default watcher too and is told once;
+  // ours prints session events from the session watcher only.
+  if (e.type == EventType::kNone) return;
   bool removal = e.type == EventType::kDataWatchRemoved || e.type == EventType::kChildWatchRemoved ||
                  e.type == EventType::kPersistentWatchRemoved;
   if (removal) {

@@ -118,11 +118,13 @@ Result<std::unique_ptr<BlockingClient>> BlockingClient::Connect(
                     s == SessionState::kExpired || s == SessionState::kAuthFailed ||
                     s == SessionState::kClosed)) {
       *fired = true;
-      connected->set_value(s == SessionState::kConnected || s == SessionState::kConnectedReadOnly
-                               ? Status()
-                               : Status(Error::kConnectionLoss,
-                                        std::string("session ended: ") +
-                                            std::string(SessionStateName(s))));
+      Error e = s == SessionState::kExpired      ? Error::kSessionExpired
+                : s == SessionState::kAuthFailed ? Error::kAuthFailed
+                                                 : Error::kConnectionLoss;
+      connected->set_value(
+          s == SessionState::kConnected || s == SessionState::kConnectedReadOnly
+              ? Status()
+              : Status(e, std::string("session ended: ") + std::string(SessionStateName(s))));
     }
     if (user_watcher) user_watcher(s);
   };
@@ -314,6 +316,13 @@ int64_t BlockingClient::session_id() {
     return Status();
   });
   return r.ok() ? r.value() : 0;
+}
+std::string BlockingClient::session_password() {
+  auto r = Call<std::string>([](Client& c, Callback<std::string> cb) {
+    cb(c.session_password());
+    return Status();
+  });
+  return r.ok() ? r.value() : std::string();
 }
 std::optional<HostPort> BlockingClient::current_server() {
   auto r = Call<std::optional<HostPort>>([](Client& c, Callback<std::optional<HostPort>> cb) {

@@ -277,6 +277,12 @@ Result<std::shared_ptr<Client>> Client::Create(uv_loop_t* loop, ClientOptions op
   if (!options.plan_path.empty() && !CheckPath(options.plan_path).ok()) {
     return Status(Error::kBadArguments, "plan_path is not a valid path");
   }
+  if (options.session_id != 0 && options.session_password.empty()) {
+    return Status(Error::kBadArguments, "session_id needs its session_password to reattach");
+  }
+  if (options.session_id == 0 && !options.session_password.empty()) {
+    return Status(Error::kBadArguments, "session_password given without a session_id");
+  }
   auto log = options.logger ? options.logger : Logger::Stderr();
   uint64_t seed = options.random_seed;
   if (seed == 0) {
@@ -293,6 +299,11 @@ Result<std::shared_ptr<Client>> Client::Create(uv_loop_t* loop, ClientOptions op
   cfg.max_in_flight_requests = options.max_in_flight_requests;
   cfg.max_in_flight_bytes = options.max_in_flight_bytes;
   cfg.request_timeout = std::max(std::chrono::milliseconds(0), options.request_timeout);
+  cfg.session_id = options.session_id;
+  cfg.session_password = options.session_password;
+  if (cfg.session_id != 0) {
+    log->Log(LogLevel::kInfo, "reattaching session 0x{:x}", static_cast<uint64_t>(cfg.session_id));
+  }
   auto hosts = HostProvider::Create(parsed->hosts, options.host_provider, seed);
   if (!hosts.ok()) return hosts.status();
 
@@ -617,6 +628,7 @@ void Client::Close(std::function<void()> done) {
 
 SessionState Client::state() const { return impl_->core().state(); }
 int64_t Client::session_id() const { return impl_->core().session_id(); }
+std::string Client::session_password() const { return impl_->core().password(); }
 std::optional<HostPort> Client::current_server() const { return impl_->core().current_host(); }
 std::chrono::milliseconds Client::negotiated_timeout() const {
   return impl_->core().negotiated_timeout();

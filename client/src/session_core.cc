@@ -14,6 +14,11 @@ size_t FrameBytes(const Request& r) { return 4 + 8 + r.body.size(); }
 SessionCore::SessionCore(SessionConfig config, HostProvider hosts, std::shared_ptr<Logger> logger)
     : config_(std::move(config)), hosts_(std::move(hosts)), log_(std::move(logger)) {
   if (!log_) log_ = Logger::Null();
+  if (config_.session_id != 0) {
+    session_id_ = config_.session_id;
+    passwd_ = config_.session_password;
+    seen_rw_ = true;
+  }
 }
 
 bool SessionCore::terminal() const {
@@ -117,8 +122,17 @@ void SessionCore::HandleConnectReply(std::string_view payload, TimePoint now) {
   }
   const ConnectReply& c = r.value();
   if (c.timeout_ms <= 0 || (seen_rw_ && c.session_id != session_id_)) {
-    log_->Log(LogLevel::kWarn, "session 0x{:x} expired (server {} refused it)", session_id_,
-              connecting_to_ ? connecting_to_->ToString() : "?");
+    std::string server = connecting_to_ ? connecting_to_->ToString() : "?";
+    if (connects_ == 0 && config_.session_id != 0) {
+      // ZooKeeper answers an unknown session and a wrong password alike.
+      log_->Log(LogLevel::kWarn,
+                "session 0x{:x} expired: server {} refused to reattach it (timeout {}): the "
+                "session expired or was closed, or the password is wrong",
+                session_id_, server, c.timeout_ms);
+    } else {
+      log_->Log(LogLevel::kWarn, "session 0x{:x} expired (server {} refused it)", session_id_,
+                server);
+    }
     Finish(SessionState::kExpired, Error::kSessionExpired);
     return;
   }
@@ -561,6 +575,14 @@ void SessionCore::Finish(SessionState terminal_state, Error err) {
   link_deadline_ = TimePoint::max();
   current_.reset();
   out_.clear();
+  // Every watch still registered is told once that the session ended (type
+  // None, the terminal state; Java's ZKWatchManager.materialize for a None
+  // event), and the registry is emptied; before the session watcher, whose
+  // call may release the Client that owns internal watchers.
+  const WatchEvent ended{EventType::kNone, terminal_state, ""};
+  for (Watcher& w : watches_.TakeAll()) {
+    if (w) Defer([w = std::move(w), ended] { w(ended); });
+  }
   SetState(terminal_state);
 }
 

@@ -71,6 +71,13 @@ struct SessionConfig {
   size_t max_in_flight_requests = 1000;
   size_t max_in_flight_bytes = 4 * 1024 * 1024;
   size_t max_queued_bytes = 64 * 1024 * 1024;
+  // Reattach: the session to resume (a predecessor's id and password, as
+  // Java's ZooKeeper(..., sessionId, sessionPasswd) and the C client's
+  // clientid_t) instead of creating one; 0 = a new session. Sent from the
+  // first handshake on; a server that answers it with timeout 0 (the session
+  // is gone or the password is wrong) ends it as Expired.
+  int64_t session_id = 0;
+  std::string session_password{};
 };
 
 // What the session does with a reply to register a watch (PROTOCOL.md §5.3).
@@ -233,6 +240,8 @@ class SessionCore {
   SessionState state_ = SessionState::kConnecting;
   Link link_ = Link::kIdle;
   bool started_ = false;
+  // The quorum knows the session: it had a read-write connection, or it was
+  // handed over (SessionConfig::session_id). Reconnects then send its id.
   bool seen_rw_ = false;
   bool close_requested_ = false;
   int64_t session_id_ = 0;

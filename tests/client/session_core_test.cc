@@ -791,3 +791,177 @@ TEST_CASE("write-side backpressure: bytes in flight and queued bytes are bounded
   CHECK(calls[4] == 1);
   CHECK(calls[5] == 1);
 }
+
+
+namespace {
+
+// One watch of each table (data, exist, child, persistent, recursive; two on
+// /a) registered through replies; every event lands in *events as
+// "<name> <type> <state> <path>".
+void AddEveryKindOfWatch(Harness& h, std::vector<std::string>* events) {
+  struct W {
+    const char* name;
+    int32_t op;
+    WatchOn on;
+    const char* path;
+    int32_t err;
+  };
+  const W ws[] = {{"data", 4, WatchOn::kOkData, "/a", 0},
+                  {"exist", 3, WatchOn::kExists, "/missing", -101},
+                  {"child", 12, WatchOn::kOkChild, "/a", 0},
+                  {"persistent", 106, WatchOn::kOkPersistent, "/p", 0},
+                  {"recursive", 106, WatchOn::kOkRecursive, "/", 0}};
+  int32_t xid = 0;
+  for (const W& w : ws) {
+    Request r;
+    r.op = w.op;
+    r.body = "x";
+    r.watch_on = w.on;
+    r.watch_path = w.path;
+    r.watcher = [events, name = std::string(w.name)](const zk::WatchEvent& e) {
+      events->push_back(fmt::format("{} {} {} {}", name, static_cast<int>(e.type),
+                                    zk::SessionStateName(e.state), e.path));
+    };
+    REQUIRE(h.core.Submit(std::move(r)).ok());
+    ++xid;
+    h.Feed(ServerReply(xid, 10 + xid, w.err));
+  }
+  (void)h.core.TakeOutput();
+  REQUIRE(h.core.watches().Count() == 5);
+}
+
+// Each of the five watches told once, with type None (-1), the state and no path.
+void CheckToldOnce(const std::vector<std::string>& events, const char* state) {
+  REQUIRE(events.size() == 5);
+  for (const char* name : {"data", "exist", "child", "persistent", "recursive"}) {
+    INFO(name);
+    CHECK(std::count(events.begin(), events.end(), fmt::format("{} -1 {} ", name, state)) == 1);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("session events: the session's end tells every watch once and empties the registry",
+          "[session][watch][session-events]") {
+  for (auto end :
+       {zk::SessionState::kExpired, zk::SessionState::kClosed, zk::SessionState::kAuthFailed}) {
+    DYNAMIC_SECTION(zk::SessionStateName(end)) {
+      Harness h;
+      h.Connect();
+      std::vector<std::string> events;
+      AddEveryKindOfWatch(h, &events);
+      // The session watcher is told after the watches (its call may release
+      // the Client owning internal watchers).
+      size_t events_before_state = 0;
+      h.core.SetSessionWatcher([&](zk::SessionState s) {
+        if (s == end) events_before_state = events.size();
+        h.states.push_back(s);
+      });
+      if (end == zk::SessionState::kExpired) {
+        h.core.OnTransportClosed(zk::Status(zk::Error::kConnectionLoss, "eof"), h.now);
+        h.core.RunCallbacks();
+        CHECK(events.empty());  // a disconnect is not the session's end
+        REQUIRE(h.core.TakeConnectOrder().has_value());
+        h.core.OnTransportConnected(h.now);
+        (void)h.core.TakeOutput();
+        h.Feed(ConnectResponse(0, 0));
+      } else if (end == zk::SessionState::kClosed) {
+        h.core.Close(h.now);
+        auto reqs = Requests(h.core.TakeOutput());
+        REQUIRE(reqs.size() == 1);
+        h.Feed(ServerReply(reqs[0].first, 99, 0));
+      } else {
+        REQUIRE(h.core.AddAuth("digest", "u:p", [](const zk::Status&) {}).ok());
+        (void)h.core.TakeOutput();
+        h.Feed(ServerReply(kXidAuth, 0, -115));
+      }
+      REQUIRE(h.core.state() == end);
+      CheckToldOnce(events, std::string(zk::SessionStateName(end)).c_str());
+      CHECK(events_before_state == 5);
+      CHECK(h.core.watches().Count() == 0);
+      // Nothing twice: later calls and a late notification tell nobody.
+      h.core.Close(h.now);
+      h.core.OnTransportClosed(zk::Status(zk::Error::kConnectionLoss, "eof"), h.now);
+      h.core.OnTimer(h.now + 60s);
+      h.core.RunCallbacks();
+      CHECK(events.size() == 5);
+      CHECK(std::count(h.states.begin(), h.states.end(), end) == 1);
+    }
+  }
+}
+
+TEST_CASE("session events: local expiry tells every watch once",
+          "[session][watch][session-events]") {
+  Harness h;
+  h.Connect();
+  std::vector<std::string> events;
+  AddEveryKindOfWatch(h, &events);
+  h.core.OnTransportClosed(zk::Status(zk::Error::kConnectionLoss, "eof"), h.now);
+  h.now += 3000ms;
+  h.core.OnTimer(h.now);
+  h.core.RunCallbacks();
+  REQUIRE(h.core.state() == zk::SessionState::kExpired);
+  CheckToldOnce(events, "Expired");
+  CHECK(h.core.watches().Count() == 0);
+}
+
+TEST_CASE("reattach: the first handshake carries the given session id and password",
+          "[session][reattach]") {
+  SessionConfig cfg{3000ms, false, "", 3, 500ms};
+  cfg.session_id = 0x7700000000000042;
+  cfg.session_password = "0123456789abcdef";
+  Harness h(cfg);
+  CHECK(h.core.session_id() == cfg.session_id);
+  CHECK(h.core.password() == cfg.session_password);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (attempt == 0) {
+      h.core.Start(h.now);
+    } else {
+      // A connection that ended before the handshake: the next one asks again.
+      h.core.OnTransportClosed(zk::Status(zk::Error::kConnectionLoss, "eof"), h.now);
+    }
+    REQUIRE(h.core.TakeConnectOrder().has_value());
+    h.core.OnTransportConnected(h.now);
+    std::string hello = h.core.TakeOutput();
+    zk::wire::Reader r(std::string_view(hello).substr(4));
+    int32_t proto = 0, timeout = 0;
+    int64_t zxid = 0, sid = 0;
+    std::string pw;
+    r.Int(&proto);
+    r.Long(&zxid);
+    r.Int(&timeout);
+    r.Long(&sid);
+    r.Buffer(&pw);
+    REQUIRE(r.ok());
+    CHECK(sid == cfg.session_id);
+    CHECK(pw == cfg.session_password);
+  }
+  h.Feed(ConnectResponse(3000, cfg.session_id));
+  CHECK(h.core.state() == zk::SessionState::kConnected);
+  CHECK(h.core.session_id() == cfg.session_id);
+  CHECK(h.core.password() == std::string(16, 'p'));  // as the server sent it
+  CHECK_FALSE(h.Logged("expired"));
+}
+
+TEST_CASE("reattach: a refused session or password ends in Expired with the reason logged",
+          "[session][reattach]") {
+  SessionConfig cfg{3000ms, false, "", 3, 500ms};
+  cfg.session_id = 0x42;
+  cfg.session_password = std::string(16, 'x');
+  Harness h(cfg);
+  h.core.Start(h.now);
+  REQUIRE(h.core.TakeConnectOrder().has_value());
+  h.core.OnTransportConnected(h.now);
+  (void)h.core.TakeOutput();
+  std::optional<zk::Error> queued;
+  h.Submit(&queued);
+  h.Feed(ConnectResponse(0, 0));  // ZooKeeper's answer to both
+  CHECK(h.core.state() == zk::SessionState::kExpired);
+  CHECK(queued == zk::Error::kSessionExpired);
+  CHECK(h.states == std::vector<zk::SessionState>{zk::SessionState::kExpired});
+  CHECK(h.Logged("session 0x42 expired: server 10.0.0."));
+  CHECK(h.Logged("refused to reattach it"));
+  CHECK(h.Logged("or the password is wrong"));
+  CHECK(h.core.TakeDropOrder());
+  CHECK_FALSE(h.core.TakeConnectOrder().has_value());
+}

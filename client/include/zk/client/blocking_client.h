@@ -28,6 +28,9 @@ class BlockingClient {
  public:
   // Starts the loop thread and the session; waits up to `connect_wait` for
   // the first Connected (else ZCONNECTIONLOSS, and everything is torn down).
+  // A session that ends first fails it with ZSESSIONEXPIRED (e.g. a
+  // reattach, ClientOptions::session_id, that the server refused),
+  // ZAUTHFAILED, or ZCONNECTIONLOSS (Closed).
   static Result<std::unique_ptr<BlockingClient>> Connect(
       ClientOptions options, std::chrono::milliseconds connect_wait = std::chrono::seconds(15),
       std::chrono::milliseconds op_timeout = std::chrono::seconds(30));
@@ -68,6 +71,9 @@ class BlockingClient {
 
   SessionState state();
   int64_t session_id();
+  // Client::session_password(): with session_id(), what a successor needs
+  // to reattach the session ("" if the loop did not answer).
+  std::string session_password();
   std::optional<HostPort> current_server();
 
  private:

@@ -18,7 +18,8 @@
 //  * With ClientOptions::request_timeout, a request without its reply in
 //    time completes with ZOPERATIONTIMEOUT.
 //  * Close, expiry and auth failure complete everything pending with
-//    ZCLOSING, ZSESSIONEXPIRED and ZAUTHFAILED.
+//    ZCLOSING, ZSESSIONEXPIRED and ZAUTHFAILED, then tell every registered
+//    watcher once (an event of type None with that state; watch.h).
 //
 // Thread-safety: a Client must be used only on its loop's thread. From other
 // threads use zk::BlockingClient (blocking_client.h).
@@ -118,6 +119,17 @@ struct ClientOptions {
   std::shared_ptr<Logger> logger;
   // Session state changes (Connected, Disconnected, Expired, ...).
   std::function<void(SessionState)> session_watcher;
+  // Reattach an existing session instead of creating one, so that a process
+  // can hand its session to its successor (Java's ZooKeeper(connectString,
+  // timeout, watcher, sessionId, sessionPasswd), the C client's clientid_t):
+  // the predecessor's Client::session_id() and session_password(). The
+  // session keeps its ephemeral nodes; watches are per connection, so the
+  // successor sets its own. A session the quorum no longer has (expired or
+  // closed) and a wrong password end alike in Expired, with the reason
+  // logged (ZooKeeper answers both with timeout 0). 0: a new session; a
+  // non-zero id needs a non-empty password (16 bytes as servers issue them).
+  int64_t session_id = 0;
+  std::string session_password;
 };
 
 // Znode data is std::optional<std::string> everywhere (arguments and
@@ -278,6 +290,11 @@ class Client {
 
   SessionState state() const;
   int64_t session_id() const;
+  // The session's password (16 bytes as the server issued it; zeros before
+  // a new session's first connect, the given one before a reattach's). With
+  // session_id() it is all a successor needs to reattach the session
+  // (ClientOptions::session_id): keep it secret.
+  std::string session_password() const;
   std::optional<HostPort> current_server() const;
   std::chrono::milliseconds negotiated_timeout() const;
   int64_t last_zxid() const;

@@ -34,7 +34,10 @@ struct WatchEvent {
   std::string path;  // chroot already stripped; empty for session events
 };
 
-// Called on the loop thread, exactly once per event.
+// Called on the loop thread, exactly once per event. When the session ends
+// (Expired, Closed, AuthFailed), every watch still registered, one-shot or
+// persistent, is called once more with {kNone, that state, ""} and is then
+// forgotten (Java delivers such a None event to every watcher too).
 using Watcher = std::function<void(const WatchEvent&)>;
 
 }  // namespace zk
