@@ -128,6 +128,19 @@ struct Sink : Connection::Listener {
   }
 };
 
+// Starts a Connection to l and accepts it (bounded): the accepted socket,
+// or -1 when the connection did not come up.
+int ConnectPair(uv_loop_t* loop, Listener& l, Sink* s, Connection** c) {
+  *c = Connection::Start(loop, {"127.0.0.1", l.port}, std::chrono::milliseconds(2000), s);
+  int peer = -1;
+  for (int i = 0; i < 2000 && (peer < 0 || !s->connected); ++i) {
+    uv_run(loop, UV_RUN_NOWAIT);
+    if (peer < 0) peer = l.Accept();
+    usleep(1000);
+  }
+  return s->connected ? peer : -1;
+}
+
 }  // namespace
 
 TEST_CASE("writes larger than the socket takes arrive whole and in order", "[connection]") {
@@ -136,16 +149,9 @@ TEST_CASE("writes larger than the socket takes arrive whole and in order", "[con
   uv_loop_t loop;
   uv_loop_init(&loop);
   Sink s;
-  Connection* c =
-      Connection::Start(&loop, {"127.0.0.1", l.port}, std::chrono::milliseconds(2000), &s);
-  int peer = -1;
-  for (int i = 0; i < 2000 && (peer < 0 || !s.connected); ++i) {
-    uv_run(&loop, UV_RUN_NOWAIT);
-    if (peer < 0) peer = l.Accept();
-    usleep(1000);
-  }
+  Connection* c = nullptr;
+  int peer = ConnectPair(&loop, l, &s, &c);
   REQUIRE(peer >= 0);
-  REQUIRE(s.connected);
   // 16 chunks of 512 KiB, each a different byte: far more than the socket
   // buffers hold, so most of it waits for writability.
   std::string want;
@@ -182,16 +188,9 @@ TEST_CASE("writing to a connection the peer reset is a connection loss reported 
   uv_loop_t loop;
   uv_loop_init(&loop);
   Sink s;
-  Connection* c =
-      Connection::Start(&loop, {"127.0.0.1", l.port}, std::chrono::milliseconds(2000), &s);
-  int peer = -1;
-  for (int i = 0; i < 2000 && (peer < 0 || !s.connected); ++i) {
-    uv_run(&loop, UV_RUN_NOWAIT);
-    if (peer < 0) peer = l.Accept();
-    usleep(1000);
-  }
+  Connection* c = nullptr;
+  int peer = ConnectPair(&loop, l, &s, &c);
   REQUIRE(peer >= 0);
-  REQUIRE(s.connected);
   // Close with SO_LINGER 0: the peer sends a reset at once.
   linger lg{1, 0};
   setsockopt(peer, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);

@@ -32,17 +32,6 @@ std::shared_ptr<zk::Client> SuperClient(LoopRunner& lr, const Ensemble& ens) {
   return c;
 }
 
-zk::ConfigResult ReadConfig(LoopRunner& lr, zk::Client& c) {
-  WaitS sy;
-  REQUIRE(c.Sync("/zookeeper/config", sy.cb()).ok());
-  RUN_S(lr, sy);
-  Wait<zk::ConfigResult> cfg;
-  REQUIRE(c.GetConfig({}, cfg.cb()).ok());
-  RUN_OK(lr, cfg);
-  REQUIRE(cfg.r->ok());
-  return cfg.r->value();
-}
-
 void WaitServing(LoopRunner& lr, const Ensemble& e) {
   REQUIRE(lr.RunUntil([&] {
     for (const auto& s : e.servers) {

@@ -62,4 +62,20 @@ inline void CloseClient(LoopRunner& lr, std::shared_ptr<zk::Client>& c) {
 #define RUN_OK(lr, w) REQUIRE((lr).RunUntil([&] { return (w).r.has_value(); }))
 #define RUN_S(lr, w) REQUIRE((lr).RunUntil([&] { return (w).s.has_value(); }))
 
+namespace zk::test {
+
+// /zookeeper/config as the server c is connected to has it now (sync first).
+inline zk::ConfigResult ReadConfig(LoopRunner& lr, zk::Client& c) {
+  WaitS sy;
+  REQUIRE(c.Sync("/zookeeper/config", sy.cb()).ok());
+  RUN_S(lr, sy);
+  Wait<zk::ConfigResult> cfg;
+  REQUIRE(c.GetConfig({}, cfg.cb()).ok());
+  RUN_OK(lr, cfg);
+  REQUIRE(cfg.r->ok());
+  return cfg.r->value();
+}
+
+}  // namespace zk::test
+
 #endif  // ZK_TESTS_CLIENT_TEST_UTIL_H_

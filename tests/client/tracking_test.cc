@@ -146,17 +146,6 @@ zk::ClientOptions Tracking(const std::string& connect, std::chrono::milliseconds
   return o;
 }
 
-zk::ConfigResult ReadConfig(LoopRunner& lr, zk::Client& c) {
-  WaitS sy;
-  REQUIRE(c.Sync("/zookeeper/config", sy.cb()).ok());
-  RUN_S(lr, sy);
-  Wait<zk::ConfigResult> cfg;
-  REQUIRE(c.GetConfig({}, cfg.cb()).ok());
-  RUN_OK(lr, cfg);
-  REQUIRE(cfg.r->ok());
-  return cfg.r->value();
-}
-
 // Reconfig until `done(config)`; tolerates ZCONNECTIONLOSS and
 // ZRECONFIGINPROGRESS (the outcome is read back, the request retried).
 zk::ConfigResult ReconfigUntil(LoopRunner& lr, zk::Client& c, const zk::ReconfigSpec& spec,
