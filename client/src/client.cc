@@ -190,10 +190,10 @@ ConfigResult ConfigFromReply(wire::GetDataResponse reply) {
   return c;
 }
 
-// Connect strings go through wire's parser (Java's ConnectStringParser rules,
-// IPv6 literals, chroot validation); the client is stricter in two ways,
-// documented in client.h: every element must name its port, and empty
-// elements ("a:1,,b:2") are refused instead of skipped.
+// Connect strings go through wire's parser (Java's ConnectStringParser rules:
+// a server without a port gets 2181, IPv6 literals in brackets, chroot
+// validated); the client is stricter in one way, documented in client.h:
+// empty elements ("a:1,,b:2") are refused instead of skipped.
 Result<wire::ConnectString> ParseClientConnectString(std::string_view text) {
   std::string_view hosts = text.substr(0, text.find('/'));
   size_t start = 0;
@@ -211,15 +211,6 @@ Result<wire::ConnectString> ParseClientConnectString(std::string_view text) {
       }
       return Status(Error::kBadArguments,
                     fmt::format("connect string \"{}\": server {} is empty", text, n));
-    }
-    size_t colon = el.rfind(':');
-    size_t close = el.rfind(']');
-    bool has_port = colon != std::string_view::npos && colon + 1 < el.size() &&
-                    (close == std::string_view::npos || colon > close);
-    if (!has_port) {
-      return Status(Error::kBadArguments,
-                    fmt::format("connect string \"{}\": server {} (\"{}\") has no port", text, n,
-                                el));
     }
     if (comma == std::string_view::npos) break;
     start = comma + 1;
