@@ -285,7 +285,9 @@ Result<std::shared_ptr<Client>> Client::Create(uv_loop_t* loop, ClientOptions op
   c->log_ = log;
   c->chroot_ = parsed->chroot;
   c->user_session_watcher_ = std::move(options.session_watcher);
-  c->impl_ = std::make_shared<ClientImpl>(loop, cfg, std::move(hosts).value(), log);
+  c->impl_ =
+      std::make_shared<ClientImpl>(loop, cfg, std::move(hosts).value(), log,
+                                   std::move(options.resolver), seed ^ 0x5bd1e9955bd1e995ULL);
   c->tracker_ = std::make_unique<Tracker>(c.get(), options, seed ^ 0x9e3779b97f4a7c15ULL);
   // The Client keeps itself alive until its session ended (uvw's rule), so
   // callbacks never outlive it even if the user drops every reference.

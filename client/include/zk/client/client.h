@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "zk/client/logger.h"
+#include "zk/client/resolver.h"
 #include "zk/client/watch.h"
 #include "zk/hostprovider/provider_core.h"
 #include "zk/hostprovider/rebalance_plan.h"
@@ -91,8 +92,14 @@ struct ClientOptions {
   // see zk/hostprovider/provider_core.h. Plans are followed whatever the
   // migration policy.
   ProviderOptions host_provider;
-  // Seed of every random choice (host order, jitter); 0 = random (logged).
+  // Seed of every random choice (host order, the order a name's addresses
+  // are tried in, jitter); 0 = random (logged).
   uint64_t random_seed = 0;
+  // Name resolution (zk/client/resolver.h). Empty: the system resolver
+  // (getaddrinfo, both families). Either way a name is resolved at every
+  // connection attempt and each of its addresses is tried, in a shuffled
+  // order, within the attempt's connect timeout (docs/client.md).
+  Resolver resolver;
   // Default: Logger::Stderr().
   std::shared_ptr<Logger> logger;
   // Session state changes (Connected, Disconnected, Expired, ...).
