@@ -290,7 +290,8 @@ Attempt RunAttempt(const zk::HostPort& host, const zk::Resolver& resolver, uint6
     uv_run(&loop, UV_RUN_NOWAIT);
     usleep(1000);
   }
-  if (accept_on != nullptr) peer = accept_on->Accept();
+  // Connected: its connection waits in the backlog, so this never blocks.
+  if (accept_on != nullptr && a.sink.connected) peer = accept_on->Accept();
   if (peer >= 0) close(peer);
   if (a.sink.connected) {
     a.failed = c->failed_addresses();
