@@ -23,7 +23,8 @@ namespace zk {
 // empty answer fails this attempt like an unknown name (connection loss; the
 // client moves on to the next server). The client tries the answer in its
 // own shuffled order (docs/client.md). Called on the loop thread, once per
-// attempt; must not block it.
+// attempt (the read-only probe's included), from inside the client's own
+// processing: it must not block the loop nor call the Client.
 using Resolver = std::function<Result<std::vector<HostPort>>(const HostPort& server)>;
 
 }  // namespace zk
