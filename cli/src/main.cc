@@ -1,7 +1,7 @@
 // zkcli: a ZooKeeper shell compatible with zkCli.sh 3.8, plus commands to
 // see and fix client imbalance. See docs/zkcli.md.
 //
-//   zkcli [-server host:port[,...][/chroot]] [-timeout ms] [-r] [cmd args...]
+//   zkcli [-server host[:port][,...][/chroot]] [-timeout ms] [-r] [cmd args...]
 //
 // With a command: runs it and exits (0 ok, 1 failed, 127 unknown command).
 // Without: reads commands from stdin (a script, zkCli.sh's "JLine support is
@@ -60,7 +60,9 @@ int main(int argc, char** argv) {
   std::string history_file = std::getenv("ZKCLI_HISTORY") != nullptr ? std::getenv("ZKCLI_HISTORY")
                              : home != nullptr ? std::string(home) + "/.zkcli_history"
                                                : "";
-  app.add_option("--server", opts.server, "host:port[,host:port...][/chroot] (default localhost:2181)");
+  app.add_option("--server", opts.server,
+                 "host[:port][,host[:port]...][/chroot] (port 2181 when omitted; default "
+                 "localhost:2181)");
   app.add_option("--timeout", timeout_ms, "session timeout in ms (default 30000)");
   app.add_flag("-r", read_only, "allow read-only servers");
   app.add_flag("--waitforconnection", wait_for_connection, "accepted for zkCli.sh compatibility");

@@ -192,10 +192,10 @@ ConfigResult ConfigFromReply(wire::GetDataResponse reply) {
   return c;
 }
 
-// Connect strings go through wire's parser (Java's ConnectStringParser rules,
-// IPv6 literals, chroot validation); the client is stricter in two ways,
-// documented in client.h: every element must name its port, and empty
-// elements ("a:1,,b:2") are refused instead of skipped.
+// Connect strings go through wire's parser (Java's ConnectStringParser rules:
+// a server without a port gets 2181, IPv6 literals in brackets, chroot
+// validated); the client is stricter in one way, documented in client.h:
+// empty elements ("a:1,,b:2") are refused instead of skipped.
 Result<wire::ConnectString> ParseClientConnectString(std::string_view text) {
   std::string_view hosts = text.substr(0, text.find('/'));
   size_t start = 0;
@@ -213,15 +213,6 @@ Result<wire::ConnectString> ParseClientConnectString(std::string_view text) {
       }
       return Status(Error::kBadArguments,
                     fmt::format("connect string \"{}\": server {} is empty", text, n));
-    }
-    size_t colon = el.rfind(':');
-    size_t close = el.rfind(']');
-    bool has_port = colon != std::string_view::npos && colon + 1 < el.size() &&
-                    (close == std::string_view::npos || colon > close);
-    if (!has_port) {
-      return Status(Error::kBadArguments,
-                    fmt::format("connect string \"{}\": server {} (\"{}\") has no port", text, n,
-                                el));
     }
     if (comma == std::string_view::npos) break;
     start = comma + 1;
@@ -311,7 +302,9 @@ Result<std::shared_ptr<Client>> Client::Create(uv_loop_t* loop, ClientOptions op
   c->log_ = log;
   c->chroot_ = parsed->chroot;
   c->user_session_watcher_ = std::move(options.session_watcher);
-  c->impl_ = std::make_shared<ClientImpl>(loop, cfg, std::move(hosts).value(), log);
+  c->impl_ =
+      std::make_shared<ClientImpl>(loop, cfg, std::move(hosts).value(), log,
+                                   std::move(options.resolver), seed ^ 0x5bd1e9955bd1e995ULL);
   c->tracker_ = std::make_unique<Tracker>(c.get(), options, seed ^ 0x9e3779b97f4a7c15ULL);
   // The Client keeps itself alive until its session ended (uvw's rule), so
   // callbacks never outlive it even if the user drops every reference.

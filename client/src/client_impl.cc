@@ -4,9 +4,13 @@
 
 namespace zk::client_internal {
 
-ClientImpl::ClientImpl(uv_loop_t* loop, SessionConfig config,
-                       HostProvider hosts, std::shared_ptr<Logger> logger)
-    : loop_(loop), core_(std::move(config), std::move(hosts), logger), log_(std::move(logger)) {}
+ClientImpl::ClientImpl(uv_loop_t* loop, SessionConfig config, HostProvider hosts,
+                       std::shared_ptr<Logger> logger, Resolver resolver, uint64_t seed)
+    : loop_(loop),
+      core_(std::move(config), std::move(hosts), logger),
+      log_(std::move(logger)),
+      resolver_(std::move(resolver)),
+      address_rng_(seed) {}
 
 ClientImpl::~ClientImpl() {
   if (conn_ != nullptr) conn_->Close();
@@ -44,7 +48,8 @@ void ClientImpl::ExecuteProbeOrders() {
     }
     probe_->host = p->host;
     probe_->reply.clear();
-    probe_->conn = Connection::Start(loop_, p->host, p->timeout, probe_.get());
+    probe_->conn =
+        Connection::Start(loop_, p->host, p->timeout, probe_.get(), resolver_, address_rng_());
   }
 }
 
@@ -93,6 +98,12 @@ void ClientImpl::Post(std::function<void()> fn) {
 
 void ClientImpl::OnConnected() {
   auto keep = self_;
+  if (conn_ != nullptr && !conn_->failed_addresses().empty() && log_->Enabled(LogLevel::kDebug)) {
+    std::string failed;
+    for (const std::string& f : conn_->failed_addresses())
+      failed += (failed.empty() ? "" : "; ") + f;
+    log_->Log(LogLevel::kDebug, "connected after trying: {}", failed);
+  }
   core_.OnTransportConnected(Now());
   Pump(true);
 }
@@ -133,7 +144,8 @@ void ClientImpl::Pump(bool run_callbacks) {
       connect_at_ = now + waiting_order_->delay;
     }
     if (waiting_order_ && now >= connect_at_ && conn_ == nullptr) {
-      conn_ = Connection::Start(loop_, waiting_order_->host, waiting_order_->connect_timeout, this);
+      conn_ = Connection::Start(loop_, waiting_order_->host, waiting_order_->connect_timeout, this,
+                                resolver_, address_rng_());
       waiting_order_.reset();
       connect_at_ = TimePoint::max();
     }

@@ -24,8 +24,10 @@ namespace zk::client_internal {
 
 class ClientImpl : public Connection::Listener {
  public:
+  // resolver: ClientOptions::resolver (empty: getaddrinfo). seed fixes the
+  // order each connection attempt tries a name's addresses in.
   ClientImpl(uv_loop_t* loop, SessionConfig config, HostProvider hosts,
-             std::shared_ptr<Logger> logger);
+             std::shared_ptr<Logger> logger, Resolver resolver = {}, uint64_t seed = 0);
   ~ClientImpl() override;
 
   // REQUIRES: called once, on the loop thread. `self` is the owning pointer.
@@ -73,6 +75,8 @@ class ClientImpl : public Connection::Listener {
   uv_loop_t* loop_;
   SessionCore core_;
   std::shared_ptr<Logger> log_;
+  Resolver resolver_;
+  std::mt19937_64 address_rng_;  // a shuffle seed per connection attempt
   uv_timer_t timer_;
   bool timer_open_ = false;
   std::shared_ptr<ClientImpl> self_;

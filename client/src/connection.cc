@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <random>
+#include <utility>
 
 namespace zk::client_internal {
 namespace {
@@ -40,24 +42,90 @@ Status UvStatus(std::string_view what, int code) {
   return Status(Error::kConnectionLoss, fmt::format("{}: {}", what, uv_strerror(code)));
 }
 
+// An IPv4 or IPv6 literal (IPv6 without brackets, optionally with a %scope).
+bool IpLiteral(const HostPort& h, sockaddr_storage* out) {
+  *out = sockaddr_storage{};
+  return uv_ip4_addr(h.host.c_str(), h.port, reinterpret_cast<sockaddr_in*>(out)) == 0 ||
+         uv_ip6_addr(h.host.c_str(), h.port, reinterpret_cast<sockaddr_in6*>(out)) == 0;
+}
+
+void SetPort(sockaddr_storage* addr, uint16_t port) {
+  if (addr->ss_family == AF_INET) {
+    reinterpret_cast<sockaddr_in*>(addr)->sin_port = htons(port);
+  } else {
+    reinterpret_cast<sockaddr_in6*>(addr)->sin6_port = htons(port);
+  }
+}
+
+bool SameAddress(const sockaddr_storage& a, const sockaddr_storage& b) {
+  if (a.ss_family != b.ss_family) return false;
+  if (a.ss_family == AF_INET) {
+    const auto& x = reinterpret_cast<const sockaddr_in&>(a);
+    const auto& y = reinterpret_cast<const sockaddr_in&>(b);
+    return x.sin_port == y.sin_port && x.sin_addr.s_addr == y.sin_addr.s_addr;
+  }
+  const auto& x = reinterpret_cast<const sockaddr_in6&>(a);
+  const auto& y = reinterpret_cast<const sockaddr_in6&>(b);
+  return x.sin6_port == y.sin6_port && x.sin6_scope_id == y.sin6_scope_id &&
+         std::memcmp(&x.sin6_addr, &y.sin6_addr, sizeof x.sin6_addr) == 0;
+}
+
+// "127.0.0.1:2181" or "[::1]:2181".
+std::string AddressString(const sockaddr_storage& addr) {
+  char ip[INET6_ADDRSTRLEN] = {};
+  if (addr.ss_family == AF_INET) {
+    const auto& a = reinterpret_cast<const sockaddr_in&>(addr);
+    uv_ip4_name(&a, ip, sizeof ip);
+    return fmt::format("{}:{}", ip, ntohs(a.sin_port));
+  }
+  const auto& a = reinterpret_cast<const sockaddr_in6&>(addr);
+  uv_ip6_name(&a, ip, sizeof ip);
+  return fmt::format("[{}]:{}", ip, ntohs(a.sin6_port));
+}
+
 }  // namespace
 
 Connection::Connection(uv_loop_t* loop, Listener* listener) : loop_(loop), listener_(listener) {}
 
 Connection* Connection::Start(uv_loop_t* loop, const HostPort& host,
-                              std::chrono::milliseconds connect_timeout, Listener* listener) {
+                              std::chrono::milliseconds connect_timeout, Listener* listener,
+                              const Resolver& resolver, uint64_t shuffle_seed) {
   auto* c = new Connection(loop, listener);
+  c->name_ = host.ToString();
   c->port_ = host.port;
+  c->shuffle_seed_ = shuffle_seed;
   uv_timer_init(loop, &c->timer_);
   c->timer_.data = c;
   c->handles_open_ = 1;
-  uv_timer_start(&c->timer_, &Connection::OnTimer,
-                 static_cast<uint64_t>(std::max<int64_t>(1, connect_timeout.count())), 0);
+  const auto budget = static_cast<uint64_t>(std::max<int64_t>(1, connect_timeout.count()));
+  c->deadline_ = uv_now(loop) + budget;
+  // Covers the resolution; each address then gets its share (TryNext).
+  uv_timer_start(&c->timer_, &Connection::OnTimer, budget, 0);
 
   sockaddr_storage addr{};
-  if (uv_ip4_addr(host.host.c_str(), host.port, reinterpret_cast<sockaddr_in*>(&addr)) == 0 ||
-      uv_ip6_addr(host.host.c_str(), host.port, reinterpret_cast<sockaddr_in6*>(&addr)) == 0) {
-    c->ConnectTo(reinterpret_cast<sockaddr*>(&addr));
+  if (IpLiteral(host, &addr)) {
+    c->SetAddresses({addr});
+    c->TryNext(false);
+    return c;
+  }
+  if (resolver) {
+    Result<std::vector<HostPort>> answer = resolver(host);
+    if (!answer.ok()) {
+      c->FailLater(Status(Error::kConnectionLoss,
+                          fmt::format("resolve {}: {}", c->name_, answer.status().message())));
+      return c;
+    }
+    std::vector<sockaddr_storage> addrs;
+    for (const HostPort& a : *answer) {
+      if (IpLiteral(a, &addr)) addrs.push_back(addr);
+    }
+    if (addrs.empty()) {
+      c->FailLater(Status(Error::kConnectionLoss,
+                          fmt::format("resolve {}: no IP address in the answer", c->name_)));
+      return c;
+    }
+    c->SetAddresses(std::move(addrs));
+    c->TryNext(false);
     return c;
   }
   c->resolve_req_ = new uv_getaddrinfo_t;
@@ -88,56 +156,131 @@ void Connection::OnResolved(uv_getaddrinfo_t* req, int status, addrinfo* res) {
     c->Fail(UvStatus("resolve", status != 0 ? status : UV_EAI_NONAME));
     return;
   }
-  sockaddr_storage addr{};
-  std::memcpy(&addr, res->ai_addr, res->ai_addrlen);
-  uv_freeaddrinfo(res);
-  if (addr.ss_family == AF_INET) {
-    reinterpret_cast<sockaddr_in*>(&addr)->sin_port = htons(c->port_);
-  } else {
-    reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port = htons(c->port_);
+  std::vector<sockaddr_storage> addrs;
+  for (const addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
+    if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
+        ai->ai_addrlen > sizeof(sockaddr_storage)) {
+      continue;
+    }
+    sockaddr_storage addr{};
+    std::memcpy(&addr, ai->ai_addr, ai->ai_addrlen);
+    SetPort(&addr, c->port_);
+    bool seen = false;
+    for (const auto& a : addrs) seen = seen || SameAddress(a, addr);
+    if (!seen) addrs.push_back(addr);
   }
-  c->ConnectTo(reinterpret_cast<sockaddr*>(&addr));
+  uv_freeaddrinfo(res);
+  if (addrs.empty()) {
+    c->Fail(UvStatus("resolve", UV_EAI_NONAME));
+    return;
+  }
+  c->SetAddresses(std::move(addrs));
+  c->TryNext(true);
 }
 
-void Connection::ConnectTo(const sockaddr* addr) {
+void Connection::SetAddresses(std::vector<sockaddr_storage> addrs) {
+  // Fisher-Yates with the caller's seed, written out: std::shuffle's and
+  // the distributions' results differ between standard libraries, and a
+  // seed must give the same order everywhere.
+  std::mt19937_64 rng(shuffle_seed_);
+  for (size_t i = addrs.size(); i > 1; --i) {
+    std::swap(addrs[i - 1], addrs[rng() % i]);
+  }
+  addrs_ = std::move(addrs);
+  next_addr_ = 0;
+}
+
+void Connection::TryNext(bool in_callback) {
+  DropSocket();
+  while (next_addr_ < addrs_.size()) {
+    const uint64_t now = uv_now(loop_);
+    if (now >= deadline_) {
+      failures_.push_back(fmt::format("{} more address(es) not tried: connect timeout spent",
+                                      addrs_.size() - next_addr_));
+      break;
+    }
+    const sockaddr_storage& addr = addrs_[next_addr_++];
+    const uint64_t left = addrs_.size() - next_addr_ + 1;
+    uv_timer_start(&timer_, &Connection::OnTimer, std::max<uint64_t>(1, (deadline_ - now) / left),
+                   0);
+    Status st = ConnectTo(addr);
+    if (st.ok()) return;  // OnPoll or OnTimer goes on
+    NoteFailure(std::move(st));
+  }
+  Status reason = last_failure_;
+  if (failures_.size() > 1) {
+    std::string all;
+    for (const std::string& f : failures_) {
+      if (!all.empty()) all += "; ";
+      all += f;
+    }
+    reason = Status(Error::kConnectionLoss, fmt::format("connect to {}: {}", name_, all));
+  }
+  if (in_callback) {
+    Fail(std::move(reason));
+  } else {
+    FailLater(std::move(reason));
+  }
+}
+
+void Connection::NoteFailure(Status reason) {
+  const sockaddr_storage& addr = addrs_[next_addr_ - 1];
+  failures_.push_back(fmt::format("{}: {}", AddressString(addr), reason.message()));
+  last_failure_ = std::move(reason);
+}
+
+Status Connection::ConnectTo(const sockaddr_storage& addr) {
   // Close-on-exec: a child the application forks and execs inherits none of
   // the session sockets.
-  fd_ = socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) {
-    FailLater(SysStatus("socket", errno));
-    return;
-  }
+  fd_ = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd_ < 0) return SysStatus("socket", errno);
   int one = 1;
   setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  socklen_t len = addr->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+  socklen_t len = addr.ss_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
   int rc;
   do {
-    rc = connect(fd_, addr, len);
+    rc = connect(fd_, reinterpret_cast<const sockaddr*>(&addr), len);
   } while (rc != 0 && errno == EINTR);
   if (rc != 0 && errno != EINPROGRESS) {
-    // Reported from the loop, never from Start().
-    FailLater(SysStatus("connect", errno));
-    return;
+    // The next address is tried at once; the last failure is reported
+    // from the loop, never from Start().
+    Status st = SysStatus("connect", errno);
+    DropSocket();
+    return st;
   }
-  int uv_rc = uv_poll_init_socket(loop_, &poll_, fd_);
+  poll_ = new uv_poll_t;
+  int uv_rc = uv_poll_init_socket(loop_, poll_, fd_);
   if (uv_rc != 0) {
-    FailLater(UvStatus("poll", uv_rc));
-    return;
+    delete poll_;
+    poll_ = nullptr;
+    DropSocket();
+    return UvStatus("poll", uv_rc);
   }
-  poll_.data = this;
-  poll_open_ = true;
+  poll_->data = this;
   ++handles_open_;
   // Writable once the connect completed, one way or the other.
   SetPollEvents(UV_WRITABLE);
+  return Status();
+}
+
+void Connection::DropSocket() {
+  if (poll_ != nullptr) {
+    uv_close(reinterpret_cast<uv_handle_t*>(poll_), &Connection::OnPollClosed);
+    poll_ = nullptr;
+  }
+  poll_events_ = 0;
+  // Safe right after uv_close (libuv stops polling it there).
+  if (fd_ >= 0) close(fd_);
+  fd_ = -1;
 }
 
 void Connection::SetPollEvents(int events) {
-  if (!poll_open_ || events == poll_events_) return;
+  if (poll_ == nullptr || events == poll_events_) return;
   poll_events_ = events;
   if (events == 0) {
-    uv_poll_stop(&poll_);
+    uv_poll_stop(poll_);
   } else {
-    uv_poll_start(&poll_, events, &Connection::OnPoll);
+    uv_poll_start(poll_, events, &Connection::OnPoll);
   }
 }
 
@@ -148,15 +291,22 @@ void Connection::OnPoll(uv_poll_t* handle, int status, int events) {
     // libuv stopped the handle (POLLERR); the socket's own error says why.
     c->poll_events_ = 0;
     int err = c->SocketError();
-    c->Fail(err != 0 ? SysStatus(c->connected_ ? "socket" : "connect", err)
-                     : UvStatus(c->connected_ ? "socket" : "connect", status));
+    Status reason = err != 0 ? SysStatus(c->connected_ ? "socket" : "connect", err)
+                             : UvStatus(c->connected_ ? "socket" : "connect", status);
+    if (c->connected_) {
+      c->Fail(std::move(reason));
+    } else {
+      c->NoteFailure(std::move(reason));
+      c->TryNext(true);
+    }
     return;
   }
   if (!c->connected_) {
     if ((events & UV_WRITABLE) == 0) return;
     int err = c->SocketError();
     if (err != 0) {
-      c->Fail(SysStatus("connect", err));
+      c->NoteFailure(SysStatus("connect", err));
+      c->TryNext(true);
       return;
     }
     uv_timer_stop(&c->timer_);
@@ -276,7 +426,14 @@ void Connection::OnTimer(uv_timer_t* timer) {
     c->Fail(c->failure_);
     return;
   }
-  if (!c->connected_) c->Fail(Status(Error::kConnectionLoss, "connect timed out"));
+  if (c->connected_) return;
+  if (c->next_addr_ == 0) {  // still resolving
+    c->Fail(Status(Error::kConnectionLoss, "connect timed out"));
+    return;
+  }
+  // This address had its share of the budget; the next one gets the rest.
+  c->NoteFailure(Status(Error::kConnectionLoss, "connect timed out"));
+  c->TryNext(true);
 }
 
 void Connection::Fail(Status reason) {
@@ -303,14 +460,17 @@ void Connection::BeginClose() {
   out_head_ = 0;
   pending_write_bytes_ = 0;
   uv_close(reinterpret_cast<uv_handle_t*>(&timer_), &Connection::OnHandleClosed);
-  if (poll_open_) uv_close(reinterpret_cast<uv_handle_t*>(&poll_), &Connection::OnHandleClosed);
-  // Safe right after uv_close (libuv stops polling it there).
-  if (fd_ >= 0) close(fd_);
-  fd_ = -1;
+  DropSocket();
 }
 
 void Connection::OnHandleClosed(uv_handle_t* handle) {
   auto* c = static_cast<Connection*>(handle->data);
+  if (--c->handles_open_ == 0) delete c;
+}
+
+void Connection::OnPollClosed(uv_handle_t* handle) {
+  auto* c = static_cast<Connection*>(handle->data);
+  delete reinterpret_cast<uv_poll_t*>(handle);
   if (--c->handles_open_ == 0) delete c;
 }
 

@@ -8,6 +8,17 @@
 // OnClosed, never a SIGPIPE in the application (libuv's uv_write uses
 // write(2), which raises it). Nothing here touches signal dispositions.
 //
+// Addresses: a host name is resolved at every Start (never cached), by the
+// system resolver or an injected zk::Resolver. Every address it yields is
+// tried, in an order shuffled with the caller's seed (so that many clients
+// do not all start with the first record), one at a time until one
+// connects. The connect timeout is the budget of the whole attempt,
+// resolution included: each address gets an equal share of what is left
+// (remaining time / addresses left), so a refused address (ECONNREFUSED,
+// EADDRNOTAVAIL, ENETUNREACH: no time spent) passes its share on and one
+// that does not answer cannot starve the others. OnClosed comes only when
+// every address failed, naming each.
+//
 // Lifetime (as in uvw): a Connection is heap-allocated and deletes itself in
 // libuv's close callback. Close() may be called at any time; after it returns
 // the listener is never called again, so the owner may go away.
@@ -23,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "zk/client/resolver.h"
 #include "zk/wire/host_port.h"
 #include "zk/wire/status.h"
 
@@ -44,9 +56,13 @@ class Connection {
   };
 
   // Starts resolving and connecting. Never calls the listener from inside
-  // this call. REQUIRES: listener outlives the connection or calls Close().
+  // this call. A non-empty resolver replaces getaddrinfo for a host that is
+  // not an IP literal (called from inside this call only). shuffle_seed
+  // fixes the order the addresses are tried in.
+  // REQUIRES: listener outlives the connection or calls Close().
   static Connection* Start(uv_loop_t* loop, const HostPort& host,
-                           std::chrono::milliseconds connect_timeout, Listener* listener);
+                           std::chrono::milliseconds connect_timeout, Listener* listener,
+                           const Resolver& resolver = {}, uint64_t shuffle_seed = 0);
 
   // Queues bytes for writing (written at once as far as the socket takes
   // them, the rest when it is writable). Ignored before OnConnected and
@@ -60,11 +76,27 @@ class Connection {
   // Bytes handed to Write() that are not yet written to the socket.
   size_t PendingWriteBytes() const { return pending_write_bytes_; }
 
+  // The addresses tried so far that failed, in the order tried, each as
+  // "127.0.0.1:2181: reason" or "[::1]:2181: reason".
+  const std::vector<std::string>& failed_addresses() const { return failures_; }
+
  private:
   Connection(uv_loop_t* loop, Listener* listener);
   ~Connection() = default;
 
-  void ConnectTo(const sockaddr* addr);
+  // Adds the addresses of the answer, with port_ where the answer has none,
+  // and shuffles them with shuffle_seed_.
+  void SetAddresses(std::vector<sockaddr_storage> addrs);
+  // Connects to the next untried address within its share of the budget;
+  // when none is left, fails with every address's reason (from a loop
+  // callback when in_callback, else later).
+  void TryNext(bool in_callback);
+  // Opens the socket and starts the non-blocking connect. Ok: in progress.
+  Status ConnectTo(const sockaddr_storage& addr);
+  // Closes the current address's socket and poll handle (the handle frees
+  // itself in its close callback).
+  void DropSocket();
+  void NoteFailure(Status reason);
   void SetPollEvents(int events);
   void ReadSome();
   void Flush();
@@ -78,16 +110,23 @@ class Connection {
   static void OnPoll(uv_poll_t* handle, int status, int events);
   static void OnTimer(uv_timer_t* timer);
   static void OnHandleClosed(uv_handle_t* handle);
+  static void OnPollClosed(uv_handle_t* handle);
 
   uv_loop_t* loop_;
   Listener* listener_;
-  uv_timer_t timer_;  // the connect timeout, then a deferred failure
-  uv_poll_t poll_;
+  uv_timer_t timer_;           // the connect timeout (per address), then a deferred failure
+  uv_poll_t* poll_ = nullptr;  // the current address's; frees itself when closed
   uv_getaddrinfo_t* resolve_req_ = nullptr;  // owned by libuv until its callback
   int fd_ = -1;
+  std::string name_;  // "host:port" as given, for messages
   uint16_t port_ = 0;
+  uint64_t shuffle_seed_ = 0;
+  uint64_t deadline_ = 0;  // loop time (ms) the whole attempt must end by
+  std::vector<sockaddr_storage> addrs_;
+  size_t next_addr_ = 0;               // addrs_[next_addr_ - 1] is the current one
+  std::vector<std::string> failures_;  // "address: reason" per address tried
+  Status last_failure_;
   int poll_events_ = 0;
-  bool poll_open_ = false;
   bool connected_ = false;
   bool closing_ = false;
   bool failure_pending_ = false;

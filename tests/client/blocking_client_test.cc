@@ -45,7 +45,7 @@ TEST_CASE("blocking facade: operations from several threads", "[blocking][intero
 }
 
 TEST_CASE("blocking facade: a bad connect string fails fast", "[blocking]") {
-  auto bc = zk::BlockingClient::Connect(Options("nohostport"), 1s);
+  auto bc = zk::BlockingClient::Connect(Options("nohost:99999"), 1s);
   CHECK_FALSE(bc.ok());
   CHECK(bc.status().code() == zk::Error::kBadArguments);
 }

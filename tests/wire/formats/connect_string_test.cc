@@ -28,6 +28,24 @@ TEST_CASE("connect strings: hosts, default port, chroot") {
   CHECK(*again == *cs);
 }
 
+TEST_CASE("connect string without ports (item 4): the default port 2181, as Java and kazoo") {
+  auto cs = ParseConnectString("zk1,zk2:2182,[::1]");
+  REQUIRE(cs.ok());
+  CHECK(cs->hosts ==
+        std::vector<HostPort>{{"zk1", 2181}, {"zk2", 2182}, {"0:0:0:0:0:0:0:1", 2181}});
+  CHECK(cs->chroot.empty());
+  cs = ParseConnectString("localhost/app");
+  REQUIRE(cs.ok());
+  CHECK(cs->hosts == std::vector<HostPort>{{"localhost", 2181}});
+  CHECK(cs->chroot == "/app");
+  // Java (3.8 ConnectStringParser, checked) splits an unbracketed element at
+  // its last ':', so bare "::1" is host ":" on port 1 there; we refuse it.
+  auto bare = ParseConnectString("::1");
+  REQUIRE_FALSE(bare.ok());
+  CHECK(bare.status().message() ==
+        "host 1: \"::1\": an IPv6 address must be written in brackets, as [::1]");
+}
+
 TEST_CASE("connect strings: forms Java's ConnectStringParser accepts") {
   struct Case {
     const char* input;

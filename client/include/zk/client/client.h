@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "zk/client/logger.h"
+#include "zk/client/resolver.h"
 #include "zk/client/watch.h"
 #include "zk/hostprovider/provider_core.h"
 #include "zk/hostprovider/rebalance_plan.h"
@@ -60,10 +61,16 @@ using ClientInfo = wire::ClientInfo;
 using CreateMode = wire::CreateMode;
 
 struct ClientOptions {
-  // "host:port[,host:port...][/chroot]". Required. Parsed by
-  // zk::wire::ParseConnectString (IPv6 as "[::1]:2181", canonical IP
-  // literals, chroot validated); stricter than Java: every server names its
-  // port and empty elements ("a:1,,b:2") are refused.
+  // "host[:port][,host[:port]...][/chroot]". Required. Parsed by
+  // zk::wire::ParseConnectString as Java's ConnectStringParser does: a
+  // server without a port gets 2181 ("zk1,zk2:2182,[::1]" is zk1:2181,
+  // zk2:2182, [::1]:2181); IPv6 literals in brackets ("[::1]:2181"),
+  // canonical IP literals, chroot validated. An unbracketed IPv6 literal is
+  // split at its last ':' as Java does, so bare "::1" would be host ":" on
+  // port 1; it is refused here (write "[::1]"), as is every host that is not
+  // a plausible name. Stricter than Java: empty elements ("a:1,,b:2") are
+  // refused. A host name is resolved at every connection attempt (see
+  // resolver below).
   std::string connect_string;
   // Requested session timeout; the server clamps it to [2, 20] × tickTime.
   std::chrono::milliseconds session_timeout{10000};
@@ -113,8 +120,14 @@ struct ClientOptions {
   // see zk/hostprovider/provider_core.h. Plans are followed whatever the
   // migration policy.
   ProviderOptions host_provider;
-  // Seed of every random choice (host order, jitter); 0 = random (logged).
+  // Seed of every random choice (host order, the order a name's addresses
+  // are tried in, jitter); 0 = random (logged).
   uint64_t random_seed = 0;
+  // Name resolution (zk/client/resolver.h). Empty: the system resolver
+  // (getaddrinfo, both families). Either way a name is resolved at every
+  // connection attempt and each of its addresses is tried, in a shuffled
+  // order, within the attempt's connect timeout (docs/client.md).
+  Resolver resolver;
   // Default: Logger::Stderr().
   std::shared_ptr<Logger> logger;
   // Session state changes (Connected, Disconnected, Expired, ...).
