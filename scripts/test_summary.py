@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Reads meson's testlog.json and prints 'N passed, M failed[, K skipped]'.
+"""Reads meson's testlog.json files and prints 'N passed, M failed[, K skipped]'.
 
 A suite that speaks TAP (our Catch2 executables, reporter 'casetap') counts
 one per test case ('ok' / 'not ok' lines); any other test counts once. A TAP
@@ -17,8 +17,8 @@ SKIP_RE = re.compile(r"# SKIP", re.IGNORECASE)
 PLAN_RE = re.compile(r"^1\.\.\d+", re.MULTILINE)
 
 
-def main(path):
-    passed = failed = skipped = 0
+def count(path, totals):
+    """Adds one testlog.json's cases to totals [passed, failed, skipped]."""
     with open(path) as f:
         for line in f:
             t = json.loads(line)
@@ -31,18 +31,25 @@ def main(path):
             if oks or not_oks or PLAN_RE.search(out):
                 for l in oks:
                     if SKIP_RE.search(l):
-                        skipped += 1
+                        totals[2] += 1
                     else:
-                        passed += 1
-                failed += len(not_oks)
+                        totals[0] += 1
+                totals[1] += len(not_oks)
                 if bad and not not_oks:
-                    failed += 1
+                    totals[1] += 1
             elif result == "SKIP":
-                skipped += 1
+                totals[2] += 1
             elif bad:
-                failed += 1
+                totals[1] += 1
             else:
-                passed += 1
+                totals[0] += 1
+
+
+def main(paths):
+    totals = [0, 0, 0]
+    for path in paths:
+        count(path, totals)
+    passed, failed, skipped = totals
     line = f"{passed} passed, {failed} failed"
     if skipped:
         line += f", {skipped} skipped"
@@ -51,4 +58,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "build/meson-logs/testlog.json"))
+    sys.exit(main(sys.argv[1:] or ["build/meson-logs/testlog.json"]))
