@@ -279,12 +279,12 @@ TEST_CASE(
     "300 writing sessions survive zksim shedding half of a server's connections, "
     "with SIGPIPE at its default",
     "[sigpipe][zksim]") {
-  RequireDefaultSigpipe();
   const char* bin = std::getenv("ZKSIM_BIN");
   if (bin == nullptr) {
     WARN("ZKSIM_BIN is not set: skipped");
     return;
   }
+  RequireDefaultSigpipe();
   Ensemble ens = StartZksim(bin);
   REQUIRE(ens.ok);
   {
@@ -323,12 +323,12 @@ TEST_CASE(
     "300 writing sessions survive a real ZooKeeper 3.8 server killed and restarted, "
     "with SIGPIPE at its default",
     "[sigpipe][interop]") {
-  RequireDefaultSigpipe();
   OwnEnsemble ens;
   if (!ens.ok()) {
     WARN("no ZooKeeper 3.8 ensemble (zookeeper not installed or did not start): skipped");
     return;
   }
+  RequireDefaultSigpipe();
   LoopRunner lr;
   Workload load(lr, ens.connect(), UniquePath("sigpipe-zk"));
   load.Start();
