@@ -23,15 +23,6 @@ int LeaderIndex(const Ensemble& e) {
   return -1;
 }
 
-std::shared_ptr<zk::Client> SuperClient(LoopRunner& lr, const Ensemble& ens) {
-  auto c = ConnectWith(lr, Options(ens.connect));
-  WaitS au;
-  REQUIRE(c->AddAuth("digest", ens.super_auth, au.cb()).ok());
-  RUN_S(lr, au);
-  REQUIRE(au.s->ok());
-  return c;
-}
-
 void WaitServing(LoopRunner& lr, const Ensemble& e) {
   REQUIRE(lr.RunUntil([&] {
     for (const auto& s : e.servers) {
@@ -91,7 +82,7 @@ TEST_CASE("reconfig errors surface by name", "[reconfig][interop]") {
   if (!ens.ok) return;
   LoopRunner lr;
   auto plain = ConnectWith(lr, Options(ens.connect));
-  auto su = SuperClient(lr, ens);
+  auto su = SuperClient(lr, ens.connect, ens.super_auth);
   auto cfg = ReadConfig(lr, *su);
   REQUIRE(cfg.client_addresses.size() == 3);
 
@@ -147,7 +138,7 @@ TEST_CASE("reconfig remove and add, including the leader", "[reconfig][interop]"
   const auto& ens = SharedEnsemble();
   if (!ens.ok) return;
   LoopRunner lr;
-  auto su = SuperClient(lr, ens);
+  auto su = SuperClient(lr, ens.connect, ens.super_auth);
   auto before = ReadConfig(lr, *su);
   int li = LeaderIndex(ens);
   REQUIRE(li >= 0);
@@ -206,7 +197,7 @@ TEST_CASE("300 sessions follow a reconfig: movers are exactly the removed server
   // Binomial(300, 1/3) within 5 sigma.
   CHECK(on_victim >= 59);
   CHECK(on_victim <= 141);
-  auto su = SuperClient(lr, ens);
+  auto su = SuperClient(lr, ens.connect, ens.super_auth);
   auto t0 = std::chrono::steady_clock::now();
   auto removed = Remove(lr, *su, victim);
   REQUIRE(removed.client_addresses.size() == 2);
@@ -247,7 +238,7 @@ TEST_CASE("reconfig on an ensemble with reconfigEnabled=false gives ZRECONFIGDIS
   const auto& ens = NoReconfigEnsemble();
   if (!ens.ok) return;
   LoopRunner lr;
-  auto su = SuperClient(lr, ens);
+  auto su = SuperClient(lr, ens.connect, ens.super_auth);
   Wait<zk::ConfigResult> r;
   zk::ReconfigSpec spec;
   spec.leaving = {"3"};

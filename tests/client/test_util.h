@@ -64,6 +64,18 @@ inline void CloseClient(LoopRunner& lr, std::shared_ptr<zk::Client>& c) {
 
 namespace zk::test {
 
+// A session on `connect` authenticated as the ensemble's super user
+// ("super:password"), for reconfig.
+inline std::shared_ptr<zk::Client> SuperClient(LoopRunner& lr, const std::string& connect,
+                                               const std::string& super_auth) {
+  auto c = ConnectWith(lr, Options(connect));
+  WaitS au;
+  REQUIRE(c->AddAuth("digest", super_auth, au.cb()).ok());
+  RUN_S(lr, au);
+  REQUIRE(au.s->ok());
+  return c;
+}
+
 // /zookeeper/config as the server c is connected to has it now (sync first).
 inline zk::ConfigResult ReadConfig(LoopRunner& lr, zk::Client& c) {
   WaitS sy;

@@ -388,13 +388,7 @@ TEST_CASE(
     return;
   }
   LoopRunner lr;
-  auto su = ConnectWith(lr, Options(ens.connect()));
-  {
-    WaitS au;
-    REQUIRE(su->AddAuth("digest", ens.super_auth(), au.cb()).ok());
-    RUN_S(lr, au);
-    REQUIRE(au.s->ok());
-  }
+  auto su = SuperClient(lr, ens.connect(), ens.super_auth());
   const zk::ConfigResult cfg0 = ReadConfig(lr, *su);
   const std::string chroot = UniquePath("trk");
   {
@@ -480,13 +474,7 @@ TEST_CASE(
     return;
   }
   LoopRunner lr;
-  auto su = ConnectWith(lr, Options(ens.connect()));
-  {
-    WaitS au;
-    REQUIRE(su->AddAuth("digest", ens.super_auth(), au.cb()).ok());
-    RUN_S(lr, au);
-    REQUIRE(au.s->ok());
-  }
+  auto su = SuperClient(lr, ens.connect(), ens.super_auth());
   const zk::ConfigResult cfg0 = ReadConfig(lr, *su);
   const std::string chroot = UniquePath("away");
   {
