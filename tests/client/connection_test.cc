@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ensemble.h"
+#include "local_port.h"
 
 using zk::client_internal::Connection;
 
@@ -92,28 +93,9 @@ TEST_CASE("closing while connecting and resolving never calls back", "[connectio
 
 namespace {
 
-// A listening socket on 127.0.0.1 with a free port (plain blocking sockets:
-// the peer side of these tests needs no loop).
-struct Listener {
-  int fd = -1;
-  uint16_t port = 0;
-  Listener() {
-    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && listen(fd, 4) == 0 &&
-        getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
-      port = ntohs(a.sin_port);
-    }
-  }
-  ~Listener() { close(fd); }
-  // The accepted connection, non-blocking, or -1.
-  int Accept() {
-    int c = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
-    return c;
-  }
+// A port listening on 127.0.0.1.
+struct Listener : zk::test::LocalPort {
+  Listener() : LocalPort("127.0.0.1", true) {}
 };
 
 struct Sink : Connection::Listener {
@@ -134,7 +116,7 @@ struct Sink : Connection::Listener {
 // Starts a Connection to l and accepts it (bounded): the accepted socket,
 // or -1 when the connection did not come up.
 int ConnectPair(uv_loop_t* loop, Listener& l, Sink* s, Connection** c) {
-  *c = Connection::Start(loop, {"127.0.0.1", l.port}, std::chrono::milliseconds(2000), s);
+  *c = Connection::Start(loop, {"127.0.0.1", l.port()}, std::chrono::milliseconds(2000), s);
   int peer = -1;
   for (int i = 0; i < 2000 && (peer < 0 || !s->connected); ++i) {
     uv_run(loop, UV_RUN_NOWAIT);
@@ -148,7 +130,7 @@ int ConnectPair(uv_loop_t* loop, Listener& l, Sink* s, Connection** c) {
 
 TEST_CASE("writes larger than the socket takes arrive whole and in order", "[connection]") {
   Listener l;
-  REQUIRE(l.port != 0);
+  REQUIRE(l.port() != 0);
   uv_loop_t loop;
   uv_loop_init(&loop);
   Sink s;
@@ -187,7 +169,7 @@ TEST_CASE("writes larger than the socket takes arrive whole and in order", "[con
 TEST_CASE("writing to a connection the peer reset is a connection loss reported from the loop",
           "[connection]") {
   Listener l;
-  REQUIRE(l.port != 0);
+  REQUIRE(l.port() != 0);
   uv_loop_t loop;
   uv_loop_init(&loop);
   Sink s;
@@ -237,37 +219,10 @@ TEST_CASE("a refused connect names the reason", "[connection]") {
 
 namespace {
 
-// A TCP port bound on `ip` (IPv4 or IPv6 literal) but not listening: a
-// connect to it is refused at once. port 0: any free port.
-struct Refuser {
-  int fd = -1;
-  uint16_t port = 0;
-  explicit Refuser(const char* ip, uint16_t want = 0) {
-    sockaddr_storage ss{};
-    socklen_t len;
-    if (std::string_view(ip).find(':') != std::string_view::npos) {
-      auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
-      a->sin6_family = AF_INET6;
-      a->sin6_port = htons(want);
-      inet_pton(AF_INET6, ip, &a->sin6_addr);
-      len = sizeof *a;
-    } else {
-      auto* a = reinterpret_cast<sockaddr_in*>(&ss);
-      a->sin_family = AF_INET;
-      a->sin_port = htons(want);
-      inet_pton(AF_INET, ip, &a->sin_addr);
-      len = sizeof *a;
-    }
-    fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0 &&
-        getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0) {
-      port = ntohs(ss.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port
-                                            : reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
-    }
-  }
-  ~Refuser() {
-    if (fd >= 0) close(fd);
-  }
+// A port bound on `ip` (IPv4 or IPv6 literal) but not listening: a connect
+// to it is refused at once. want 0: any free port.
+struct Refuser : zk::test::LocalPort {
+  explicit Refuser(const char* ip, uint16_t want = 0) : LocalPort(ip, false, want) {}
 };
 
 // Runs one Connection to `host` until it connected or failed.
@@ -319,13 +274,13 @@ TEST_CASE("host names (item 5): of three addresses the first two refuse, the thi
           "[connection][host-names]") {
   Listener l;
   Refuser r1("127.0.0.1"), r2("127.0.0.1");
-  REQUIRE((l.port != 0 && r1.port != 0 && r2.port != 0));
+  REQUIRE((l.port() != 0 && r1.port() != 0 && r2.port() != 0));
   int calls = 0;
   zk::Resolver resolver = [&](const zk::HostPort& h) -> zk::Result<std::vector<zk::HostPort>> {
     ++calls;
     CHECK(h == zk::HostPort{"zk-three", 2181});
     return std::vector<zk::HostPort>{
-        {"127.0.0.1", r1.port}, {"127.0.0.1", r2.port}, {"127.0.0.1", l.port}};
+        {"127.0.0.1", r1.port()}, {"127.0.0.1", r2.port()}, {"127.0.0.1", l.port()}};
   };
   // Whatever the seed puts first, the live address is reached; some seed
   // puts it last, behind both refusing ones.
@@ -345,10 +300,10 @@ TEST_CASE("host names (item 5): of three addresses the first two refuse, the thi
 TEST_CASE("host names (item 5): the order the addresses are tried in follows the seed",
           "[connection][host-names]") {
   Refuser r1("127.0.0.1"), r2("127.0.0.1"), r3("127.0.0.1");
-  REQUIRE((r1.port != 0 && r2.port != 0 && r3.port != 0));
+  REQUIRE((r1.port() != 0 && r2.port() != 0 && r3.port() != 0));
   zk::Resolver resolver = [&](const zk::HostPort&) -> zk::Result<std::vector<zk::HostPort>> {
     return std::vector<zk::HostPort>{
-        {"127.0.0.1", r1.port}, {"127.0.0.1", r2.port}, {"127.0.0.1", r3.port}};
+        {"127.0.0.1", r1.port()}, {"127.0.0.1", r2.port()}, {"127.0.0.1", r3.port()}};
   };
   std::set<std::vector<uint16_t>> orders;
   for (uint64_t seed = 1; seed <= 12; ++seed) {
@@ -361,7 +316,7 @@ TEST_CASE("host names (item 5): the order the addresses are tried in follows the
     std::vector<uint16_t> order = PortsTried(a.error);
     REQUIRE(order.size() == 3);
     CHECK(std::set<uint16_t>(order.begin(), order.end()) ==
-          std::set<uint16_t>{r1.port, r2.port, r3.port});
+          std::set<uint16_t>{r1.port(), r2.port(), r3.port()});
     // The same seed, the same order.
     CHECK(PortsTried(RunAttempt({"zk-none", 2181}, resolver, seed).error) == order);
     orders.insert(order);
@@ -373,9 +328,9 @@ TEST_CASE("host names (item 5): the order the addresses are tried in follows the
 TEST_CASE("host names (item 5): an IPv6 address nobody listens on falls back to IPv4",
           "[connection][host-names]") {
   Listener l;  // 127.0.0.1 only
-  REQUIRE(l.port != 0);
-  Refuser v6("::1", l.port);  // and nothing listens on [::1] at that port
-  if (v6.port == 0) {
+  REQUIRE(l.port() != 0);
+  Refuser v6("::1", l.port());  // and nothing listens on [::1] at that port
+  if (v6.port() == 0) {
     WARN("no IPv6 loopback here: skipped");
     return;
   }
@@ -385,12 +340,12 @@ TEST_CASE("host names (item 5): an IPv6 address nobody listens on falls back to 
   int v6_first = 0;
   for (uint64_t seed = 1; seed <= 8; ++seed) {
     INFO("seed " << seed);
-    Attempt a = RunAttempt({"dual", l.port}, resolver, seed, &l);
+    Attempt a = RunAttempt({"dual", l.port()}, resolver, seed, &l);
     CHECK(a.sink.connected);
     if (!a.failed.empty()) {
       ++v6_first;
       CHECK(a.failed.size() == 1);
-      CHECK(a.failed[0] == fmt::format("[::1]:{}: connect: Connection refused", l.port));
+      CHECK(a.failed[0] == fmt::format("[::1]:{}: connect: Connection refused", l.port()));
     }
   }
   CHECK(v6_first > 0);  // some seed tried ::1 first, and still connected
@@ -400,7 +355,7 @@ TEST_CASE("host names (item 5): an IPv6 address nobody listens on falls back to 
 TEST_CASE("host names (item 5): an address that never answers gets only its share of the budget",
           "[connection][host-names]") {
   Listener l;
-  REQUIRE(l.port != 0);
+  REQUIRE(l.port() != 0);
   // A listener with a full backlog: the kernel drops further SYNs, so a
   // connect to it neither succeeds nor fails (as an address behind a
   // firewall that drops packets).
@@ -416,13 +371,13 @@ TEST_CASE("host names (item 5): an address that never answers gets only its shar
   REQUIRE(connect(filler, reinterpret_cast<sockaddr*>(&ha), sizeof ha) == 0);
   const uint16_t hole_port = ntohs(ha.sin_port);
   zk::Resolver resolver = [&](const zk::HostPort&) -> zk::Result<std::vector<zk::HostPort>> {
-    return std::vector<zk::HostPort>{{"127.0.0.1", hole_port}, {"127.0.0.1", l.port}};
+    return std::vector<zk::HostPort>{{"127.0.0.1", hole_port}, {"127.0.0.1", l.port()}};
   };
   bool hole_first = false;
   for (uint64_t seed = 1; seed <= 4; ++seed) {
     INFO("seed " << seed);
     uint64_t t0 = uv_hrtime();
-    Attempt a = RunAttempt({"slow", l.port}, resolver, seed, &l, 1000);
+    Attempt a = RunAttempt({"slow", l.port()}, resolver, seed, &l, 1000);
     double ms = static_cast<double>(uv_hrtime() - t0) / 1e6;
     CHECK(a.sink.connected);
     if (!a.failed.empty()) {
@@ -441,12 +396,12 @@ TEST_CASE("host names (item 5): an address that never answers gets only its shar
 TEST_CASE("host names (item 5): localhost connects when only 127.0.0.1 listens",
           "[connection][host-names]") {
   Listener l;  // 127.0.0.1 only
-  REQUIRE(l.port != 0);
-  Refuser v6("::1", l.port);  // if localhost has ::1, it refuses
+  REQUIRE(l.port() != 0);
+  Refuser v6("::1", l.port());  // if localhost has ::1, it refuses
   bool saw_v6 = false;
   for (uint64_t seed = 1; seed <= 8; ++seed) {
     INFO("seed " << seed);
-    Attempt a = RunAttempt({"localhost", l.port}, {}, seed, &l);  // the system resolver
+    Attempt a = RunAttempt({"localhost", l.port()}, {}, seed, &l);  // the system resolver
     CHECK(a.sink.connected);
     for (const std::string& f : a.failed) {
       CHECK(f.rfind("[::1]:", 0) == 0);

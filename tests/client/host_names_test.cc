@@ -14,29 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "local_port.h"
 #include "test_util.h"
 
 using namespace zk::test;
 
 namespace {
-
-// A port bound on 127.0.0.1 but not listening: connects are refused.
-struct RefusedPort {
-  int fd = -1;
-  uint16_t port = 0;
-  RefusedPort() {
-    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-        getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
-      port = ntohs(a.sin_port);
-    }
-  }
-  ~RefusedPort() { close(fd); }
-};
 
 void ExpectWorks(LoopRunner& lr, zk::Client& c) {
   Wait<zk::Stat> w;
@@ -104,8 +87,8 @@ TEST_CASE("host names (item 5): a name with three addresses, two of them refusin
     WARN("no ensemble: skipped");
     return;
   }
-  RefusedPort dead;
-  REQUIRE(dead.port != 0);
+  LocalPort dead("127.0.0.1", false);  // refuses connects
+  REQUIRE(dead.port() != 0);
   const uint16_t live = ens.servers[1].client_port;
   size_t most_failures = 0;
   for (uint64_t seed = 1; seed <= 6; ++seed) {
@@ -124,7 +107,7 @@ TEST_CASE("host names (item 5): a name with three addresses, two of them refusin
       CHECK(h == zk::HostPort{"zk-multi", 2181});
       ++calls;
       return std::vector<zk::HostPort>{
-          {"127.0.0.1", dead.port}, {"::1", live}, {"127.0.0.1", live}};
+          {"127.0.0.1", dead.port()}, {"::1", live}, {"127.0.0.1", live}};
     };
     auto c = ConnectWith(lr, o);
     ExpectWorks(lr, *c);
@@ -145,8 +128,8 @@ TEST_CASE("host names (item 5): a name is resolved again at every connection att
     WARN("no ensemble: skipped");
     return;
   }
-  RefusedPort dead;
-  REQUIRE(dead.port != 0);
+  LocalPort dead("127.0.0.1", false);  // refuses connects
+  REQUIRE(dead.port() != 0);
   LoopRunner lr;
   int calls = 0;
   auto o = Options("zk-moving:2182");
@@ -156,7 +139,7 @@ TEST_CASE("host names (item 5): a name is resolved again at every connection att
   o.resolver = [&](const zk::HostPort& h) -> zk::Result<std::vector<zk::HostPort>> {
     CHECK(h == zk::HostPort{"zk-moving", 2182});
     ++calls;
-    if (calls == 1) return std::vector<zk::HostPort>{{"127.0.0.1", dead.port}};
+    if (calls == 1) return std::vector<zk::HostPort>{{"127.0.0.1", dead.port()}};
     return std::vector<zk::HostPort>{{"127.0.0.1", ens.servers[2].client_port}};
   };
   auto c = ConnectWith(lr, o);
