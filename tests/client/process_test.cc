@@ -378,28 +378,10 @@ std::string EnvironmentSnapshot() {
   return out;
 }
 
-// The open socket descriptors of this process that lack FD_CLOEXEC.
-std::vector<std::string> InheritableSockets() {
-  std::vector<std::string> out;
-  DIR* d = opendir("/proc/self/fd");
-  if (d == nullptr) return out;
-  while (dirent* e = readdir(d)) {
-    int fd = std::atoi(e->d_name);
-    if (e->d_name[0] == '.' || fd == dirfd(d)) continue;
-    char target[256] = {};
-    std::string link = fmt::format("/proc/self/fd/{}", e->d_name);
-    if (readlink(link.c_str(), target, sizeof target - 1) <= 0) continue;
-    if (std::string(target).rfind("socket:", 0) != 0) continue;
-    int flags = fcntl(fd, F_GETFD);
-    if (flags >= 0 && (flags & FD_CLOEXEC) == 0) out.push_back(fmt::format("fd {} {}", fd, target));
-  }
-  closedir(d);
-  return out;
-}
-
-std::set<std::string> Threads() {
+// The names in a /proc directory ("." and ".." left out).
+std::set<std::string> ProcEntries(const char* dir) {
   std::set<std::string> out;
-  DIR* d = opendir("/proc/self/task");
+  DIR* d = opendir(dir);
   if (d == nullptr) return out;
   while (dirent* e = readdir(d)) {
     if (e->d_name[0] != '.') out.insert(e->d_name);
@@ -407,6 +389,25 @@ std::set<std::string> Threads() {
   closedir(d);
   return out;
 }
+
+// The open socket descriptors of this process that lack FD_CLOEXEC (the
+// descriptor that read the directory is closed by then, so readlink fails
+// for it and it is left out).
+std::vector<std::string> InheritableSockets() {
+  std::vector<std::string> out;
+  for (const std::string& name : ProcEntries("/proc/self/fd")) {
+    char target[256] = {};
+    std::string link = "/proc/self/fd/" + name;
+    if (readlink(link.c_str(), target, sizeof target - 1) <= 0) continue;
+    if (std::string(target).rfind("socket:", 0) != 0) continue;
+    int fd = std::atoi(name.c_str());
+    int flags = fcntl(fd, F_GETFD);
+    if (flags >= 0 && (flags & FD_CLOEXEC) == 0) out.push_back(fmt::format("fd {} {}", fd, target));
+  }
+  return out;
+}
+
+std::set<std::string> Threads() { return ProcEntries("/proc/self/task"); }
 
 // A thread's blocked-signal mask from /proc (SigBlk, hex).
 uint64_t BlockedMask(const std::string& tid) {
