@@ -84,8 +84,7 @@ class Connection {
   Connection(uv_loop_t* loop, Listener* listener);
   ~Connection() = default;
 
-  // Adds the addresses of the answer, with port_ where the answer has none,
-  // and shuffles them with shuffle_seed_.
+  // Takes the addresses to try (ports set) in the order shuffle_seed_ gives.
   void SetAddresses(std::vector<sockaddr_storage> addrs);
   // Connects to the next untried address within its share of the budget;
   // when none is left, fails with every address's reason (from a loop
