@@ -67,12 +67,7 @@ Result<std::vector<ServerRow>> ProbeServers(BlockingClient& client) {
     ServerRow row;
     row.id = s->id;
     row.role = std::string(wire::LearnerTypeName(s->type));
-    if (s->client) {
-      row.client = *s->client;
-      if (row.client.host == "0.0.0.0" || row.client.host == "0:0:0:0:0:0:0:0") {
-        row.client.host = s->addresses.front().host;
-      }
-    }
+    if (auto where = s->ConnectAddress()) row.client = *where;
     if (row.client.port != 0) {
       if (auto srvr = FourLetter(row.client, "srvr"); srvr.ok()) {
         if (auto info = ParseSrvr(*srvr)) {

@@ -7,10 +7,6 @@
 
 namespace zk::client_internal {
 
-bool IsWildcardHost(std::string_view host) {
-  return host == "0.0.0.0" || host == "::" || host == "0:0:0:0:0:0:0:0";
-}
-
 std::vector<HostPort> ConnectAddresses(std::string_view config_text) {
   std::vector<HostPort> out;
   size_t start = 0;
@@ -22,13 +18,10 @@ std::vector<HostPort> ConnectAddresses(std::string_view config_text) {
     while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
     if (line.rfind("server.", 0) != 0) continue;
     auto spec = wire::ParseServerLine(line);
-    if (!spec.ok() || !spec->client || spec->client->port == 0) continue;
-    HostPort hp = *spec->client;
-    if (IsWildcardHost(hp.host)) {
-      if (spec->addresses.empty()) continue;
-      hp.host = spec->addresses.front().host;
-    }
-    if (std::find(out.begin(), out.end(), hp) == out.end()) out.push_back(std::move(hp));
+    if (!spec.ok()) continue;
+    std::optional<HostPort> hp = spec->ConnectAddress();
+    if (!hp || hp->port == 0 || wire::IsWildcardHost(hp->host)) continue;
+    if (std::find(out.begin(), out.end(), *hp) == out.end()) out.push_back(std::move(*hp));
   }
   return out;
 }

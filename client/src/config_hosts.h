@@ -20,14 +20,10 @@
 
 namespace zk::client_internal {
 
-// True for 0.0.0.0 and the IPv6 unspecified address (in any spelling the
-// wire parsers produce: "::", "0:0:0:0:0:0:0:0").
-bool IsWildcardHost(std::string_view host);
-
 // The client addresses of `config_text` (the data of /zookeeper/config), one
-// per `server.N=` line in text order, a wildcard host replaced by the
-// server's first quorum host (ServerSpec keeps them sorted, as ZooKeeper
-// prints them). Each line is parsed on its own (wire::ParseServerLine), so
+// per `server.N=` line in text order, each wire::ServerSpec::ConnectAddress
+// (a wildcard host replaced by the server's first quorum host; ServerSpec
+// keeps them sorted, as ZooKeeper prints them). Each line is parsed on its own (wire::ParseServerLine), so
 // one line that does not parse costs only that server. Left out: lines that
 // do not parse, servers without a client address (they take theirs from a
 // static clientPort nobody else can read), client port 0, and duplicates.

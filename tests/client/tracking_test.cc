@@ -23,6 +23,7 @@
 #include <set>
 
 #include "config_hosts.h"
+#include "zk/wire/server_spec.h"
 #include "test_util.h"
 
 using namespace zk::test;
@@ -209,9 +210,9 @@ TEST_CASE("wildcard client address: the connect addresses of a config", "[tracki
                                     {"fe80:0:0:0:0:0:0:1", 2791}};
   CHECK(got == want);
   CHECK(ConnectAddresses("").empty());
-  CHECK(zk::client_internal::IsWildcardHost("0.0.0.0"));
-  CHECK(zk::client_internal::IsWildcardHost("0:0:0:0:0:0:0:0"));
-  CHECK_FALSE(zk::client_internal::IsWildcardHost("127.0.0.1"));
+  CHECK(zk::wire::IsWildcardHost("0.0.0.0"));
+  CHECK(zk::wire::IsWildcardHost("0:0:0:0:0:0:0:0"));
+  CHECK_FALSE(zk::wire::IsWildcardHost("127.0.0.1"));
 }
 
 TEST_CASE("wildcard client address: a tracking client adopts the quorum host on the client port",
@@ -257,7 +258,7 @@ TEST_CASE("wildcard client address: a tracking client adopts the quorum host on 
     auto servers = c->servers();
     INFO(fmt::format("{}", fmt::join(servers, ",")));
     CHECK(AsSet(servers) == want);
-    for (const auto& h : servers) CHECK_FALSE(zk::client_internal::IsWildcardHost(h.host));
+    for (const auto& h : servers) CHECK_FALSE(zk::wire::IsWildcardHost(h.host));
     REQUIRE(c->current_server());
     CHECK(want.count(*c->current_server()) == 1);
     if (*c->current_server() != first) ++moved;

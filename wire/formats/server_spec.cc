@@ -162,6 +162,17 @@ Result<ServerSpec> ParseServerSpec(int64_t id, std::string_view spec,
   return out;
 }
 
+bool IsWildcardHost(std::string_view host) {
+  return host == "0.0.0.0" || host == "::" || host == "0:0:0:0:0:0:0:0";
+}
+
+std::optional<HostPort> ServerSpec::ConnectAddress() const {
+  if (!client) return std::nullopt;
+  HostPort hp = *client;
+  if (IsWildcardHost(hp.host) && !addresses.empty()) hp.host = addresses.front().host;
+  return hp;
+}
+
 std::string ServerSpec::SpecString() const {
   std::vector<const QuorumAddress*> sorted;
   sorted.reserve(addresses.size());

@@ -96,6 +96,27 @@ TEST_CASE("server lines: the parsed fields") {
   CHECK(bare->SpecString() == "10.0.0.1:2888:3888:participant");
 }
 
+TEST_CASE("server lines: where a client connects (a wildcard client host becomes the quorum host)") {
+  auto bare_port = ParseServerLine("server.1=125.23.63.23:2780:2783:participant;2791");
+  REQUIRE(bare_port.ok());
+  CHECK(*bare_port->client == HostPort{"0.0.0.0", 2791});  // as ZooKeeper publishes it
+  CHECK(bare_port->ConnectAddress() == HostPort{"125.23.63.23", 2791});
+  auto v6 = ParseServerLine("server.2=b.example:2888:3888|a.example:2889:3889;[::]:2181");
+  REQUIRE(v6.ok());
+  REQUIRE(v6->ConnectAddress().has_value());
+  CHECK(v6->ConnectAddress()->host == "a.example");  // the first address, sorted
+  auto named = ParseServerLine("server.3=10.0.0.3:2888:3888;zk3:2181");
+  REQUIRE(named.ok());
+  CHECK(named->ConnectAddress() == HostPort{"zk3", 2181});
+  auto none = ParseServerLine("server.4=10.0.0.4:2888:3888");
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->ConnectAddress().has_value());
+  CHECK(IsWildcardHost("0.0.0.0"));
+  CHECK(IsWildcardHost("::"));
+  CHECK(IsWildcardHost("0:0:0:0:0:0:0:0"));
+  CHECK_FALSE(IsWildcardHost("127.0.0.1"));
+}
+
 TEST_CASE("server lines: host normalisation follows Java's InetSocketAddress") {
   struct Case {
     const char* spec;

@@ -49,6 +49,13 @@ struct ServerSpec {
 
   bool is_participant() const { return type == LearnerType::kParticipant; }
 
+  // Where a client reaches this server: the client address, with a
+  // wildcard host (IsWildcardHost: the guide's bare-port form makes
+  // ZooKeeper publish 0.0.0.0:port) replaced by the first quorum address's
+  // host, as Curator's EnsembleTracker does. nullopt without a client
+  // address.
+  std::optional<HostPort> ConnectAddress() const;
+
   // The value as ZooKeeper writes it (QuorumServer.toString()): addresses
   // sorted by host and joined with '|', the role always written, then
   // ";host:port" when there is a client address (IPv6 hosts in brackets):
@@ -59,6 +66,11 @@ struct ServerSpec {
 
   friend bool operator==(const ServerSpec&, const ServerSpec&) = default;
 };
+
+// True for 0.0.0.0 and the IPv6 unspecified address in the spellings the
+// parsers produce ("::", "0:0:0:0:0:0:0:0"): a listening address no client
+// can connect to.
+bool IsWildcardHost(std::string_view host);
 
 struct ServerSpecOptions {
   // ZooKeeper accepts '|' (several addresses) only when its JVM runs with
