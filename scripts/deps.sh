@@ -13,6 +13,8 @@ PACKAGES=(
   zookeeper zookeeper-bin libzookeeper-mt-dev python3 python3-kazoo default-jre-headless
   # experiments and tooling
   gnuplot-nox valgrind tmux
+  # man pages of zkcli and zksim (generated from --help)
+  help2man
 )
 
 missing=()

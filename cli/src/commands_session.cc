@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "command_util.h"
+#include "zk/version.h"
 
 namespace zk::cli {
 namespace {
@@ -89,7 +90,7 @@ CmdResult Help(Shell& sh, const ParsedArgs&) {
 }
 
 CmdResult Version(Shell& sh, const ParsedArgs&) {
-  sh.printer().Out("ZooKeeper CLI version: zkcli (zkbalance 0.1.0), compatible with zkCli.sh 3.8\n");
+  sh.printer().Out(fmt::format("ZooKeeper CLI version: zkcli (zkbalance {}), compatible with zkCli.sh 3.8\n", kVersion));
   return std::nullopt;
 }
 

@@ -18,6 +18,7 @@
 #include "interactive.h"
 #include "printer.h"
 #include "shell.h"
+#include "zk/version.h"
 
 namespace {
 
@@ -52,6 +53,7 @@ std::vector<std::string> NormaliseArgs(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   CLI::App app{"zkcli: a ZooKeeper shell compatible with zkCli.sh, with imbalance commands", "zkcli"};
+  app.set_version_flag("--version", std::string("zkcli (zkbalance ") + zk::kVersion + ")");
   zk::cli::ShellOptions opts;
   int timeout_ms = 30000;
   bool read_only = false, wait_for_connection = false, force_interactive = false;

@@ -14,9 +14,11 @@
 #include "serve_config.h"
 #include "sha1.h"
 #include "zk/sim/sim_server.h"
+#include "zk/version.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"zksim: a simulated ZooKeeper ensemble"};
+  app.set_version_flag("--version", std::string("zksim (zkbalance ") + zk::kVersion + ")");
   app.require_subcommand(1);
   auto* serve = app.add_subcommand("serve", "run an ensemble until SIGINT/SIGTERM");
   zk::sim::SimOptions o;
