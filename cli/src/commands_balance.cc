@@ -204,10 +204,10 @@ uint64_t PublishedPlanVersion(Shell& sh, const std::string& path) {
 Status Publish(Shell& sh, const std::string& path, const std::string& text) {
   // Create the parents (ignoring those that exist), then create or set.
   for (size_t pos = path.find('/', 1); pos != std::string::npos; pos = path.find('/', pos + 1)) {
-    auto r = sh.client()->Create(path.substr(0, pos), "");
+    auto r = sh.client()->CreateNode(path.substr(0, pos), "");
     if (!r.ok() && r.status().code() != Error::kNodeExists) return r.status();
   }
-  auto r = sh.client()->Create(path, text);
+  auto r = sh.client()->CreateNode(path, text);
   if (r.ok()) return Status();
   if (r.status().code() != Error::kNodeExists) return r.status();
   auto s = sh.client()->SetData(path, text);

@@ -166,7 +166,7 @@ CmdResult Create(Shell& sh, const ParsedArgs& a) {
     for (const auto& m : complaints) sh.printer().Err(m + "\n");
     if (acl.empty()) return CliError{KeeperMessage(Error::kInvalidAcl, std::nullopt)};
   }
-  auto r = sh.client()->Create(path, std::move(data), mode, std::move(acl), ttl);
+  auto r = sh.client()->CreateNode(path, std::move(data), std::move(acl), mode, ttl);
   if (!r.ok()) return KeeperError(r.status(), path);
   sh.printer().Err("Created " + r->path + "\n");
   return std::nullopt;

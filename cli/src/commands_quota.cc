@@ -108,7 +108,7 @@ Status CreateIfMissing(Shell& sh, const std::string& znode, std::optional<std::s
   auto e = sh.client()->Exists(znode);
   if (e.ok()) return Status();
   if (e.status().code() != Error::kNoNode) return e.status();
-  auto r = sh.client()->Create(znode, std::move(data));
+  auto r = sh.client()->CreateNode(znode, std::move(data));
   if (r.ok() || r.status().code() == Error::kNodeExists) return Status();
   return r.status();
 }
@@ -181,12 +181,12 @@ CmdResult SetQuota(Shell& sh, const ParsedArgs& a) {
   if (!have.ok() && have.status().code() != Error::kNoNode)
     return KeeperError(have.status(), limit);
   if (!have.ok()) {
-    auto c = sh.client()->Create(limit, quota.ToString());
+    auto c = sh.client()->CreateNode(limit, quota.ToString());
     if (!c.ok()) return KeeperError(c.status(), limit);
     QuotaStats zero;
     zero.Set(QuotaStats::kCount, 0);
     zero.Set(QuotaStats::kBytes, 0);
-    c = sh.client()->Create(stat, zero.ToString());
+    c = sh.client()->CreateNode(stat, zero.ToString());
     if (!c.ok()) return KeeperError(c.status(), stat);
     auto q = ReadStats(sh, limit);
     if (!q.ok()) return KeeperError(q.status(), limit);

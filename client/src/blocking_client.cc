@@ -194,8 +194,9 @@ Status BlockingClient::CallStatus(std::function<Status(Client&, StatusCallback)>
 // Every task below is posted to the loop and may run after Call gave up
 // (op_timeout) and the caller's frame, its arguments included, is gone:
 // each lambda owns copies of what it uses (captures by value, never [&]).
-Result<CreateResult> BlockingClient::Create(const std::string& path, std::optional<std::string> data,
-                                            CreateMode mode, std::vector<Acl> acl,
+Result<CreateResult> BlockingClient::CreateNode(const std::string& path,
+                                                std::optional<std::string> data,
+                                                std::vector<Acl> acl, CreateMode mode,
                                             int64_t ttl_ms) {
   return Call<CreateResult>([path, data = std::move(data), mode, acl = std::move(acl), ttl_ms](
                                 Client& c, Callback<CreateResult> cb) mutable {

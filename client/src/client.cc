@@ -305,7 +305,7 @@ Result<std::shared_ptr<Client>> Client::Create(uv_loop_t* loop, ClientOptions op
   c->impl_ =
       std::make_shared<ClientImpl>(loop, cfg, std::move(hosts).value(), log,
                                    std::move(options.resolver), seed ^ 0x5bd1e9955bd1e995ULL);
-  c->tracker_ = std::make_unique<Tracker>(c.get(), options, seed ^ 0x9e3779b97f4a7c15ULL);
+  c->tracker_ = std::make_unique<client_internal::Tracker>(c.get(), options, seed ^ 0x9e3779b97f4a7c15ULL);
   // The Client keeps itself alive until its session ended (uvw's rule), so
   // callbacks never outlive it even if the user drops every reference.
   c->impl_->core().SetSessionWatcher([c](SessionState s) mutable {
@@ -332,9 +332,13 @@ std::string Client::Full(const std::string& path) const {
 
 std::string Client::Strip(std::string p) const { return StripChroot(chroot_, std::move(p)); }
 
-Status Client::Submit(int32_t op, std::string body,
-                      std::function<void(Error, std::string_view)> done, int watch_on,
-                      std::string watch_path, Watcher watcher) {
+namespace {
+// Hands (opcode, encoded body) to the session; `done` gets the reply's
+// error and body. With a watcher, it is registered as `watch_on` on
+// `watch_path` when the reply allows.
+Status Submit(client_internal::ClientImpl& impl, int32_t op, std::string body,
+              std::function<void(Error, std::string_view)> done, int watch_on = 0,
+              std::string watch_path = {}, Watcher watcher = {}) {
   Request r;
   r.op = op;
   r.body = std::move(body);
@@ -346,10 +350,18 @@ Status Client::Submit(int32_t op, std::string body,
   }
   // The loop's cached time may be as old as this loop iteration; a request
   // timeout counts from now.
-  uv_update_time(impl_->loop());
-  Status s = impl_->core().Submit(std::move(r), impl_->Now());
-  if (s.ok()) impl_->AfterUserCall();
+  uv_update_time(impl.loop());
+  Status s = impl.core().Submit(std::move(r), impl.Now());
+  if (s.ok()) impl.AfterUserCall();
   return s;
+}
+}  // namespace
+
+uv_loop_t* Client::loop() const { return impl_->loop(); }
+
+void Client::ApplyPlan(const RebalancePlan& plan) {
+  impl_->core().ApplyPlan(plan, impl_->Now());
+  impl_->AfterUserCall();
 }
 
 Status Client::CreateNode(const std::string& path, std::optional<std::string> data,
@@ -361,7 +373,7 @@ Status Client::CreateNode(const std::string& path, std::optional<std::string> da
     return Status(Error::kBadArguments, "a TTL mode needs 0 < ttl_ms <= kMaxTtlMs");
   }
   wire::MultiOp req = CreateRecord(Full(path), std::move(data), std::move(acl), mode, ttl_ms);
-  return Submit(Code(req.type), EncodeRequest(req),
+  return Submit(*impl_, Code(req.type), EncodeRequest(req),
                 Expect<wire::Create2Response>(std::move(cb), [this](wire::Create2Response r) {
                   return CreateResult{Strip(std::move(r.path)), r.stat};
                 }));
@@ -369,14 +381,14 @@ Status Client::CreateNode(const std::string& path, std::optional<std::string> da
 
 Status Client::Delete(const std::string& path, int32_t version, StatusCallback cb) {
   if (auto s = CheckPath(path); !s.ok()) return s;
-  return Submit(Code(OpCode::kDelete), Enc(wire::DeleteRequest{Full(path), version}),
+  return Submit(*impl_, Code(OpCode::kDelete), Enc(wire::DeleteRequest{Full(path), version}),
                 ExpectNothing(std::move(cb)));
 }
 
 Status Client::Exists(const std::string& path, Watcher watcher, Callback<Stat> cb) {
   if (auto s = CheckPath(path); !s.ok()) return s;
   const bool watch = static_cast<bool>(watcher);  // before the move below
-  return Submit(Code(OpCode::kExists),
+  return Submit(*impl_, Code(OpCode::kExists),
                 Enc(wire::ExistsRequest{Full(path), watch}),
                 Expect<wire::ExistsResponse>(std::move(cb),
                                              [](wire::ExistsResponse r) { return r.stat; }),
@@ -387,7 +399,7 @@ Status Client::GetData(const std::string& path, Watcher watcher, Callback<DataRe
   if (auto s = CheckPath(path); !s.ok()) return s;
   std::string server_path = path == kConfigPath ? path : Full(path);
   const bool watch = static_cast<bool>(watcher);  // before the move below
-  return Submit(Code(OpCode::kGetData),
+  return Submit(*impl_, Code(OpCode::kGetData),
                 Enc(wire::GetDataRequest{server_path, watch}),
                 Expect<wire::GetDataResponse>(std::move(cb),
                                               [](wire::GetDataResponse r) {
@@ -399,7 +411,7 @@ Status Client::GetData(const std::string& path, Watcher watcher, Callback<DataRe
 Status Client::SetData(const std::string& path, std::optional<std::string> data, int32_t version,
                        Callback<Stat> cb) {
   if (auto s = CheckPath(path); !s.ok()) return s;
-  return Submit(Code(OpCode::kSetData),
+  return Submit(*impl_, Code(OpCode::kSetData),
                 Enc(wire::SetDataRequest{Full(path), std::move(data), version}),
                 Expect<wire::SetDataResponse>(std::move(cb),
                                               [](wire::SetDataResponse r) { return r.stat; }));
@@ -408,7 +420,7 @@ Status Client::SetData(const std::string& path, std::optional<std::string> data,
 Status Client::GetChildren(const std::string& path, Watcher watcher, Callback<ChildrenResult> cb) {
   if (auto s = CheckPath(path); !s.ok()) return s;
   const bool watch = static_cast<bool>(watcher);  // before the move below
-  return Submit(Code(OpCode::kGetChildren2),
+  return Submit(*impl_, Code(OpCode::kGetChildren2),
                 Enc(wire::GetChildren2Request{Full(path), watch}),
                 Expect<wire::GetChildren2Response>(
                     std::move(cb),
@@ -420,7 +432,7 @@ Status Client::GetChildren(const std::string& path, Watcher watcher, Callback<Ch
 
 Status Client::GetAcl(const std::string& path, Callback<AclResult> cb) {
   if (auto s = CheckPath(path); !s.ok()) return s;
-  return Submit(Code(OpCode::kGetAcl), Enc(wire::GetAclRequest{Full(path)}),
+  return Submit(*impl_, Code(OpCode::kGetAcl), Enc(wire::GetAclRequest{Full(path)}),
                 Expect<wire::GetAclResponse>(std::move(cb), [](wire::GetAclResponse r) {
                   return AclResult{std::move(r.acl), r.stat};
                 }));
@@ -429,7 +441,7 @@ Status Client::GetAcl(const std::string& path, Callback<AclResult> cb) {
 Status Client::SetAcl(const std::string& path, std::vector<Acl> acl, int32_t version,
                       Callback<Stat> cb) {
   if (auto s = CheckPath(path); !s.ok()) return s;
-  return Submit(Code(OpCode::kSetAcl),
+  return Submit(*impl_, Code(OpCode::kSetAcl),
                 Enc(wire::SetAclRequest{Full(path), std::move(acl), version}),
                 Expect<wire::SetAclResponse>(std::move(cb),
                                              [](wire::SetAclResponse r) { return r.stat; }));
@@ -438,7 +450,7 @@ Status Client::SetAcl(const std::string& path, std::vector<Acl> acl, int32_t ver
 Status Client::Sync(const std::string& path, StatusCallback cb) {
   if (auto s = CheckPath(path); !s.ok()) return s;
   std::string server_path = path == kConfigPath ? path : Full(path);
-  return Submit(Code(OpCode::kSync), Enc(wire::SyncRequest{server_path}),
+  return Submit(*impl_, Code(OpCode::kSync), Enc(wire::SyncRequest{server_path}),
                 ExpectNothing(std::move(cb)));
 }
 
@@ -453,7 +465,7 @@ Status Client::Multi(std::vector<Op> ops, MultiCallback cb) {
     std::string full = Full(o.path);
     req.ops.push_back(MultiOpRecord(std::move(o), std::move(full)));
   }
-  return Submit(Code(OpCode::kMulti), Enc(req),
+  return Submit(*impl_, Code(OpCode::kMulti), Enc(req),
                 [this, cb = std::move(cb)](Error e, std::string_view body) {
                   MultiResult out;
                   auto decoded = DecodeMultiReply(e, body);
@@ -483,7 +495,7 @@ Status Client::MultiRead(std::vector<Op> ops, Callback<std::vector<OpResult>> cb
     std::string full = Full(o.path);
     req.ops.push_back(MultiOpRecord(std::move(o), std::move(full)));
   }
-  return Submit(Code(OpCode::kMultiRead), Enc(req),
+  return Submit(*impl_, Code(OpCode::kMultiRead), Enc(req),
                 [this, cb = std::move(cb)](Error e, std::string_view body) {
                   auto decoded = DecodeMultiReply(e, body);
                   if (!decoded.ok()) return cb(decoded.status());
@@ -493,7 +505,7 @@ Status Client::MultiRead(std::vector<Op> ops, Callback<std::vector<OpResult>> cb
 
 Status Client::GetEphemerals(const std::string& prefix, Callback<std::vector<std::string>> cb) {
   std::string p = prefix.empty() || prefix == "/" ? (chroot_.empty() ? "/" : chroot_) : Full(prefix);
-  return Submit(Code(OpCode::kGetEphemerals), Enc(wire::GetEphemeralsRequest{p}),
+  return Submit(*impl_, Code(OpCode::kGetEphemerals), Enc(wire::GetEphemeralsRequest{p}),
                 Expect<wire::GetEphemeralsResponse>(std::move(cb),
                                                     [this](wire::GetEphemeralsResponse r) {
                                                       for (auto& s : r.ephemerals) {
@@ -505,7 +517,7 @@ Status Client::GetEphemerals(const std::string& prefix, Callback<std::vector<std
 
 Status Client::GetAllChildrenNumber(const std::string& path, Callback<int32_t> cb) {
   if (auto s = CheckPath(path); !s.ok()) return s;
-  return Submit(Code(OpCode::kGetAllChildrenNumber),
+  return Submit(*impl_, Code(OpCode::kGetAllChildrenNumber),
                 Enc(wire::GetAllChildrenNumberRequest{Full(path)}),
                 Expect<wire::GetAllChildrenNumberResponse>(
                     std::move(cb),
@@ -513,7 +525,7 @@ Status Client::GetAllChildrenNumber(const std::string& path, Callback<int32_t> c
 }
 
 Status Client::WhoAmI(Callback<std::vector<ClientInfo>> cb) {
-  return Submit(Code(OpCode::kWhoAmI), {},
+  return Submit(*impl_, Code(OpCode::kWhoAmI), {},
                 Expect<wire::WhoAmIResponse>(std::move(cb), [](wire::WhoAmIResponse r) {
                   return std::move(r.client_info);
                 }));
@@ -531,7 +543,7 @@ Status Client::AddWatch(const std::string& path, AddWatchMode mode, Watcher watc
                         StatusCallback cb) {
   if (auto s = CheckPath(path); !s.ok()) return s;
   if (!watcher) return Status(Error::kBadArguments, "AddWatch needs a watcher");
-  return Submit(Code(OpCode::kAddWatch), Enc(wire::AddWatchRequest{Full(path), mode}),
+  return Submit(*impl_, Code(OpCode::kAddWatch), Enc(wire::AddWatchRequest{Full(path), mode}),
                 ExpectNothing(std::move(cb)),
                 static_cast<int>(mode == AddWatchMode::kPersistent ? WatchOn::kOkPersistent
                                                                    : WatchOn::kOkRecursive),
@@ -545,7 +557,7 @@ Status Client::RemoveWatches(const std::string& path, WatcherKind kind, StatusCa
   // (ZOOKEEPER-4472). Then the watch is removed locally only: its events are
   // dropped, and it is not re-registered after the next reconnect.
   bool persistent = kind == WatcherKind::kPersistent || kind == WatcherKind::kPersistentRecursive;
-  return Submit(Code(OpCode::kRemoveWatches), Enc(wire::RemoveWatchesRequest{Full(path), kind}),
+  return Submit(*impl_, Code(OpCode::kRemoveWatches), Enc(wire::RemoveWatchesRequest{Full(path), kind}),
                 [this, path, kind, persistent, cb = std::move(cb)](Error e, std::string_view) {
                   if (persistent && (e == Error::kMarshallingError || e == Error::kNoWatcher)) {
                     e = Error::kNoWatcher;
@@ -564,7 +576,7 @@ Status Client::RemoveWatches(const std::string& path, WatcherKind kind, StatusCa
 
 Status Client::GetConfig(Watcher watcher, Callback<ConfigResult> cb) {
   const bool watch = static_cast<bool>(watcher);  // before the move below
-  return Submit(Code(OpCode::kGetData),
+  return Submit(*impl_, Code(OpCode::kGetData),
                 Enc(wire::GetDataRequest{kConfigPath, watch}),
                 Expect<wire::GetDataResponse>(std::move(cb), ConfigFromReply),
                 static_cast<int>(WatchOn::kOkData), kConfigPath, std::move(watcher));
@@ -585,7 +597,7 @@ Status Client::Reconfig(ReconfigSpec spec, Callback<ConfigResult> cb) {
     if (!spec.leaving.empty()) req.leaving_servers = Join(spec.leaving, ',');
   }
   req.cur_config_id = spec.from_config;
-  return Submit(Code(OpCode::kReconfig), Enc(req),
+  return Submit(*impl_, Code(OpCode::kReconfig), Enc(req),
                 Expect<wire::GetDataResponse>(std::move(cb), ConfigFromReply, "reconfig"));
 }
 

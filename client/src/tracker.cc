@@ -1,26 +1,27 @@
 #include "tracker.h"
 
 #include "client_impl.h"
+#include "zk/version.h"
 #include "zk/hostprovider/follower_registry.h"
 #include "zk/hostprovider/plan_json.h"
 
-namespace zk {
+namespace zk::client_internal {
 
 namespace {
 // Written into each follower znode ({"client":"zkbalance/<version>"}).
-constexpr std::string_view kClientVersion = "0.1.0";
+constexpr std::string_view kClientVersion = kVersion;
 }  // namespace
 
-Client::Tracker::Tracker(Client* client, const ClientOptions& options, uint64_t seed)
+Tracker::Tracker(Client* client, const ClientOptions& options, uint64_t seed)
     : client_(client),
       enabled_(options.track_ensemble),
       jitter_(options.tracking_jitter),
       rng_(seed),
       plan_path_(options.plan_path) {}
 
-Client::Tracker::~Tracker() { Stop(); }
+Tracker::~Tracker() { Stop(); }
 
-void Client::Tracker::Stop() {
+void Tracker::Stop() {
   stopped_ = true;
   if (timer_ != nullptr) {
     uv_close(reinterpret_cast<uv_handle_t*>(timer_),
@@ -29,7 +30,7 @@ void Client::Tracker::Stop() {
   }
 }
 
-void Client::Tracker::OnState(SessionState s) {
+void Tracker::OnState(SessionState s) {
   if (stopped_) return;
   if (s == SessionState::kConnected || s == SessionState::kConnectedReadOnly) {
     if (enabled_) Fetch(false);
@@ -48,7 +49,7 @@ void Client::Tracker::OnState(SessionState s) {
 // creator-all entry is refused (ZINVALIDACL); the znode is then world-read
 // only, which changes nothing for the operator tool (the server still deletes
 // it with the session). Paths are client paths (under the chroot, if any).
-void Client::Tracker::Register() {
+void Tracker::Register() {
   int64_t sid = client_->session_id();
   if (registering_ || sid == 0 || sid == registered_session_) return;
   registering_ = true;
@@ -58,14 +59,14 @@ void Client::Tracker::Register() {
   });
 }
 
-void Client::Tracker::CreateParent(const std::string& path, std::function<void()> next) {
+void Tracker::CreateParent(const std::string& path, std::function<void()> next) {
   Status s = client_->CreateNode(
       path, "", wire::OpenAclUnsafe(), CreateMode::kPersistent,
       [this, next = std::move(next)](Result<CreateResult> r) {
         if (stopped_) return;
         if (!r.ok() && r.status().code() != Error::kNodeExists) {
           registering_ = false;
-          client_->log_->Log(LogLevel::kWarn, "tracker: follower registry: {}", r.status());
+          client_->logger()->Log(LogLevel::kWarn, "tracker: follower registry: {}", r.status());
           return;
         }
         next();
@@ -73,7 +74,7 @@ void Client::Tracker::CreateParent(const std::string& path, std::function<void()
   if (!s.ok()) registering_ = false;
 }
 
-void Client::Tracker::CreateFollower(bool creator_all) {
+void Tracker::CreateFollower(bool creator_all) {
   int64_t sid = client_->session_id();
   std::string node = FollowerZnodePath(static_cast<uint64_t>(sid));
   std::vector<Acl> acl = wire::ReadAclUnsafe();
@@ -92,16 +93,16 @@ void Client::Tracker::CreateFollower(bool creator_all) {
         registering_ = false;
         if (r.ok() || r.status().code() == Error::kNodeExists) {
           registered_session_ = sid;
-          client_->log_->Log(LogLevel::kDebug, "tracker: registered as follower {}", node);
+          client_->logger()->Log(LogLevel::kDebug, "tracker: registered as follower {}", node);
         } else {
-          client_->log_->Log(LogLevel::kWarn, "tracker: follower registration {}: {}", node,
+          client_->logger()->Log(LogLevel::kWarn, "tracker: follower registration {}: {}", node,
                              r.status());
         }
       });
   if (!s.ok()) registering_ = false;
 }
 
-void Client::Tracker::FetchPlan(bool sync_first) {
+void Tracker::FetchPlan(bool sync_first) {
   if (stopped_ || plan_fetching_) return;
   plan_fetching_ = true;
   auto get = [this] {
@@ -128,7 +129,7 @@ void Client::Tracker::FetchPlan(bool sync_first) {
         if (stopped_ || !d.ok()) return;
         auto plan = ParsePlan(d->data.value_or(""));
         if (!plan.ok()) {
-          client_->log_->Log(LogLevel::kWarn, "tracker: bad plan at {}: {}", plan_path_,
+          client_->logger()->Log(LogLevel::kWarn, "tracker: bad plan at {}: {}", plan_path_,
                              plan.status());
           return;
         }
@@ -155,7 +156,7 @@ void Client::Tracker::FetchPlan(bool sync_first) {
   if (!s.ok()) plan_fetching_ = false;
 }
 
-void Client::Tracker::Fetch(bool sync_first) {
+void Tracker::Fetch(bool sync_first) {
   if (stopped_ || fetching_) return;
   fetching_ = true;
   auto get = [this] {
@@ -178,7 +179,7 @@ void Client::Tracker::Fetch(bool sync_first) {
       if (stopped_) return;
       if (!r.ok()) {
         // Connection loss: the next connect fetches again.
-        client_->log_->Log(LogLevel::kDebug, "tracker: getConfig failed: {}", r.status());
+        client_->logger()->Log(LogLevel::kDebug, "tracker: getConfig failed: {}", r.status());
         return;
       }
       Consider(r.value());
@@ -211,7 +212,7 @@ void Client::Tracker::Fetch(bool sync_first) {
 // one server of five, or names where the config has addresses), and a
 // thousand clients started together would otherwise all move at once. Until
 // then the user's connect string stays the provider's list.
-void Client::Tracker::Consider(const ConfigResult& cfg) {
+void Tracker::Consider(const ConfigResult& cfg) {
   if (cfg.version <= seen_version_ || cfg.connect_addresses.empty()) return;
   seen_version_ = cfg.version;
   std::string cs;
@@ -219,44 +220,43 @@ void Client::Tracker::Consider(const ConfigResult& cfg) {
     if (!cs.empty()) cs += ',';
     cs += h.ToString();
   }
-  cs += client_->chroot_;
+  cs += client_->chroot();
   pending_connect_ = cs;
-  client_->log_->Log(LogLevel::kInfo, "tracker: config version {:x} ({})", cfg.version, cs);
+  client_->logger()->Log(LogLevel::kInfo, "tracker: config version {:x} ({})", cfg.version, cs);
   Schedule();
 }
 
-void Client::Tracker::Schedule() {
+void Tracker::Schedule() {
   auto delay = jitter_.count() <= 0
                    ? std::chrono::milliseconds(0)
                    : std::chrono::milliseconds(std::uniform_int_distribution<int64_t>(
                          0, jitter_.count())(rng_));
   if (timer_ == nullptr) {
     timer_ = new uv_timer_t;
-    uv_timer_init(client_->impl_->loop(), timer_);
+    uv_timer_init(client_->loop(), timer_);
     timer_->data = this;
   }
   uv_timer_start(timer_, &Tracker::OnJitter, static_cast<uint64_t>(delay.count()), 0);
 }
 
-void Client::Tracker::OnJitter(uv_timer_t* t) {
+void Tracker::OnJitter(uv_timer_t* t) {
   auto* self = static_cast<Tracker*>(t->data);
   self->Apply();
 }
 
-void Client::Tracker::Apply() {
+void Tracker::Apply() {
   if (stopped_) return;
   if (pending_plan_) {
     RebalancePlan plan = std::move(*pending_plan_);
     pending_plan_.reset();
-    client_->impl_->core().ApplyPlan(plan, client_->impl_->Now());
-    client_->impl_->AfterUserCall();
+    client_->ApplyPlan(plan);
   }
   if (pending_connect_.empty()) return;
   std::string cs = std::move(pending_connect_);
   pending_connect_.clear();
   applied_version_ = seen_version_;
   Status s = client_->UpdateServerList(cs);
-  if (!s.ok()) client_->log_->Log(LogLevel::kWarn, "tracker: UpdateServerList: {}", s);
+  if (!s.ok()) client_->logger()->Log(LogLevel::kWarn, "tracker: UpdateServerList: {}", s);
 }
 
-}  // namespace zk
+}  // namespace zk::client_internal

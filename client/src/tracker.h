@@ -23,9 +23,11 @@
 #include "zk/client/client.h"
 #include "zk/hostprovider/rebalance_plan.h"
 
-namespace zk {
+namespace zk::client_internal {
 
-struct Client::Tracker {
+// Uses only Client's public API.
+class Tracker {
+ public:
   Tracker(Client* client, const ClientOptions& options, uint64_t seed);
   ~Tracker();
 
@@ -64,6 +66,6 @@ struct Client::Tracker {
   uv_timer_t* timer_ = nullptr;
 };
 
-}  // namespace zk
+}  // namespace zk::client_internal
 
 #endif  // ZK_CLIENT_SRC_TRACKER_H_

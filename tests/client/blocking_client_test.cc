@@ -15,13 +15,13 @@ TEST_CASE("blocking facade: operations from several threads", "[blocking][intero
   CHECK(c.state() == zk::SessionState::kConnected);
   CHECK(c.session_id() != 0);
   std::string base = UniquePath("blocking");
-  REQUIRE(c.Create(base, "x").ok());
+  REQUIRE(c.CreateNode(base, "x").ok());
   std::vector<std::thread> threads;
   std::atomic<int> ok{0};
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 25; ++i) {
-        auto r = c.Create(fmt::format("{}/t{}-{}", base, t, i), "", zk::CreateMode::kEphemeral);
+        auto r = c.CreateNode(fmt::format("{}/t{}-{}", base, t, i), "", {}, zk::CreateMode::kEphemeral);
         if (r.ok()) ++ok;
       }
     });

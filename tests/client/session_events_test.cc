@@ -360,7 +360,7 @@ TEST_CASE("reattach: through BlockingClient::Connect", "[reattach][blocking][int
   auto first = zk::BlockingClient::Connect(Options(ens.connect), 15s, 10s);
   REQUIRE(first.ok());
   std::string eph = UniquePath("reattach-blocking");
-  REQUIRE(first.value()->Create(eph, "x", zk::CreateMode::kEphemeral).ok());
+  REQUIRE(first.value()->CreateNode(eph, "x", {}, zk::CreateMode::kEphemeral).ok());
   const int64_t id = first.value()->session_id();
   const std::string pw = first.value()->session_password();
   REQUIRE(pw.size() == 16);

@@ -40,7 +40,7 @@ TEST_CASE("BlockingClient lifetimes: ops timed out while the loop is blocked own
   REQUIRE(bc.ok());
   auto& c = *bc.value();
   std::string base = UniquePath("lifetimes");
-  REQUIRE(other.Create(base, "").ok());
+  REQUIRE(other.CreateNode(base, "").ok());
 
   // A watcher that blocks the loop thread.
   std::atomic<bool> sleeping{false};
@@ -57,12 +57,12 @@ TEST_CASE("BlockingClient lifetimes: ops timed out while the loop is blocked own
   const std::string a = base + "/" + std::string(180, 'a');
   const std::string b = base + "/" + std::string(180, 'b');
   const std::string m = base + "/" + std::string(180, 'm');
-  CHECK(c.Create(std::string(a), Long("data-a", 'x')).status().code() ==
+  CHECK(c.CreateNode(std::string(a), Long("data-a", 'x')).status().code() ==
         zk::Error::kOperationTimeout);
   CHECK(c.SetData(std::string(base), Long("data-base", 'y')).status().code() ==
         zk::Error::kOperationTimeout);
-  CHECK(c.Create(std::string(b), std::optional<std::string>(Long("data-b", 'z')),
-                 zk::CreateMode::kPersistent, std::vector<zk::Acl>(zk::wire::OpenAclUnsafe()))
+  CHECK(c.CreateNode(std::string(b), std::optional<std::string>(Long("data-b", 'z')),
+                     std::vector<zk::Acl>(zk::wire::OpenAclUnsafe()), zk::CreateMode::kPersistent)
             .status()
             .code() == zk::Error::kOperationTimeout);
   CHECK(c.Exists(std::string(a), [big = Long("w", 'w')](const zk::WatchEvent&) { (void)big; })

@@ -40,9 +40,11 @@ class BlockingClient {
   BlockingClient& operator=(const BlockingClient&) = delete;
 
   // data: std::nullopt = null (client.h).
-  Result<CreateResult> Create(const std::string& path, std::optional<std::string> data,
-                              CreateMode mode = CreateMode::kPersistent,
-                              std::vector<Acl> acl = {}, int64_t ttl_ms = 0);
+  // The same name and argument order as Client::CreateNode (Java's
+  // create(path, data, acl, mode)); acl empty: OPEN_ACL_UNSAFE.
+  Result<CreateResult> CreateNode(const std::string& path, std::optional<std::string> data,
+                                  std::vector<Acl> acl = {},
+                                  CreateMode mode = CreateMode::kPersistent, int64_t ttl_ms = 0);
   Status Delete(const std::string& path, int32_t version = -1);
   Result<Stat> Exists(const std::string& path, Watcher watcher = {});
   Result<DataResult> GetData(const std::string& path, Watcher watcher = {});

@@ -52,6 +52,7 @@ namespace zk {
 
 namespace client_internal {
 class ClientImpl;
+class Tracker;
 }
 
 using Stat = wire::Stat;
@@ -319,20 +320,25 @@ class Client {
   // significant.
   std::vector<HostPort> servers() const;
   uint64_t connect_count() const;
+  // The connect string's chroot ("" if none), as validated at Create.
+  const std::string& chroot() const { return chroot_; }
+  uv_loop_t* loop() const;
+  const std::shared_ptr<Logger>& logger() const { return log_; }
+
+  // Applies an operator's rebalance plan (zk/hostprovider/rebalance_plan.h)
+  // as ClientOptions::plan_path does for a plan read from a znode: when the
+  // plan moves this session (by its id) and its version is newer than the
+  // last one applied, the connection is dropped (the session kept) and
+  // re-made on the plan's server. Any other plan changes nothing.
+  void ApplyPlan(const RebalancePlan& plan);
 
  private:
-  struct Tracker;
   Client() = default;
-  // Hands (opcode, encoded body) to the session; `done` gets the reply's
-  // error and body. With a watcher, it is registered as `watch_on`
-  // (client_internal::WatchOn) on `watch_path` when the reply allows.
-  Status Submit(int32_t op, std::string body, std::function<void(Error, std::string_view)> done,
-                int watch_on = 0, std::string watch_path = {}, Watcher watcher = {});
   std::string Full(const std::string& path) const;
   std::string Strip(std::string server_path) const;
 
   std::shared_ptr<client_internal::ClientImpl> impl_;
-  std::unique_ptr<Tracker> tracker_;
+  std::unique_ptr<client_internal::Tracker> tracker_;
   std::shared_ptr<Logger> log_;
   std::function<void(SessionState)> user_session_watcher_;
   std::vector<std::function<void()>> close_waiters_;
