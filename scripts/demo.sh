@@ -11,12 +11,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/deps.sh
-if [ ! -d build-demo ]; then
-  meson setup build-demo
+# The same build folder and options as scripts/test.sh, which then builds
+# only what is left; the demo itself needs only zksim.
+BUILD=build
+if [ ! -f "$BUILD/build.ninja" ]; then
+  meson setup "$BUILD" -Dwerror=true -Dbench=true
 fi
-ninja -C build-demo
+ninja -C "$BUILD" server-sim/zksim
 
-zksim=build-demo/server-sim/zksim
+zksim="$BUILD/server-sim/zksim"
 echo "== end to end (embedded zksim ensemble, SDK sessions over TCP) =="
 # zksim's servers log every closed connection on stderr; keep only the runner's lines.
 "$zksim" run rolling-restart "$@" 2> >(grep -v '^zksim: server' >&2)
