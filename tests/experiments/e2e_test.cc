@@ -25,11 +25,11 @@
 #include <iostream>
 #include <sstream>
 
-#include "run/e2e_runner.h"
-#include "run/model_runner.h"
-#include "run/result_writers.h"
+#include "zk/experiments/e2e_runner.h"
+#include "zk/experiments/model_runner.h"
+#include "zk/experiments/result_writers.h"
 
-namespace zk::sim {
+namespace zk::experiments {
 namespace {
 
 // The scenario with only `keep` policies, `clients` clients, `seed`, and
@@ -341,4 +341,4 @@ TEST_CASE("a bad wait end to end is an error naming the step", "[experiments][e2
 }
 
 }  // namespace
-}  // namespace zk::sim
+}  // namespace zk::experiments

@@ -3,7 +3,7 @@
 // (fixed-order herds to ~2.5x, herd-free <= 2.3x on the mean over seeds,
 // a load-aware plan after each restart <= 1.10x at 1,000 clients);
 // avalanche loses no session and jitter lowers the burst. Seeds printed.
-#include "run/model_runner.h"
+#include "zk/experiments/model_runner.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -16,10 +16,10 @@
 #include <iostream>
 #include <sstream>
 
-#include "run/gnuplot_driver.h"
-#include "run/result_writers.h"
+#include "zk/experiments/gnuplot_driver.h"
+#include "zk/experiments/result_writers.h"
 
-namespace zk::sim {
+namespace zk::experiments {
 namespace {
 
 ExperimentResult Run(const std::string& name, uint64_t seed) {
@@ -295,4 +295,4 @@ TEST_CASE("imbalanced start: the exact plan moves exactly the minimum", "[experi
 }
 
 }  // namespace
-}  // namespace zk::sim
+}  // namespace zk::experiments

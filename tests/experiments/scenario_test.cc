@@ -1,11 +1,11 @@
 // Scenario files: the built-in ones parse; bad files fail with a message that
 // names the file and the field.
-#include "run/scenario.h"
+#include "zk/experiments/scenario.h"
 
 #include <catch2/catch.hpp>
 #include <string>
 
-namespace zk::sim {
+namespace zk::experiments {
 namespace {
 
 Status Parse(const std::string& text) {
@@ -155,4 +155,4 @@ TEST_CASE("end-to-end keys: shed by count/target, reconfigure mode and observers
 }
 
 }  // namespace
-}  // namespace zk::sim
+}  // namespace zk::experiments

@@ -2,7 +2,7 @@
 // merged into one model configuration per policy, which hostprovider's
 // ModelConfigFromJson validates (so the model's own rules and messages
 // apply); only the scenario-level structure is checked here.
-#include "run/scenario.h"
+#include "zk/experiments/scenario.h"
 
 #include <fmt/format.h>
 
@@ -14,10 +14,10 @@
 #include "zk/wire/connect_string.h"
 
 #ifndef ZKSIM_SCENARIO_DIR
-#define ZKSIM_SCENARIO_DIR "server-sim/scenarios"
+#define ZKSIM_SCENARIO_DIR "experiments/scenarios"
 #endif
 
-namespace zk::sim {
+namespace zk::experiments {
 namespace {
 
 using Json = nlohmann::json;
@@ -334,4 +334,4 @@ Result<ModelStep> ParseStep(const Json& step, const HostPort& busiest,
   return c->timeline[0];
 }
 
-}  // namespace zk::sim
+}  // namespace zk::experiments

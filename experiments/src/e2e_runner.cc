@@ -1,4 +1,4 @@
-#include "run/e2e_runner.h"
+#include "zk/experiments/e2e_runner.h"
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -27,7 +27,7 @@
 
 extern char** environ;
 
-namespace zk::sim {
+namespace zk::experiments {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -171,7 +171,7 @@ std::string LineOf(const ConfigLine& c, bool observer) {
 
 struct Run {
   uv_loop_t loop{};
-  std::unique_ptr<SimServer> sim;  // the embedded ensemble, or null
+  std::unique_ptr<sim::SimServer> sim;  // the embedded ensemble, or null
   const ScenarioPolicy* policy = nullptr;
   const EndToEndOptions* options = nullptr;
   std::vector<std::string> names;  // per server of the universe: the scenario's name
@@ -631,8 +631,8 @@ class PolicyRun {
     run_.jitter = p_.options.migration_jitter;
     const size_t m = run_.names.size();
     if (o_.ensemble.empty()) {
-      run_.sim = std::make_unique<SimServer>();
-      SimOptions so;
+      run_.sim = std::make_unique<sim::SimServer>();
+      sim::SimOptions so;
       // One more voter, the leader (the highest id), without a client
       // address: the model has no leader, and a step that kills or removes
       // zksim's leader would drop every client.
@@ -1016,4 +1016,4 @@ Result<ExperimentResult> RunEndToEnd(const Scenario& scenario, std::vector<std::
   return RunEndToEnd(scenario, EndToEndOptions{}, notes, progress);
 }
 
-}  // namespace zk::sim
+}  // namespace zk::experiments

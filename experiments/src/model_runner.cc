@@ -1,4 +1,4 @@
-#include "run/model_runner.h"
+#include "zk/experiments/model_runner.h"
 
 #include <fmt/format.h>
 
@@ -9,7 +9,7 @@
 #include "zk/hostprovider/model_simulator.h"
 #include "zk/hostprovider/random_source.h"
 
-namespace zk::sim {
+namespace zk::experiments {
 namespace {
 
 StepResult FromReport(const StepReport& r, std::string op) {
@@ -109,4 +109,4 @@ Result<ExperimentResult> RunModel(const Scenario& scenario, const ProgressFn& pr
   return out;
 }
 
-}  // namespace zk::sim
+}  // namespace zk::experiments

@@ -1,6 +1,6 @@
 // An experiment scenario: one ensemble, one client population, one timeline,
 // run once per policy compared. A scenario is a JSON file (built-in ones live
-// in server-sim/scenarios/) that the runner expands into one model
+// in experiments/scenarios/) that the runner expands into one model
 // configuration (hostprovider/model_config.h) per policy:
 //
 //   {
@@ -28,8 +28,8 @@
 // keyed by op). The server "busiest" in a step names the server with the most
 // connections when the step runs. Errors are kBadArguments naming the file
 // and the field.
-#ifndef ZK_SIM_RUN_SCENARIO_H_
-#define ZK_SIM_RUN_SCENARIO_H_
+#ifndef ZK_EXPERIMENTS_SCENARIO_H_
+#define ZK_EXPERIMENTS_SCENARIO_H_
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -39,7 +39,7 @@
 #include "zk/hostprovider/model_config.h"
 #include "zk/wire/status.h"
 
-namespace zk::sim {
+namespace zk::experiments {
 
 inline constexpr std::string_view kBusiest = "busiest";
 
@@ -75,7 +75,7 @@ Result<Scenario> LoadScenario(const std::string& name_or_path);
 // The built-in scenarios' names, in the order.
 std::vector<std::string> BuiltinScenarioNames();
 // Where the built-in scenario files are: $ZKSIM_SCENARIOS, else the source
-// tree's server-sim/scenarios (compiled in).
+// tree's experiments/scenarios (compiled in).
 std::string BuiltinScenarioDir();
 
 // Changes the client count (and scales initial_counts to it, keeping the sum
@@ -88,6 +88,6 @@ void OverrideSeed(Scenario* s, uint64_t seed);
 Result<ModelStep> ParseStep(const nlohmann::json& step, const HostPort& busiest,
                             const std::vector<HostPort>& servers, bool* is_wait);
 
-}  // namespace zk::sim
+}  // namespace zk::experiments
 
-#endif  // ZK_SIM_RUN_SCENARIO_H_
+#endif  // ZK_EXPERIMENTS_SCENARIO_H_

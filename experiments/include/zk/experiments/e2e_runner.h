@@ -56,12 +56,12 @@
 #include <string>
 #include <vector>
 
-#include "run/experiment_result.h"
-#include "run/model_runner.h"
-#include "run/scenario.h"
+#include "zk/experiments/experiment_result.h"
+#include "zk/experiments/model_runner.h"
+#include "zk/experiments/scenario.h"
 #include "zk/wire/status.h"
 
-namespace zk::sim {
+namespace zk::experiments {
 
 struct EndToEndOptions {
   // Empty: the embedded zksim ensemble. Otherwise "host:port,..." of a real
@@ -96,6 +96,6 @@ Result<ExperimentResult> RunEndToEnd(const Scenario& scenario, const EndToEndOpt
 Result<ExperimentResult> RunEndToEnd(const Scenario& scenario, std::vector<std::string>* notes,
                                      const ProgressFn& progress = {});
 
-}  // namespace zk::sim
+}  // namespace zk::experiments
 
 #endif  // ZK_SIM_RUN_E2E_RUNNER_H_
