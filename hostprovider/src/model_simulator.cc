@@ -342,7 +342,7 @@ StepReport ModelSimulator::DoReconfigure(const ModelStep& step, ServerList new_l
 
   const uint64_t min_movers = MinMoversOverUp(mapped, eligible);
   ModelTrace trace(std::vector<uint64_t>(mapped.begin(), mapped.begin() + n_new),
-              mapped[n_new] + (options_.clients - connected_before));
+                   mapped[n_new] + (options_.clients - connected_before));
   std::vector<uint64_t> new_counts(n_new, 0);
   std::swap(ctx_, new_ctx);  // ctx_ is now the new context; new_ctx the old
   up_ = std::move(new_up);

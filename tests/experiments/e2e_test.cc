@@ -24,6 +24,7 @@
 #include <cmath>
 #include <iostream>
 #include <sstream>
+#include <variant>
 
 #include "zk/experiments/e2e_runner.h"
 #include "zk/experiments/model_runner.h"
@@ -45,8 +46,8 @@ Scenario Load(const std::string& name, uint32_t clients, uint64_t seed,
   REQUIRE(kept.size() == keep.size());
   s->policies = kept;
   for (ScenarioPolicy& p : s->policies) {
-    for (nlohmann::json& step : p.steps) {
-      if (step.value("op", "") == "wait") step["ms"] = 0;
+    for (ScenarioStep& step : p.steps) {
+      if (auto* wait = std::get_if<WaitStep>(&step.action)) wait->duration = {};
     }
   }
   OverrideSeed(&*s, seed);
@@ -324,18 +325,23 @@ TEST_CASE("every step form runs end to end", "[experiments][e2e]") {
   CHECK(p.steps[4].movers == p.steps[4].min_movers);
 }
 
-TEST_CASE("a bad wait end to end is an error naming the step", "[experiments][e2e]") {
+TEST_CASE("a step on a server no configuration names fails naming the step", "[experiments][e2e]") {
+  // The ensemble holds every server a configuration of the policy names; a
+  // step on another one is refused when it runs, naming the step.
   Result<Scenario> s = ParseScenario(R"({
-    "type": "zkbalance-scenario", "name": "bad-wait", "clients": 3,
+    "type": "zkbalance-scenario", "name": "bad-server", "clients": 3,
     "servers": ["zk1:2181", "zk2:2181", "zk3:2181"],
-    "policies": [{"policy": "p", "timeline": [{"op": "wait", "ms": "5 s", "label": "pause"}]}]})",
-                                     "bad-wait.json");
-  REQUIRE(s.ok());  // a wait's ms is checked when it runs, as in the model
+    "policies": [{"policy": "p", "timeline": [
+      {"op": "shed", "server": "zk9:2181", "fraction": 0.5, "label": "shed zk9"}]}]})",
+                                     "bad-server.json");
+  REQUIRE(s.ok());
   std::vector<std::string> notes;
   Result<ExperimentResult> r = RunEndToEnd(*s, &notes);
   REQUIRE(!r.ok());
   CHECK(r.status().code() == Error::kBadArguments);
-  CHECK_THAT(r.status().message(), Catch::Contains("step 1 (\"pause\"): wait: ms"));
+  CHECK_THAT(
+      r.status().message(),
+      Catch::Contains("step 1 (\"shed zk9\"): server zk9:2181 is not one of the scenario's"));
 }
 
 }  // namespace
