@@ -42,7 +42,6 @@ inline constexpr Ms kCallLimit{30000};    // an operator request unanswered afte
 struct EnsembleDriver {
   uv_loop_t loop{};
   std::unique_ptr<sim::SimServer> sim;  // the embedded ensemble, or null
-  const ScenarioPolicy* policy = nullptr;
   const EndToEndOptions* options = nullptr;
   std::vector<std::string> names;  // per server of the universe: the scenario's name
   std::vector<HostPort> addrs;     // its address

@@ -103,7 +103,6 @@ bool PolicyRun::NeedsPlans() const {
 }
 
 Status PolicyRun::Setup() {
-  run_.policy = &p_;
   run_.options = &o_;
   run_.names = Universe(p_);
   run_.jitter = p_.options.migration_jitter;
