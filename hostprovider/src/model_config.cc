@@ -50,7 +50,9 @@ Status ReadMillis(const Json& obj, const char* key, const std::string& where,
   return Status::Ok();
 }
 
-Result<ModelStep> StepFromJson(const Json& e, const std::string& at) {
+}  // namespace
+
+Result<ModelStep> ModelStepFromJson(const nlohmann::json& e, const std::string& at) {
   if (!e.is_object()) return Bad(at, "not an object");
   std::string op;
   if (Status s = json_fields::ReadString(e, "op", at, true, &op); !s.ok()) return s;
@@ -99,8 +101,6 @@ Result<ModelStep> StepFromJson(const Json& e, const std::string& at) {
   }
   return step;
 }
-
-}  // namespace
 
 nlohmann::json ModelConfigToJson(const ModelConfig& config) {
   const ModelOptions& o = config.options;
@@ -214,7 +214,7 @@ Result<ModelConfig> ModelConfigFromJson(const nlohmann::json& j) {
   if (timeline != nullptr) {
     for (size_t i = 0; i < timeline->size(); ++i) {
       Result<ModelStep> step =
-          StepFromJson((*timeline)[i], fmt::format("{}.timeline[{}]", where, i));
+          ModelStepFromJson((*timeline)[i], fmt::format("{}.timeline[{}]", where, i));
       if (!step.ok()) return step.status();
       config.timeline.push_back(std::move(step).value());
     }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "model_trace.h"
 #include "zk/hostprovider/exact_plan.h"
 #include "zk/hostprovider/rebalance_plan.h"
 
@@ -14,10 +15,6 @@ namespace {
 
 // Passes over the list a client makes before it stays disconnected.
 constexpr uint32_t kMaxPasses = 3;
-// The most samples in a step's series (plus the one before the step).
-constexpr int64_t kMaxSamples = 10000;
-// The window of peak_connects_per_s.
-constexpr int64_t kPeakWindowMs = 1000;
 
 Status Bad(std::string message) { return Status(Error::kBadArguments, std::move(message)); }
 
@@ -36,228 +33,6 @@ class ClientRandom {
 };
 
 }  // namespace
-
-// The events of one step, in ms from its beginning: clients leaving and
-// landing on servers (indices of the step's final list; `n` stands for
-// "elsewhere": disconnected or on a server the step removed), attempts.
-class ModelSimulator::Trace {
- public:
-  Trace(std::vector<uint64_t> initial, uint64_t elsewhere)
-      : n_(static_cast<uint32_t>(initial.size())), initial_(std::move(initial)) {
-    initial_.push_back(elsewhere);
-  }
-
-  // A client leaves `server` (kNoServer: a server outside the list) at t.
-  void Leave(int64_t t, uint32_t server) { Change(t, server == kNoServer ? n_ : server, n_); }
-  void Land(int64_t t, uint32_t server) {
-    Change(t, n_, server);
-    landings_.push_back(t);
-  }
-  void Attempted(int64_t t) { last_ = std::max(last_, t); }
-
-  // The last change of a count (0: none), and the last event of any kind.
-  int64_t last_change() const { return last_change_; }
-  int64_t last() const { return std::max(last_, last_change_); }
-
-  // The series from `start_ms` (the counts before the step) to the settle.
-  std::vector<CountsAt> Series(int64_t start_ms, int64_t period) const {
-    const int64_t settle = last_change_;
-    while ((settle + period - 1) / period > kMaxSamples) period *= 2;
-    const int64_t k_last = (settle + period - 1) / period;
-    const size_t width = n_ + 1;
-    std::vector<int64_t> deltas(static_cast<size_t>(k_last + 1) * width, 0);
-    std::vector<uint64_t> connects(static_cast<size_t>(k_last + 1), 0);
-    for (const Event& e : events_) {
-      const auto k = static_cast<size_t>((e.t + period - 1) / period);  // sample at or after e.t
-      --deltas[k * width + e.from];
-      ++deltas[k * width + e.to];
-      if (e.from == n_ && e.to != n_) ++connects[k];
-    }
-    std::vector<CountsAt> out;
-    out.reserve(static_cast<size_t>(k_last) + 2);
-    std::vector<int64_t> now(initial_.begin(), initial_.end());
-    auto push = [&](int64_t t, uint64_t c) {
-      CountsAt a;
-      a.time_ms = start_ms + t;
-      a.counts.assign(now.begin(), now.begin() + n_);
-      a.elsewhere = static_cast<uint64_t>(now[n_]);
-      a.connects = c;
-      out.push_back(std::move(a));
-    };
-    push(0, 0);
-    for (int64_t k = 0; k <= k_last; ++k) {
-      for (size_t j = 0; j < width; ++j) now[j] += deltas[static_cast<size_t>(k) * width + j];
-      push(std::min(k * period, settle), connects[static_cast<size_t>(k)]);
-    }
-    return out;
-  }
-
-  uint64_t connects() const { return landings_.size(); }
-
-  // The most landings in any window [x, x + kPeakWindowMs).
-  uint64_t PeakPerSecond() const {
-    std::vector<int64_t> t = landings_;
-    std::sort(t.begin(), t.end());
-    size_t best = 0;
-    for (size_t i = 0, j = 0; j < t.size(); ++j) {
-      while (t[j] - t[i] >= kPeakWindowMs) ++i;
-      best = std::max(best, j - i + 1);
-    }
-    return best;
-  }
-
- private:
-  struct Event {
-    int64_t t;
-    uint32_t from;  // the count that drops (n_: elsewhere)
-    uint32_t to;    // the count that grows
-  };
-
-  void Change(int64_t t, uint32_t from, uint32_t to) {
-    events_.push_back(Event{t, from, to});
-    last_change_ = std::max(last_change_, t);
-  }
-
-  uint32_t n_;
-  std::vector<uint64_t> initial_;  // per server, then elsewhere
-  std::vector<Event> events_;
-  std::vector<int64_t> landings_;
-  int64_t last_change_ = 0;
-  int64_t last_ = 0;
-};
-
-std::string_view ModelStepKindName(ModelStepKind k) {
-  switch (k) {
-    case ModelStepKind::kReconfigure:
-      return "reconfigure";
-    case ModelStepKind::kCrash:
-      return "crash";
-    case ModelStepKind::kRecover:
-      return "recover";
-    case ModelStepKind::kRestart:
-      return "restart";
-    case ModelStepKind::kPlan:
-      return "plan";
-    case ModelStepKind::kExactPlan:
-      return "exact-plan";
-    case ModelStepKind::kShed:
-      return "shed";
-    case ModelStepKind::kWait:
-      return "wait";
-  }
-  return "unknown";
-}
-
-std::optional<ModelStepKind> ParseModelStepKind(std::string_view name) {
-  for (ModelStepKind k : {ModelStepKind::kReconfigure, ModelStepKind::kCrash,
-                          ModelStepKind::kRecover, ModelStepKind::kRestart, ModelStepKind::kPlan,
-                          ModelStepKind::kExactPlan, ModelStepKind::kShed, ModelStepKind::kWait}) {
-    if (ModelStepKindName(k) == name) return k;
-  }
-  return std::nullopt;
-}
-
-ModelStep ModelStep::Reconfigure(std::vector<HostPort> servers, std::string label) {
-  ModelStep s;
-  s.kind = ModelStepKind::kReconfigure;
-  s.servers = std::move(servers);
-  s.label = std::move(label);
-  return s;
-}
-
-ModelStep ModelStep::Crash(HostPort server) {
-  ModelStep s;
-  s.kind = ModelStepKind::kCrash;
-  s.server = std::move(server);
-  return s;
-}
-
-ModelStep ModelStep::Recover(HostPort server) {
-  ModelStep s;
-  s.kind = ModelStepKind::kRecover;
-  s.server = std::move(server);
-  return s;
-}
-
-ModelStep ModelStep::Restart(HostPort server) {
-  ModelStep s;
-  s.kind = ModelStepKind::kRestart;
-  s.server = std::move(server);
-  return s;
-}
-
-ModelStep ModelStep::Plan(uint32_t passes) {
-  ModelStep s;
-  s.kind = ModelStepKind::kPlan;
-  s.passes = passes;
-  return s;
-}
-
-ModelStep ModelStep::ExactPlan() {
-  ModelStep s;
-  s.kind = ModelStepKind::kExactPlan;
-  return s;
-}
-
-ModelStep ModelStep::Shed(HostPort server, double fraction) {
-  ModelStep s;
-  s.kind = ModelStepKind::kShed;
-  s.server = std::move(server);
-  s.fraction = fraction;
-  return s;
-}
-
-ModelStep ModelStep::Wait(std::chrono::milliseconds duration, std::string label) {
-  ModelStep s;
-  s.kind = ModelStepKind::kWait;
-  s.duration = duration;
-  s.label = std::move(label);
-  return s;
-}
-
-std::string ModelStep::DefaultLabel() const {
-  switch (kind) {
-    case ModelStepKind::kReconfigure:
-      return fmt::format("reconfigure to {} servers", servers.size());
-    case ModelStepKind::kShed:
-      return fmt::format("shed {:.0f}% of {}", fraction * 100, server);
-    case ModelStepKind::kPlan:
-      return passes > 1 ? fmt::format("plan ({} passes)", passes) : std::string("plan");
-    case ModelStepKind::kExactPlan:
-      return std::string(ModelStepKindName(kind));
-    case ModelStepKind::kWait:
-      return duration.count() % 1000 == 0 ? fmt::format("wait {} s", duration.count() / 1000)
-                                          : fmt::format("wait {} ms", duration.count());
-    default:
-      return fmt::format("{} {}", ModelStepKindName(kind), server);
-  }
-}
-
-double StepReport::MoversOverMinimum() const {
-  if (min_movers == 0) return movers == 0 ? 1.0 : std::numeric_limits<double>::infinity();
-  return static_cast<double>(movers) / static_cast<double>(min_movers);
-}
-
-double StepReport::MoversOverBalancedStartMinimum() const {
-  if (balanced_start_min_movers <= 0) {
-    return movers == 0 ? 1.0 : std::numeric_limits<double>::infinity();
-  }
-  return static_cast<double>(movers) / balanced_start_min_movers;
-}
-
-std::string StepReport::ToString() const {
-  std::string counts_text;
-  for (size_t i = 0; i < counts.size(); ++i) {
-    if (i > 0) counts_text += '/';
-    counts_text += fmt::format("{}{}", counts[i], up[i] ? "" : "(down)");
-  }
-  return fmt::format(
-      "{:<34} counts {}  movers {} min {} (x{:.3f})  balanced-start min {:.0f} (x{:.3f})  "
-      "max/mean {:.3f}{}",
-      label, counts_text, movers, min_movers, MoversOverMinimum(), balanced_start_min_movers,
-      MoversOverBalancedStartMinimum(), max_over_mean,
-      disconnected > 0 ? fmt::format("  disconnected {}", disconnected) : std::string());
-}
 
 ModelSimulator::ModelSimulator(ModelOptions options) : options_(std::move(options)) {}
 
@@ -333,7 +108,7 @@ void ModelSimulator::Start() {
   start_report_.balanced_start_min_movers = 0;
   // The start is the state at time 0 (a placed start's attempts are a way
   // of placing, not events).
-  Finish(Trace(counts_, start_report_.disconnected), &start_report_);
+  Finish(ModelTrace(counts_, start_report_.disconnected), &start_report_);
 }
 
 bool ModelSimulator::Connect(Client& c, uint64_t* attempts, int64_t* t) {
@@ -367,7 +142,7 @@ bool ModelSimulator::ConnectTo(Client& c, uint32_t server, uint64_t* attempts) {
   return false;
 }
 
-bool ModelSimulator::Reconnect(Client& c, uint64_t* attempts, int64_t t, Trace* trace) {
+bool ModelSimulator::Reconnect(Client& c, uint64_t* attempts, int64_t t, ModelTrace* trace) {
   const uint32_t before = c.state.current;
   if (before != kNoServer) {
     --counts_[before];
@@ -379,7 +154,7 @@ bool ModelSimulator::Reconnect(Client& c, uint64_t* attempts, int64_t t, Trace* 
   return c.state.current != before;
 }
 
-void ModelSimulator::RetryDisconnected(uint64_t* attempts, int64_t t, Trace* trace) {
+void ModelSimulator::RetryDisconnected(uint64_t* attempts, int64_t t, ModelTrace* trace) {
   bool any_up = false;
   for (uint8_t u : up_) any_up = any_up || u != 0;
   if (!any_up) return;
@@ -400,7 +175,7 @@ int64_t ModelSimulator::MigrationDelay() {
   return d;
 }
 
-void ModelSimulator::Finish(const Trace& trace, StepReport* r) {
+void ModelSimulator::Finish(const ModelTrace& trace, StepReport* r) {
   r->start_ms = now_ms_;
   r->settle_ms = trace.last_change();
   r->end_ms = now_ms_ + trace.last();
@@ -516,7 +291,7 @@ StepReport ModelSimulator::DoReconfigure(const ModelStep& step, ServerList new_l
   if (change.SameSet()) {  // HostProvider::UpdateServerList: a no-op
     StepReport r = Report(label);
     r.balanced_start_min_movers = 0;
-    Finish(Trace(counts_, r.disconnected), &r);
+    Finish(ModelTrace(counts_, r.disconnected), &r);
     return r;
   }
   RefreshLoadHint();
@@ -566,8 +341,8 @@ StepReport ModelSimulator::DoReconfigure(const ModelStep& step, ServerList new_l
   }
 
   const uint64_t min_movers = MinMoversOverUp(mapped, eligible);
-  Trace trace(std::vector<uint64_t>(mapped.begin(), mapped.begin() + n_new),
-              mapped[n_new] + (options_.clients - connected_before));
+  ModelTrace trace(std::vector<uint64_t>(mapped.begin(), mapped.begin() + n_new),
+                   mapped[n_new] + (options_.clients - connected_before));
   std::vector<uint64_t> new_counts(n_new, 0);
   std::swap(ctx_, new_ctx);  // ctx_ is now the new context; new_ctx the old
   up_ = std::move(new_up);
@@ -614,7 +389,7 @@ StepReport ModelSimulator::DoCrash(uint32_t server, std::string label, bool reco
   std::vector<uint8_t> eligible = up_;
   eligible[server] = 0;
   const uint64_t min_movers = MinMoversOverUp(counts_, eligible);
-  Trace trace(counts_, Disconnected());
+  ModelTrace trace(counts_, Disconnected());
   up_[server] = 0;
   uint64_t attempts = 0;
   uint64_t movers = 0;
@@ -635,7 +410,7 @@ StepReport ModelSimulator::DoCrash(uint32_t server, std::string label, bool reco
 }
 
 StepReport ModelSimulator::DoRecover(uint32_t server, std::string label) {
-  Trace trace(counts_, Disconnected());
+  ModelTrace trace(counts_, Disconnected());
   up_[server] = 1;
   uint64_t attempts = 0;
   RetryDisconnected(&attempts, 0, &trace);
@@ -646,7 +421,7 @@ StepReport ModelSimulator::DoRecover(uint32_t server, std::string label) {
 }
 
 StepReport ModelSimulator::DoWait(std::chrono::milliseconds duration, std::string label) {
-  Trace trace(counts_, Disconnected());
+  ModelTrace trace(counts_, Disconnected());
   trace.Attempted(duration.count());  // nothing happens; time passes
   StepReport r = Report(std::move(label));
   r.balanced_start_min_movers = 0;
@@ -657,7 +432,7 @@ StepReport ModelSimulator::DoWait(std::chrono::milliseconds duration, std::strin
 StepReport ModelSimulator::DoPlan(std::string label, uint32_t passes) {
   RefreshLoadHint();
   const uint64_t min_movers = MinMoversOverUp(counts_, up_);
-  Trace trace(counts_, Disconnected());
+  ModelTrace trace(counts_, Disconnected());
   uint64_t attempts = 0;
   uint64_t movers = 0;
   for (uint32_t pass = 0; pass < passes; ++pass) {
@@ -717,7 +492,7 @@ StepReport ModelSimulator::DoExactPlan(std::string label) {
   std::vector<double> weights(n);
   for (uint32_t i = 0; i < n; ++i) weights[i] = up_[i] ? 1.0 : 0.0;
   const uint64_t min_movers = MinMoversOverUp(counts_, up_);
-  Trace trace(counts_, Disconnected());
+  ModelTrace trace(counts_, Disconnected());
   Result<RebalancePlan> plan = ComputeExactPlan(++plan_version_, sessions, weights);
   uint64_t attempts = 0;
   uint64_t movers = 0;
@@ -782,7 +557,7 @@ StepReport ModelSimulator::DoShed(uint32_t server, double fraction, std::string 
     if (clients_[k].state.current == server) on_server.push_back(k);
   }
   const auto count = static_cast<uint64_t>(std::llround(fraction * on_server.size()));
-  Trace trace(counts_, Disconnected());
+  ModelTrace trace(counts_, Disconnected());
   SplitMix64 sr(sim_random_);
   uint64_t attempts = 0;
   uint64_t movers = 0;
@@ -801,47 +576,6 @@ StepReport ModelSimulator::DoShed(uint32_t server, double fraction, std::string 
   r.attempts = attempts;
   Finish(trace, &r);
   return r;
-}
-
-std::vector<HostPort> NumberedServers(uint32_t n, uint16_t port) {
-  std::vector<HostPort> out;
-  out.reserve(n);
-  for (uint32_t i = 1; i <= n; ++i) out.push_back(HostPort{fmt::format("zk{}", i), port});
-  return out;
-}
-
-std::vector<ModelStep> Section51Timeline(const std::vector<HostPort>& s) {
-  auto range = [&s](size_t first, size_t last) {  // s_first..s_last, 1-based
-    return std::vector<HostPort>(s.begin() + static_cast<ptrdiff_t>(first - 1),
-                                 s.begin() + static_cast<ptrdiff_t>(last));
-  };
-  return {
-      ModelStep::Reconfigure(range(1, 8), "9->8 (remove 1)"),
-      ModelStep::Reconfigure(range(1, 6), "8->6 (remove 2)"),
-      ModelStep::Reconfigure(range(2, 9), "6->8 (remove 1, add back 3)"),
-      ModelStep::Reconfigure(range(1, 9), "8->9 (add back 1)"),
-  };
-}
-
-std::vector<ModelStep> RollingRestartTimeline(const std::vector<HostPort>& servers, int rounds,
-                                              std::optional<ModelStepKind> plan_after_each,
-                                              uint32_t plan_passes) {
-  std::vector<ModelStep> steps;
-  for (int round = 1; round <= rounds; ++round) {
-    for (const HostPort& h : servers) {
-      ModelStep restart = ModelStep::Restart(h);
-      restart.label = fmt::format("round {}: restart {}", round, h);
-      steps.push_back(std::move(restart));
-      if (plan_after_each) {
-        ModelStep plan = *plan_after_each == ModelStepKind::kExactPlan
-                             ? ModelStep::ExactPlan()
-                             : ModelStep::Plan(plan_passes);
-        plan.label = fmt::format("round {}: {} after {}", round, ModelStepKindName(plan.kind), h);
-        steps.push_back(std::move(plan));
-      }
-    }
-  }
-  return steps;
 }
 
 }  // namespace zk

@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 #include <uv.h>
 
-#include "run/run_command.h"
+#include "zk/experiments/run_command.h"
 #include "fault_timeline.h"
 #include "serve_config.h"
 #include "sha1.h"
@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
                     "a ZooKeeper zoo.cfg (split or backward-compatible form); updated on reconfig");
   // run: an experiment scenario (docs/experiments.md).
   auto* run = app.add_subcommand("run", "run a rebalancing experiment scenario");
-  zk::sim::RunOptions ro;
+  zk::experiments::RunOptions ro;
   uint32_t run_clients = 0;
   uint64_t run_seed = 0;
   run->add_option("scenario", ro.scenario,
@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
     if (clients_opt->count() > 0) ro.clients = run_clients;
     if (seed_opt->count() > 0) ro.seed = run_seed;
     ro.progress = !no_progress;
-    return zk::sim::RunCommand(ro);
+    return zk::experiments::RunCommand(ro);
   }
   o.four_letter_whitelist.clear();
   size_t pos = 0;

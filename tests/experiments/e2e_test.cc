@@ -24,12 +24,13 @@
 #include <cmath>
 #include <iostream>
 #include <sstream>
+#include <variant>
 
-#include "run/e2e_runner.h"
-#include "run/model_runner.h"
-#include "run/result_writers.h"
+#include "zk/experiments/e2e_runner.h"
+#include "zk/experiments/model_runner.h"
+#include "zk/experiments/result_writers.h"
 
-namespace zk::sim {
+namespace zk::experiments {
 namespace {
 
 // The scenario with only `keep` policies, `clients` clients, `seed`, and
@@ -45,8 +46,8 @@ Scenario Load(const std::string& name, uint32_t clients, uint64_t seed,
   REQUIRE(kept.size() == keep.size());
   s->policies = kept;
   for (ScenarioPolicy& p : s->policies) {
-    for (nlohmann::json& step : p.steps) {
-      if (step.value("op", "") == "wait") step["ms"] = 0;
+    for (ScenarioStep& step : p.steps) {
+      if (auto* wait = std::get_if<WaitStep>(&step.action)) wait->duration = {};
     }
   }
   OverrideSeed(&*s, seed);
@@ -69,6 +70,32 @@ const PolicyResult& Policy(const ExperimentResult& r, const std::string& name) {
   return r.policies.front();
 }
 
+// What a test compares: the scenario run end to end and on the model.
+struct Runs {
+  ExperimentResult e2e;
+  ExperimentResult model;  // empty unless asked for
+};
+
+// The opening every test shares: runs `s` end to end (and on the model when
+// `with_model`), requires both to succeed (the error is printed when one
+// does not), and prints the end-to-end table with its seed.
+Runs RunBoth(const Scenario& s, uint64_t seed, bool with_model = true) {
+  Runs r;
+  std::vector<std::string> notes;
+  Result<ExperimentResult> e2e = RunEndToEnd(s, &notes);
+  INFO("end to end: " << e2e.status().ToString());
+  REQUIRE(e2e.ok());
+  r.e2e = std::move(*e2e);
+  if (with_model) {
+    Result<ExperimentResult> model = RunModel(s);
+    INFO("model: " << model.status().ToString());
+    REQUIRE(model.ok());
+    r.model = std::move(*model);
+  }
+  PrintTable(r.e2e, seed);
+  return r;
+}
+
 void CheckNoneLost(const PolicyResult& p) {
   CHECK(p.start.sessions_lost == 0);
   for (const StepResult& s : p.steps) {
@@ -80,14 +107,9 @@ void CheckNoneLost(const PolicyResult& p) {
 TEST_CASE("rolling restart end to end agrees with the model", "[experiments][e2e]") {
   const uint64_t seed = 1;
   const Scenario s = Load("rolling-restart", 300, seed, {"herd-free"});
-  std::vector<std::string> notes;
-  Result<ExperimentResult> e2e = RunEndToEnd(s, &notes);
-  REQUIRE(e2e.ok());
-  Result<ExperimentResult> model = RunModel(s);
-  REQUIRE(model.ok());
-  PrintTable(*e2e, seed);
-  const PolicyResult& e = Policy(*e2e, "herd-free");
-  const PolicyResult& m = Policy(*model, "herd-free");
+  const Runs r = RunBoth(s, seed);
+  const PolicyResult& e = Policy(r.e2e, "herd-free");
+  const PolicyResult& m = Policy(r.model, "herd-free");
   REQUIRE(e.steps.size() == m.steps.size());
   CheckNoneLost(e);
   double worst_e = 0, worst_m = 0;
@@ -112,27 +134,22 @@ TEST_CASE("rolling restart end to end agrees with the model", "[experiments][e2e
 TEST_CASE("imbalanced start: plans end to end agree with the model", "[experiments][e2e]") {
   const uint64_t seed = 2;
   const Scenario s = Load("imbalanced-start", 300, seed, {"load-aware", "exact"});
-  std::vector<std::string> notes;
-  Result<ExperimentResult> e2e = RunEndToEnd(s, &notes);
-  REQUIRE(e2e.ok());
-  Result<ExperimentResult> model = RunModel(s);
-  REQUIRE(model.ok());
-  PrintTable(*e2e, seed);
-  for (const PolicyResult& p : e2e->policies) {
+  const Runs r = RunBoth(s, seed);
+  for (const PolicyResult& p : r.e2e.policies) {
     CheckNoneLost(p);
     // The placed start: 900/50/50 scaled to 300.
     CHECK(p.start.counts == std::vector<uint64_t>{270, 15, 15});
     REQUIRE(p.steps.size() == 1);
   }
-  const StepResult& exact = Policy(*e2e, "exact").steps[0];
-  const StepResult& exact_m = Policy(*model, "exact").steps[0];
+  const StepResult& exact = Policy(r.e2e, "exact").steps[0];
+  const StepResult& exact_m = Policy(r.model, "exact").steps[0];
   CHECK(exact.min_movers == 170);
   CHECK(exact.min_movers == exact_m.min_movers);
   CHECK(exact.movers == exact.min_movers);
   CHECK(exact.counts == std::vector<uint64_t>{100, 100, 100});
   CHECK(exact.counts == exact_m.counts);
-  const StepResult& la = Policy(*e2e, "load-aware").steps[0];
-  const StepResult& la_m = Policy(*model, "load-aware").steps[0];
+  const StepResult& la = Policy(r.e2e, "load-aware").steps[0];
+  const StepResult& la_m = Policy(r.model, "load-aware").steps[0];
   std::cout << fmt::format("# load-aware plan: movers end to end {}, model {}, minimum {}\n",
                            la.movers, la_m.movers, la.min_movers);
   // Each of the 270 moves with p = 170/270: sd sqrt(270 p (1-p)) ~ 7.9.
@@ -146,14 +163,9 @@ TEST_CASE("imbalanced start: plans end to end agree with the model", "[experimen
 TEST_CASE("grow-shrink probabilistic end to end agrees with the model", "[experiments][e2e]") {
   const uint64_t seed = 3;
   const Scenario s = Load("grow-shrink", 300, seed, {"probabilistic"});
-  std::vector<std::string> notes;
-  Result<ExperimentResult> e2e = RunEndToEnd(s, &notes);
-  REQUIRE(e2e.ok());
-  Result<ExperimentResult> model = RunModel(s);
-  REQUIRE(model.ok());
-  PrintTable(*e2e, seed);
-  const PolicyResult& e = Policy(*e2e, "probabilistic");
-  const PolicyResult& m = Policy(*model, "probabilistic");
+  const Runs r = RunBoth(s, seed);
+  const PolicyResult& e = Policy(r.e2e, "probabilistic");
+  const PolicyResult& m = Policy(r.model, "probabilistic");
   CheckNoneLost(e);
   REQUIRE(e.steps.size() == 3);
   REQUIRE(m.steps.size() == 3);
@@ -193,27 +205,21 @@ TEST_CASE("skewed grow-shrink: load-aware end to end agrees with the model", "[e
                  {"policy": "load-aware", "migration": "load-aware"}]})json",
                                      "skewed-grow-shrink.json");
   REQUIRE(s.ok());
-  std::vector<std::string> notes;
-  Result<ExperimentResult> e2e = RunEndToEnd(*s, &notes);
-  CAPTURE(e2e.status().ToString());
-  REQUIRE(e2e.ok());
-  Result<ExperimentResult> model = RunModel(*s);
-  REQUIRE(model.ok());
-  PrintTable(*e2e, seed);
+  const Runs r = RunBoth(*s, seed);
   for (const std::string name : {"probabilistic", "load-aware"}) {
     CAPTURE(name);
-    CheckNoneLost(Policy(*e2e, name));
-    CHECK(Policy(*e2e, name).start.counts == std::vector<uint64_t>{200, 50, 50});
-    REQUIRE(Policy(*e2e, name).steps.size() == 2);
-    REQUIRE(Policy(*model, name).steps.size() == 2);
+    CheckNoneLost(Policy(r.e2e, name));
+    CHECK(Policy(r.e2e, name).start.counts == std::vector<uint64_t>{200, 50, 50});
+    REQUIRE(Policy(r.e2e, name).steps.size() == 2);
+    REQUIRE(Policy(r.model, name).steps.size() == 2);
     // The shrink moves exactly zk4's and zk5's clients, in both.
-    const PolicyResult& p = Policy(*e2e, name);
+    const PolicyResult& p = Policy(r.e2e, name);
     CHECK(p.steps[1].movers == p.steps[0].counts[3] + p.steps[0].counts[4]);
   }
-  const PolicyResult& la = Policy(*e2e, "load-aware");
-  const PolicyResult& la_m = Policy(*model, "load-aware");
-  const PolicyResult& pr = Policy(*e2e, "probabilistic");
-  const PolicyResult& pr_m = Policy(*model, "probabilistic");
+  const PolicyResult& la = Policy(r.e2e, "load-aware");
+  const PolicyResult& la_m = Policy(r.model, "load-aware");
+  const PolicyResult& pr = Policy(r.e2e, "probabilistic");
+  const PolicyResult& pr_m = Policy(r.model, "probabilistic");
   std::cout << fmt::format(
       "# grow: zk1 keeps {} (model {}) load-aware, {} (model {}) probabilistic; movers {} (model "
       "{}) load-aware, {} (model {}) probabilistic\n",
@@ -257,12 +263,9 @@ TEST_CASE("skewed grow-shrink: load-aware end to end agrees with the model", "[e
 TEST_CASE("avalanche end to end: no session lost, jitter lowers the burst", "[experiments][e2e]") {
   const uint64_t seed = 4;
   const Scenario s = Load("avalanche", 300, seed, {"no-jitter", "jitter-5s"});
-  std::vector<std::string> notes;
-  Result<ExperimentResult> e2e = RunEndToEnd(s, &notes);
-  REQUIRE(e2e.ok());
-  PrintTable(*e2e, seed);
-  const PolicyResult& plain = Policy(*e2e, "no-jitter");
-  const PolicyResult& jitter = Policy(*e2e, "jitter-5s");
+  const Runs r = RunBoth(s, seed, /*with_model=*/false);
+  const PolicyResult& plain = Policy(r.e2e, "no-jitter");
+  const PolicyResult& jitter = Policy(r.e2e, "jitter-5s");
   CheckNoneLost(plain);
   CheckNoneLost(jitter);
   // The placed start 500/300/200 scaled to 300.
@@ -295,12 +298,8 @@ TEST_CASE("every step form runs end to end", "[experiments][e2e]") {
       {"op": "exact-plan"}]}]})json",
                                      "forms.json");
   REQUIRE(s.ok());
-  std::vector<std::string> notes;
-  Result<ExperimentResult> e2e = RunEndToEnd(*s, &notes);
-  CAPTURE(e2e.status().ToString());
-  REQUIRE(e2e.ok());
-  PrintTable(*e2e, seed);
-  const PolicyResult& p = e2e->policies[0];
+  const Runs r = RunBoth(*s, seed, /*with_model=*/false);
+  const PolicyResult& p = r.e2e.policies[0];
   CheckNoneLost(p);
   REQUIRE(p.steps.size() == 5);
   const uint64_t zk1 = p.start.counts[0];
@@ -326,19 +325,24 @@ TEST_CASE("every step form runs end to end", "[experiments][e2e]") {
   CHECK(p.steps[4].movers == p.steps[4].min_movers);
 }
 
-TEST_CASE("a bad wait end to end is an error naming the step", "[experiments][e2e]") {
+TEST_CASE("a step on a server no configuration names fails naming the step", "[experiments][e2e]") {
+  // The ensemble holds every server a configuration of the policy names; a
+  // step on another one is refused when it runs, naming the step.
   Result<Scenario> s = ParseScenario(R"({
-    "type": "zkbalance-scenario", "name": "bad-wait", "clients": 3,
+    "type": "zkbalance-scenario", "name": "bad-server", "clients": 3,
     "servers": ["zk1:2181", "zk2:2181", "zk3:2181"],
-    "policies": [{"policy": "p", "timeline": [{"op": "wait", "ms": "5 s", "label": "pause"}]}]})",
-                                     "bad-wait.json");
-  REQUIRE(s.ok());  // a wait's ms is checked when it runs, as in the model
+    "policies": [{"policy": "p", "timeline": [
+      {"op": "shed", "server": "zk9:2181", "fraction": 0.5, "label": "shed zk9"}]}]})",
+                                     "bad-server.json");
+  REQUIRE(s.ok());
   std::vector<std::string> notes;
   Result<ExperimentResult> r = RunEndToEnd(*s, &notes);
   REQUIRE(!r.ok());
   CHECK(r.status().code() == Error::kBadArguments);
-  CHECK_THAT(r.status().message(), Catch::Contains("step 1 (\"pause\"): wait: ms"));
+  CHECK_THAT(
+      r.status().message(),
+      Catch::Contains("step 1 (\"shed zk9\"): server zk9:2181 is not one of the scenario's"));
 }
 
 }  // namespace
-}  // namespace zk::sim
+}  // namespace zk::experiments

@@ -1,11 +1,11 @@
 // Scenario files: the built-in ones parse; bad files fail with a message that
 // names the file and the field.
-#include "run/scenario.h"
+#include "zk/experiments/scenario.h"
 
 #include <catch2/catch.hpp>
 #include <string>
 
-namespace zk::sim {
+namespace zk::experiments {
 namespace {
 
 Status Parse(const std::string& text) {
@@ -23,7 +23,6 @@ TEST_CASE("every built-in scenario loads", "[experiments][scenario]") {
     CHECK(!s->policies.empty());
     for (const ScenarioPolicy& p : s->policies) {
       CHECK(!p.steps.empty());
-      CHECK(p.t.size() == p.steps.size());
     }
   }
 }
@@ -49,8 +48,17 @@ TEST_CASE("policies: overrides, before/after insertion and time positions",
   CHECK(s->policies[1].options.provider.failover == FailoverPolicy::kHerdFree);
   CHECK(s->policies[0].steps.size() == 2);
   REQUIRE(s->policies[1].steps.size() == 5);
-  CHECK(s->policies[1].t == std::vector<double>{0.5, 1, 1 + 1 / 3.0, 1 + 2 / 3.0, 2});
-  CHECK(s->policies[1].inserted == std::vector<uint8_t>{1, 0, 1, 1, 0});
+  std::vector<double> t;
+  std::vector<uint8_t> inserted;
+  std::vector<std::string> ops;
+  for (const ScenarioStep& step : s->policies[1].steps) {
+    t.push_back(step.t);
+    inserted.push_back(step.inserted);
+    ops.emplace_back(step.op());
+  }
+  CHECK(t == std::vector<double>{0.5, 1, 1 + 1 / 3.0, 1 + 2 / 3.0, 2});
+  CHECK(inserted == std::vector<uint8_t>{1, 0, 1, 1, 0});
+  CHECK(ops == std::vector<std::string>{"exact-plan", "restart", "plan", "shed", "wait"});
   CHECK(s->policies[2].steps.size() == 1);
 }
 
@@ -89,14 +97,21 @@ TEST_CASE("bad scenario files fail with clear errors", "[experiments][scenario]"
        "bad.json: policies[0]: model.failover"},
       {R"({"name": "x", "servers": ["a:1"], "timeline": [{"op": "explode"}],
            "policies": [{"policy": "p"}]})",
-       "bad.json: policies[0]: model.timeline[0].op: \"explode\" is not one of"},
+       "bad.json: timeline[0].op: \"explode\" is not one of"},
       {R"({"name": "x", "servers": ["a:1"],
            "timeline": [{"op": "shed", "server": "busiest", "fraction": 1.5}],
            "policies": [{"policy": "p"}]})",
-       "bad.json: policies[0]: model.timeline[0].fraction: 1.5 is not in [0, 1]"},
+       "bad.json: timeline[0].fraction: 1.5 is not in [0, 1]"},
+      {R"({"name": "x", "servers": ["a:1"], "policies": [{"policy": "p",
+           "after": {"crash": [{"op": "plan", "passes": 0}]},
+           "timeline": [{"op": "crash", "server": "a:1"}]}]})",
+       "bad.json: policies[0].after.crash[0].passes: 0 is not in [1, 100]"},
+      {R"({"name": "x", "servers": ["a:1"], "policies": [{"policy": "p",
+           "timeline": [{"op": "plan"}, {"op": "wait", "ms": "5 s", "label": "pause"}]}]})",
+       "bad.json: policies[0].timeline[1].ms"},
       {R"({"name": "x", "servers": ["a:1"], "timeline": {},
            "policies": [{"policy": "p"}]})",
-       "bad.json: policies[0].timeline: not an array"},
+       "bad.json: timeline: not an array"},
   };
   for (const Case& c : cases) {
     const Status st = Parse(c.text);
@@ -129,21 +144,39 @@ TEST_CASE("end-to-end keys: shed by count/target, reconfigure mode and observers
                     "e2e.json");
   CAPTURE(ok.status().ToString());
   REQUIRE(ok.ok());
-  CHECK(ok->policies[0].steps[0]["count"] == 5);
+  const std::vector<ScenarioStep>& steps = ok->policies[0].steps;
+  REQUIRE(steps.size() == 5);
+  const auto* shed = std::get_if<ShedStep>(&steps[0].action);
+  REQUIRE(shed != nullptr);
+  CHECK(shed->count == std::optional<uint32_t>(5));
+  CHECK(shed->window_ms == 200);
+  CHECK(shed->server.server == HostPort{"a", 1});
+  const auto* busiest = std::get_if<ShedStep>(&steps[1].action);
+  REQUIRE(busiest != nullptr);
+  CHECK(busiest->server.busiest);
+  CHECK(busiest->target == std::optional<uint32_t>(3));
+  REQUIRE(std::holds_alternative<WaitStep>(steps[2].action));
+  CHECK(std::get<WaitStep>(steps[2].action).duration == std::chrono::milliseconds(0));
+  const auto* bulk = std::get_if<ReconfigureStep>(&steps[3].action);
+  REQUIRE(bulk != nullptr);
+  CHECK(bulk->bulk);
+  const auto* obs = std::get_if<ReconfigureStep>(&steps[4].action);
+  REQUIRE(obs != nullptr);
+  CHECK(!obs->bulk);
+  CHECK(obs->observers == std::vector<HostPort>{HostPort{"c", 1}});
   // The model sheds fractions only: a shed by count is refused when it runs.
-  bool is_wait = false;
-  Result<ModelStep> m =
-      ParseStep(ok->policies[0].steps[0], HostPort{"a", 1}, {HostPort{"a", 1}}, &is_wait);
+  Result<ModelStep> m = ToModelStep(steps[0], HostPort{"a", 1});
   REQUIRE(!m.ok());
   CHECK(m.status().message().find("end to end only") != std::string::npos);
 
   const std::pair<std::string, std::string> bad[] = {
       {R"({"op": "shed", "server": "a:1", "count": 5, "target": 2})", "one of fraction"},
-      {R"({"op": "shed", "server": "a:1", "count": -1})", "shed.count"},
-      {R"({"op": "shed", "server": "a:1", "fraction": 0.5, "window_ms": "x"})", "shed.window_ms"},
-      {R"({"op": "reconfigure", "servers": ["a:1"], "mode": "fast"})", "reconfigure.mode"},
-      {R"({"op": "reconfigure", "servers": ["a:1", "b:1"], "observers": ["c:1"]})",
-       "reconfigure.observers"},
+      {R"({"op": "shed", "server": "a:1", "count": -1})", "timeline[0].count: -1 is not"},
+      {R"({"op": "shed", "server": "a:1", "fraction": 0.5, "window_ms": "x"})",
+       "timeline[0].window_ms"},
+      {R"({"op": "reconfigure", "servers": ["a:1"], "mode": "fast"})", "timeline[0].mode"},
+      {R"({"op": "plan"}, {"op": "reconfigure", "servers": ["a:1", "b:1"], "observers": ["c:1"]})",
+       "timeline[1].observers[0]: \"c:1\" is not one of the step's servers"},
   };
   for (const auto& [step, what] : bad) {
     Status st = Parse(with(step));
@@ -155,4 +188,4 @@ TEST_CASE("end-to-end keys: shed by count/target, reconfigure mode and observers
 }
 
 }  // namespace
-}  // namespace zk::sim
+}  // namespace zk::experiments

@@ -47,6 +47,11 @@ struct ModelConfig {
 nlohmann::json ModelConfigToJson(const ModelConfig& config);
 Result<ModelConfig> ModelConfigFromJson(const nlohmann::json& j);
 
+// One step of "timeline" as above; `where` prefixes error messages
+// ("<where>.fraction: 1.5 is not in [0, 1]"). ModelConfigFromJson parses
+// each step with it; the experiment runner's scenarios do too.
+Result<ModelStep> ModelStepFromJson(const nlohmann::json& step, const std::string& where);
+
 std::string SerializeModelConfig(const ModelConfig& config);  // indented
 Result<ModelConfig> ParseModelConfig(std::string_view text);
 

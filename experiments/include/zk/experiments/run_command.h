@@ -1,14 +1,14 @@
 // `zksim run <scenario>`: loads the scenario, applies the command line's
 // overrides, runs it (model or end to end), prints the seed and the table,
 // and writes the requested JSON, CSV and plots.
-#ifndef ZK_SIM_RUN_RUN_COMMAND_H_
-#define ZK_SIM_RUN_RUN_COMMAND_H_
+#ifndef ZK_EXPERIMENTS_RUN_COMMAND_H_
+#define ZK_EXPERIMENTS_RUN_COMMAND_H_
 
 #include <cstdint>
 #include <optional>
 #include <string>
 
-namespace zk::sim {
+namespace zk::experiments {
 
 struct RunOptions {
   std::string scenario;  // a file or a built-in name
@@ -28,6 +28,6 @@ struct RunOptions {
 // or scenario. Messages go to stderr.
 int RunCommand(const RunOptions& options);
 
-}  // namespace zk::sim
+}  // namespace zk::experiments
 
-#endif  // ZK_SIM_RUN_RUN_COMMAND_H_
+#endif  // ZK_EXPERIMENTS_RUN_COMMAND_H_

@@ -2,15 +2,15 @@
 // entry per timeline step. Written as JSON, CSV and a table (result_writers.h)
 // and plotted (gnuplot_driver.h). Holds no wall-clock data, so the same
 // scenario and seed give byte-identical output.
-#ifndef ZK_SIM_RUN_EXPERIMENT_RESULT_H_
-#define ZK_SIM_RUN_EXPERIMENT_RESULT_H_
+#ifndef ZK_EXPERIMENTS_EXPERIMENT_RESULT_H_
+#define ZK_EXPERIMENTS_EXPERIMENT_RESULT_H_
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace zk::sim {
+namespace zk::experiments {
 
 // Per-server counts at one instant of the run (a point of the time series).
 struct CountSample {
@@ -71,6 +71,6 @@ struct ExperimentResult {
   std::vector<PolicyResult> policies;
 };
 
-}  // namespace zk::sim
+}  // namespace zk::experiments
 
-#endif  // ZK_SIM_RUN_EXPERIMENT_RESULT_H_
+#endif  // ZK_EXPERIMENTS_EXPERIMENT_RESULT_H_

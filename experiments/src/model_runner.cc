@@ -1,15 +1,13 @@
-#include "run/model_runner.h"
+#include "zk/experiments/model_runner.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
-#include <limits>
 
 #include "zk/hostprovider/model_simulator.h"
 #include "zk/hostprovider/random_source.h"
 
-namespace zk::sim {
+namespace zk::experiments {
 namespace {
 
 StepResult FromReport(const StepReport& r, std::string op) {
@@ -32,21 +30,6 @@ StepResult FromReport(const StepReport& r, std::string op) {
     s.series.push_back(CountSample{static_cast<double>(a.time_ms), a.counts, a.connects});
   }
   return s;
-}
-
-// A wait step of the scenario: "ms" (optional, default 5000) milliseconds.
-Result<ModelStep> WaitStep(const nlohmann::json& j, std::string label) {
-  std::chrono::milliseconds ms = ModelStep{}.duration;  // 5 s
-  if (j.contains("ms")) {
-    const nlohmann::json& v = j["ms"];
-    if (!v.is_number_integer() || v.get<int64_t>() < 0 ||
-        v.get<int64_t>() > std::numeric_limits<int32_t>::max()) {
-      return Status(Error::kBadArguments,
-                    fmt::format("wait: ms: {} is not an integer in [0, 2^31)", v.dump()));
-    }
-    ms = std::chrono::milliseconds(v.get<int64_t>());
-  }
-  return ModelStep::Wait(ms, std::move(label));
 }
 
 HostPort Busiest(const ModelSimulator& sim) {
@@ -79,14 +62,7 @@ Result<ExperimentResult> RunModel(const Scenario& scenario, const ProgressFn& pr
     pr.migration_jitter_ms = p.options.migration_jitter.count();
     pr.start = FromReport(sim->start_report(), "start");
     for (size_t si = 0; si < p.steps.size(); ++si) {
-      bool is_wait = false;
-      Result<ModelStep> step =
-          ParseStep(p.steps[si], Busiest(*sim), sim->servers().hosts(), &is_wait);
-      if (!step.ok()) {
-        return Status(Error::kBadArguments, fmt::format("policy {}: step {}: {}", p.name, si + 1,
-                                                        step.status().message()));
-      }
-      if (is_wait) step = WaitStep(p.steps[si], step->label);
+      Result<ModelStep> step = ToModelStep(p.steps[si], Busiest(*sim));
       if (!step.ok()) {
         return Status(Error::kBadArguments, fmt::format("policy {}: step {}: {}", p.name, si + 1,
                                                         step.status().message()));
@@ -97,8 +73,8 @@ Result<ExperimentResult> RunModel(const Scenario& scenario, const ProgressFn& pr
                       fmt::format("policy {}: step {}: {}", p.name, si + 1, r.status().message()));
       }
       StepResult s = FromReport(*r, std::string(ModelStepKindName(step->kind)));
-      s.t = p.t[si];
-      s.inserted = p.inserted[si] != 0;
+      s.t = p.steps[si].t;
+      s.inserted = p.steps[si].inserted;
       pr.total_movers += s.movers;
       pr.total_min_movers += s.min_movers;
       pr.steps.push_back(std::move(s));
@@ -109,4 +85,4 @@ Result<ExperimentResult> RunModel(const Scenario& scenario, const ProgressFn& pr
   return out;
 }
 
-}  // namespace zk::sim
+}  // namespace zk::experiments

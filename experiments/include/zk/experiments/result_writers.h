@@ -1,14 +1,14 @@
 // Writers of an ExperimentResult: the JSON document, a CSV time series of
 // per-server counts, and the summary table printed on stdout.
-#ifndef ZK_SIM_RUN_RESULT_WRITERS_H_
-#define ZK_SIM_RUN_RESULT_WRITERS_H_
+#ifndef ZK_EXPERIMENTS_RESULT_WRITERS_H_
+#define ZK_EXPERIMENTS_RESULT_WRITERS_H_
 
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "run/experiment_result.h"
+#include "zk/experiments/experiment_result.h"
 
-namespace zk::sim {
+namespace zk::experiments {
 
 // {"scenario", "description", "mode", "seed", "clients", "policies": [{"policy",
 // "failover", "migration", "failover_jitter_ms", "migration_jitter_ms",
@@ -32,6 +32,6 @@ std::string ResultToCsv(const ExperimentResult& r);
 // against the minimum.
 std::string ResultToTable(const ExperimentResult& r);
 
-}  // namespace zk::sim
+}  // namespace zk::experiments
 
-#endif  // ZK_SIM_RUN_RESULT_WRITERS_H_
+#endif  // ZK_EXPERIMENTS_RESULT_WRITERS_H_

@@ -1,11 +1,11 @@
-#include "run/result_writers.h"
+#include "zk/experiments/result_writers.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 
-namespace zk::sim {
+namespace zk::experiments {
 namespace {
 
 using Json = nlohmann::json;
@@ -161,4 +161,4 @@ std::string ResultToTable(const ExperimentResult& r) {
   return out;
 }
 
-}  // namespace zk::sim
+}  // namespace zk::experiments

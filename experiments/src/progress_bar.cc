@@ -1,11 +1,11 @@
-#include "run/progress_bar.h"
+#include "zk/experiments/progress_bar.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
 
-namespace zk::sim {
+namespace zk::experiments {
 
 bool StderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }
 
@@ -29,4 +29,4 @@ void ProgressBar::Finish() {
   drawn_ = false;
 }
 
-}  // namespace zk::sim
+}  // namespace zk::experiments

@@ -1,18 +1,18 @@
-#include "run/run_command.h"
+#include "zk/experiments/run_command.h"
 
 #include <fmt/format.h>
 
 #include <cstdio>
 #include <fstream>
 
-#include "run/e2e_runner.h"
-#include "run/gnuplot_driver.h"
-#include "run/model_runner.h"
-#include "run/progress_bar.h"
-#include "run/result_writers.h"
-#include "run/scenario.h"
+#include "zk/experiments/e2e_runner.h"
+#include "zk/experiments/gnuplot_driver.h"
+#include "zk/experiments/model_runner.h"
+#include "zk/experiments/progress_bar.h"
+#include "zk/experiments/result_writers.h"
+#include "zk/experiments/scenario.h"
 
-namespace zk::sim {
+namespace zk::experiments {
 namespace {
 
 bool WriteFile(const std::string& path, const std::string& text) {
@@ -109,4 +109,4 @@ int RunCommand(const RunOptions& o) {
   return 0;
 }
 
-}  // namespace zk::sim
+}  // namespace zk::experiments

@@ -50,18 +50,23 @@
 // that expired or were replaced; peak_connects_per_s is the most connections
 // established (Client::connect_count, sampled every 50 ms into 100 ms
 // buckets) in any window of ten consecutive buckets during the step.
-#ifndef ZK_SIM_RUN_E2E_RUNNER_H_
-#define ZK_SIM_RUN_E2E_RUNNER_H_
+//
+// The steps are the scenario's typed steps (scenario_step.h), the same the
+// model runner runs. Inside: src/policy_run.h (one policy, step by step),
+// src/ensemble_driver.h (the loop, the ensemble, the operator and the
+// clients) and src/e2e_hooks.h (the hook program of a real ensemble).
+#ifndef ZK_EXPERIMENTS_E2E_RUNNER_H_
+#define ZK_EXPERIMENTS_E2E_RUNNER_H_
 
 #include <string>
 #include <vector>
 
-#include "run/experiment_result.h"
-#include "run/model_runner.h"
-#include "run/scenario.h"
+#include "zk/experiments/experiment_result.h"
+#include "zk/experiments/model_runner.h"
+#include "zk/experiments/scenario.h"
 #include "zk/wire/status.h"
 
-namespace zk::sim {
+namespace zk::experiments {
 
 struct EndToEndOptions {
   // Empty: the embedded zksim ensemble. Otherwise "host:port,..." of a real
@@ -96,6 +101,6 @@ Result<ExperimentResult> RunEndToEnd(const Scenario& scenario, const EndToEndOpt
 Result<ExperimentResult> RunEndToEnd(const Scenario& scenario, std::vector<std::string>* notes,
                                      const ProgressFn& progress = {});
 
-}  // namespace zk::sim
+}  // namespace zk::experiments
 
-#endif  // ZK_SIM_RUN_E2E_RUNNER_H_
+#endif  // ZK_EXPERIMENTS_E2E_RUNNER_H_

@@ -1,4 +1,4 @@
-#include "run/gnuplot_driver.h"
+#include "zk/experiments/gnuplot_driver.h"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-namespace zk::sim {
+namespace zk::experiments {
 namespace {
 
 Status Fail(std::string what) { return Status(Error::kSystemError, std::move(what)); }
@@ -279,4 +279,4 @@ Result<std::vector<std::string>> Plot(const ExperimentResult& r, const std::stri
   return written;
 }
 
-}  // namespace zk::sim
+}  // namespace zk::experiments

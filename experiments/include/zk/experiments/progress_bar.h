@@ -1,14 +1,14 @@
 // A one-line progress bar on stderr, redrawn in place ("\r"), only when
 // stderr is a terminal; long runs call Update() often, it redraws at most
 // every 100 ms.
-#ifndef ZK_SIM_RUN_PROGRESS_BAR_H_
-#define ZK_SIM_RUN_PROGRESS_BAR_H_
+#ifndef ZK_EXPERIMENTS_PROGRESS_BAR_H_
+#define ZK_EXPERIMENTS_PROGRESS_BAR_H_
 
 #include <chrono>
 #include <cstddef>
 #include <string>
 
-namespace zk::sim {
+namespace zk::experiments {
 
 class ProgressBar {
  public:
@@ -29,6 +29,6 @@ class ProgressBar {
 // Whether stderr is a terminal.
 bool StderrIsTerminal();
 
-}  // namespace zk::sim
+}  // namespace zk::experiments
 
-#endif  // ZK_SIM_RUN_PROGRESS_BAR_H_
+#endif  // ZK_EXPERIMENTS_PROGRESS_BAR_H_

@@ -15,16 +15,16 @@
 // The data (<scenario>.dat, <scenario>-time.dat) and the script
 // (<scenario>.gp) are left beside them, so that a plot can be redrawn or
 // restyled by hand.
-#ifndef ZK_SIM_RUN_GNUPLOT_DRIVER_H_
-#define ZK_SIM_RUN_GNUPLOT_DRIVER_H_
+#ifndef ZK_EXPERIMENTS_GNUPLOT_DRIVER_H_
+#define ZK_EXPERIMENTS_GNUPLOT_DRIVER_H_
 
 #include <string>
 #include <vector>
 
-#include "run/experiment_result.h"
+#include "zk/experiments/experiment_result.h"
 #include "zk/wire/status.h"
 
-namespace zk::sim {
+namespace zk::experiments {
 
 bool GnuplotInstalled();
 
@@ -33,6 +33,6 @@ bool GnuplotInstalled();
 // when the directory or a file cannot be written or gnuplot fails.
 Result<std::vector<std::string>> Plot(const ExperimentResult& r, const std::string& dir);
 
-}  // namespace zk::sim
+}  // namespace zk::experiments
 
-#endif  // ZK_SIM_RUN_GNUPLOT_DRIVER_H_
+#endif  // ZK_EXPERIMENTS_GNUPLOT_DRIVER_H_

@@ -1,6 +1,6 @@
 // An experiment scenario: one ensemble, one client population, one timeline,
 // run once per policy compared. A scenario is a JSON file (built-in ones live
-// in server-sim/scenarios/) that the runner expands into one model
+// in experiments/scenarios/) that the runner expands into one model
 // configuration (hostprovider/model_config.h) per policy:
 //
 //   {
@@ -20,41 +20,36 @@
 //     ]
 //   }
 //
-// Timeline steps are the model's (reconfigure, crash, recover, restart,
-// plan, exact-plan, shed) plus "wait" (a pause; nothing happens in the
-// model). A policy may set failover, migration, follower_fraction,
-// failover_jitter_ms and round_delay_ms; replace the timeline ("timeline");
-// and insert steps before or after every step of an op ("before"/"after",
-// keyed by op). The server "busiest" in a step names the server with the most
-// connections when the step runs. Errors are kBadArguments naming the file
-// and the field.
-#ifndef ZK_SIM_RUN_SCENARIO_H_
-#define ZK_SIM_RUN_SCENARIO_H_
+// Timeline steps (scenario_step.h) are the model's (reconfigure, crash,
+// recover, restart, plan, exact-plan, shed, wait) with the end-to-end keys;
+// each is parsed once, into a typed ScenarioStep. A policy may set failover,
+// migration, follower_fraction, failover_jitter_ms and round_delay_ms;
+// replace the timeline ("timeline"); and insert steps before or after every
+// step of an op ("before"/"after", keyed by op). Errors are kBadArguments
+// naming the file, the step and the field ("bad.json:
+// policies[1].after.restart[0].fraction: 1.5 is not in [0, 1]").
+#ifndef ZK_EXPERIMENTS_SCENARIO_H_
+#define ZK_EXPERIMENTS_SCENARIO_H_
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "zk/hostprovider/model_config.h"
+#include "zk/experiments/scenario_step.h"
+#include "zk/hostprovider/model_simulator.h"
 #include "zk/wire/status.h"
 
-namespace zk::sim {
-
-inline constexpr std::string_view kBusiest = "busiest";
+namespace zk::experiments {
 
 struct ScenarioPolicy {
   std::string name;
-  // The model configuration of this policy: options, and the expanded
-  // timeline as JSON steps (a "busiest" server is resolved when run).
+  // The model configuration of this policy (its timeline is `steps`).
   ModelOptions options;
-  std::vector<nlohmann::json> steps;
-  // Per step: its position on the scenario's time axis. Timeline step i is
-  // at i + 1; the k-th of m steps inserted after it at i + 1 + k/(m + 1),
-  // before it at i + 1 - (m + 1 - k)/(m + 1), so that policies with
-  // inserted steps line up with the others in tables and plots.
-  std::vector<double> t;
-  std::vector<uint8_t> inserted;  // per step: 1 if from "before"/"after"
+  // The expanded timeline. Timeline step i is at t = i + 1; the k-th of m
+  // steps inserted after it at i + 1 + k/(m + 1), before it at
+  // i + 1 - (m + 1 - k)/(m + 1), so that policies with inserted steps line up
+  // with the others in tables and plots.
+  std::vector<ScenarioStep> steps;
 };
 
 struct Scenario {
@@ -75,7 +70,7 @@ Result<Scenario> LoadScenario(const std::string& name_or_path);
 // The built-in scenarios' names, in the issue's order.
 std::vector<std::string> BuiltinScenarioNames();
 // Where the built-in scenario files are: $ZKSIM_SCENARIOS, else the source
-// tree's server-sim/scenarios (compiled in).
+// tree's experiments/scenarios (compiled in).
 std::string BuiltinScenarioDir();
 
 // Changes the client count (and scales initial_counts to it, keeping the sum
@@ -83,11 +78,6 @@ std::string BuiltinScenarioDir();
 void OverrideClients(Scenario* s, uint32_t clients);
 void OverrideSeed(Scenario* s, uint64_t seed);
 
-// Parses one step as the model does, with "busiest" resolved to `busiest`.
-// Returns the step, or for "wait" a step with an empty label and `*is_wait`.
-Result<ModelStep> ParseStep(const nlohmann::json& step, const HostPort& busiest,
-                            const std::vector<HostPort>& servers, bool* is_wait);
+}  // namespace zk::experiments
 
-}  // namespace zk::sim
-
-#endif  // ZK_SIM_RUN_SCENARIO_H_
+#endif  // ZK_EXPERIMENTS_SCENARIO_H_

@@ -1,15 +1,15 @@
 // Runs a scenario on the model simulator (hostprovider/model_simulator.h):
 // every policy from the same seed, every step of its timeline in order.
-#ifndef ZK_SIM_RUN_MODEL_RUNNER_H_
-#define ZK_SIM_RUN_MODEL_RUNNER_H_
+#ifndef ZK_EXPERIMENTS_MODEL_RUNNER_H_
+#define ZK_EXPERIMENTS_MODEL_RUNNER_H_
 
 #include <functional>
 
-#include "run/experiment_result.h"
-#include "run/scenario.h"
+#include "zk/experiments/experiment_result.h"
+#include "zk/experiments/scenario.h"
 #include "zk/wire/status.h"
 
-namespace zk::sim {
+namespace zk::experiments {
 
 // Called after each step: policy index, step done, steps of that policy.
 using ProgressFn = std::function<void(size_t policy, size_t done, size_t total)>;
@@ -17,6 +17,6 @@ using ProgressFn = std::function<void(size_t policy, size_t done, size_t total)>
 // Errors: the simulator's (kBadArguments), prefixed with the policy and step.
 Result<ExperimentResult> RunModel(const Scenario& scenario, const ProgressFn& progress = {});
 
-}  // namespace zk::sim
+}  // namespace zk::experiments
 
-#endif  // ZK_SIM_RUN_MODEL_RUNNER_H_
+#endif  // ZK_EXPERIMENTS_MODEL_RUNNER_H_

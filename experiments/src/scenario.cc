@@ -1,8 +1,8 @@
 // Scenario parsing: the scenario's keys and each policy's overrides are
 // merged into one model configuration per policy, which hostprovider's
 // ModelConfigFromJson validates (so the model's own rules and messages
-// apply); only the scenario-level structure is checked here.
-#include "run/scenario.h"
+// apply); the timeline is parsed once into typed steps (scenario_step.h).
+#include "zk/experiments/scenario.h"
 
 #include <fmt/format.h>
 
@@ -11,13 +11,13 @@
 #include <fstream>
 #include <sstream>
 
-#include "zk/wire/connect_string.h"
+#include "zk/hostprovider/model_config.h"
 
 #ifndef ZKSIM_SCENARIO_DIR
-#define ZKSIM_SCENARIO_DIR "server-sim/scenarios"
+#define ZKSIM_SCENARIO_DIR "experiments/scenarios"
 #endif
 
-namespace zk::sim {
+namespace zk::experiments {
 namespace {
 
 using Json = nlohmann::json;
@@ -43,114 +43,54 @@ constexpr const char* kPolicyKeys[] = {
     "failover",           "migration",           "round_delay_ms",
     "failover_jitter_ms", "migration_jitter_ms", "follower_fraction"};
 
-bool IsWait(const Json& step) {
-  return step.is_object() && step.contains("op") && step["op"] == "wait";
-}
-
-// A copy of the step with a "busiest" server replaced by `busiest`.
-Json Resolve(const Json& step, const HostPort& busiest) {
-  Json s = step;
-  if (s.is_object() && s.contains("server") && s["server"] == kBusiest) {
-    s["server"] = busiest.ToString();
-  }
-  return s;
-}
-
-// A shed step by "count" or "target" (end to end only; zksim's shed forms)
-// rather than by "fraction".
-bool IsShedByNumber(const Json& step) {
-  return step.is_object() && step.value("op", "") == "shed" && !step.contains("fraction") &&
-         (step.contains("count") || step.contains("target"));
-}
-
-bool IsCount(const Json& v) {
-  return v.is_number_integer() && v.get<int64_t>() >= 0 && v.get<int64_t>() <= 1000000000;
-}
-
-// The keys only the end-to-end runner reads (e2e_runner.h): a shed's
-// "count", "target", "window_ms"; a reconfigure's "mode" and "observers".
-Status CheckEndToEndKeys(const Json& step) {
-  if (!step.is_object()) return Status();
-  const std::string op = step.value("op", "");
-  // (A wait's "ms" is the model's too; both check it when the step runs.)
-  const std::vector<const char*> ints =
-      op == "shed" ? std::vector<const char*>{"count", "target", "window_ms"}
-                   : std::vector<const char*>{};
-  for (const char* k : ints) {
-    if (step.contains(k) && !IsCount(step[k])) {
-      return Status(Error::kBadArguments,
-                    fmt::format("{}.{}: not an integer in [0, 1000000000]", op, k));
-    }
-  }
-  if (op == "shed" &&
-      step.contains("count") + step.contains("target") + step.contains("fraction") > 1) {
-    return Status(Error::kBadArguments, "shed: give one of fraction, count, target");
-  }
-  if (op == "reconfigure") {
-    if (step.contains("mode") && step["mode"] != "incremental" && step["mode"] != "bulk") {
-      return Status(Error::kBadArguments, "reconfigure.mode: not \"incremental\" or \"bulk\"");
-    }
-    if (step.contains("observers")) {
-      const Json& o = step["observers"];
-      const Json servers = step.value("servers", Json::array());
-      if (!o.is_array()) return Status(Error::kBadArguments, "reconfigure.observers: not an array");
-      for (const Json& x : o) {
-        if (!x.is_string() || std::find(servers.begin(), servers.end(), x) == servers.end()) {
-          return Status(
-              Error::kBadArguments,
-              fmt::format("reconfigure.observers: {} is not one of the step's servers", x.dump()));
-        }
-      }
-    }
-  }
-  return Status();
-}
-
-struct Expanded {
-  std::vector<Json> steps;
-  std::vector<double> t;
-  std::vector<uint8_t> inserted;
-};
-
-Result<Expanded> Expand(const Json& timeline, const Json& before, const Json& after,
-                        const std::string& where) {
-  if (!timeline.is_array()) return Bad(where + ".timeline", "not an array");
-  for (const auto* m : {&before, &after}) {
+// The steps of `timeline` parsed, with the policy's "before"/"after" steps
+// (objects keyed by op) inserted around each. `where`: the timeline's
+// location ("bad.json: timeline" or "bad.json: policies[1].timeline");
+// `policy`: the policy's ("bad.json: policies[1]").
+Result<std::vector<ScenarioStep>> Expand(const Json& timeline, const std::string& where,
+                                         const Json& before, const Json& after,
+                                         const std::string& policy) {
+  if (!timeline.is_array()) return Bad(where, "not an array");
+  for (const auto& [m, key] : {std::pair{&before, "before"}, std::pair{&after, "after"}}) {
     if (!m->is_null() && !m->is_object()) {
-      return Bad(where, "\"before\" and \"after\" must be objects keyed by op");
+      return Bad(policy, "\"before\" and \"after\" must be objects keyed by op");
     }
     if (m->is_object()) {
       for (const auto& [op, steps] : m->items()) {
-        if (!steps.is_array()) return Bad(fmt::format("{}.{}", where, op), "not an array");
+        if (!steps.is_array()) return Bad(fmt::format("{}.{}.{}", policy, key, op), "not an array");
       }
     }
   }
-  Expanded out;
-  auto insert = [&](const Json& m, const Json& step, double base, double sign) {
-    if (!m.is_object() || !step.is_object() || !step.contains("op") || !step["op"].is_string()) {
-      return;
-    }
-    const std::string op = step["op"];
-    if (!m.contains(op)) return;
+  std::vector<ScenarioStep> out;
+  auto insert = [&](const Json& m, const char* key, const ScenarioStep& step, double base,
+                    double sign) -> Status {
+    const std::string op(step.op());
+    if (!m.is_object() || !m.contains(op)) return Status();
     const double n = double(m[op].size()) + 1;
     for (size_t k = 0; k < m[op].size(); ++k) {
-      out.steps.push_back(m[op][k]);
-      out.t.push_back(sign > 0 ? base + double(k + 1) / n : base - (n - double(k + 1)) / n);
-      out.inserted.push_back(1);
+      Result<ScenarioStep> s =
+          ParseScenarioStep(m[op][k], fmt::format("{}.{}.{}[{}]", policy, key, op, k));
+      if (!s.ok()) return s.status();
+      s->t = sign > 0 ? base + double(k + 1) / n : base - (n - double(k + 1)) / n;
+      s->inserted = true;
+      out.push_back(std::move(*s));
     }
+    return Status();
   };
   for (size_t i = 0; i < timeline.size(); ++i) {
-    const Json& step = timeline[i];
-    insert(before, step, double(i + 1), -1);
-    out.steps.push_back(step);
-    out.t.push_back(double(i + 1));
-    out.inserted.push_back(0);
-    insert(after, step, double(i + 1), +1);
+    Result<ScenarioStep> step = ParseScenarioStep(timeline[i], fmt::format("{}[{}]", where, i));
+    if (!step.ok()) return step.status();
+    step->t = double(i + 1);
+    if (Status s = insert(before, "before", *step, double(i + 1), -1); !s.ok()) return s;
+    out.push_back(*step);
+    if (Status s = insert(after, "after", *step, double(i + 1), +1); !s.ok()) return s;
   }
   return out;
 }
 
-Result<ScenarioPolicy> BuildPolicy(const Json& root, const Json& p, const std::string& where) {
+Result<ScenarioPolicy> BuildPolicy(const Json& root, const Json& p, const std::string& origin,
+                                   size_t index) {
+  const std::string where = fmt::format("{}: policies[{}]", origin, index);
   if (!p.is_object()) return Bad(where, "not an object");
   if (!p.contains("policy") || !p["policy"].is_string()) {
     return Bad(where + ".policy", "missing (a name such as \"herd-free\")");
@@ -173,6 +113,8 @@ Result<ScenarioPolicy> BuildPolicy(const Json& root, const Json& p, const std::s
       return Bad(fmt::format("{}.{}", where, key), "unknown key");
     }
   }
+  // The model's options, checked by the model's own rules; the timeline is
+  // parsed into typed steps below.
   Json model = Json::object();
   model["type"] = "zkbalance-model";
   for (const char* k : kModelKeys) {
@@ -181,36 +123,16 @@ Result<ScenarioPolicy> BuildPolicy(const Json& root, const Json& p, const std::s
   for (const char* k : kPolicyKeys) {
     if (p.contains(k)) model[k] = p[k];
   }
-  const Json& timeline =
-      p.contains("timeline") ? p["timeline"] : root.value("timeline", Json::array());
-  Result<Expanded> steps =
-      Expand(timeline, p.value("before", Json()), p.value("after", Json()), where);
-  if (!steps.ok()) return steps.status();
-  // Validate with "busiest" standing for the first server; waits dropped.
-  Json checked = Json::array();
-  HostPort first;
-  if (model.contains("servers") && model["servers"].is_array() && !model["servers"].empty() &&
-      model["servers"][0].is_string()) {
-    Result<HostPort> h = wire::ParseHostPortElement(model["servers"][0].get<std::string>());
-    if (h.ok()) first = *h;
-  }
-  for (const Json& s : steps->steps) {
-    if (Status st = CheckEndToEndKeys(s); !st.ok()) return Bad(where, st.message());
-    if (IsWait(s)) continue;
-    Json c = Resolve(s, first);
-    // Checked above; the model refuses it when run (ParseStep).
-    if (IsShedByNumber(c)) c["fraction"] = 0.0;
-    checked.push_back(std::move(c));
-  }
-  model["timeline"] = checked;
   Result<ModelConfig> config = ModelConfigFromJson(model);
-  if (!config.ok()) {
-    return Bad(where, config.status().message());
-  }
+  if (!config.ok()) return Bad(where, config.status().message());
   out.options = config->options;
-  out.steps = std::move(steps->steps);
-  out.t = std::move(steps->t);
-  out.inserted = std::move(steps->inserted);
+  const bool own = p.contains("timeline");
+  Result<std::vector<ScenarioStep>> steps =
+      Expand(own ? p["timeline"] : root.value("timeline", Json::array()),
+             own ? where + ".timeline" : origin + ": timeline", p.value("before", Json()),
+             p.value("after", Json()), where);
+  if (!steps.ok()) return steps.status();
+  out.steps = std::move(*steps);
   return out;
 }
 
@@ -237,8 +159,7 @@ Result<Scenario> ParseScenario(std::string_view text, const std::string& origin)
     return Bad(origin + ": policies", "missing (a non-empty array)");
   }
   for (size_t i = 0; i < root["policies"].size(); ++i) {
-    Result<ScenarioPolicy> p =
-        BuildPolicy(root, root["policies"][i], fmt::format("{}: policies[{}]", origin, i));
+    Result<ScenarioPolicy> p = BuildPolicy(root, root["policies"][i], origin, i);
     if (!p.ok()) return p.status();
     for (const ScenarioPolicy& q : s.policies) {
       if (q.name == p->name) {
@@ -310,28 +231,4 @@ void OverrideSeed(Scenario* s, uint64_t seed) {
   for (ScenarioPolicy& p : s->policies) p.options.seed = seed;
 }
 
-Result<ModelStep> ParseStep(const Json& step, const HostPort& busiest,
-                            const std::vector<HostPort>& servers, bool* is_wait) {
-  *is_wait = IsWait(step);
-  if (*is_wait) {
-    ModelStep w;
-    w.label = step.value("label", std::string("wait"));
-    return w;
-  }
-  if (IsShedByNumber(step)) {
-    return Status(Error::kBadArguments,
-                  "a shed by \"count\" or \"target\" runs end to end only (the model sheds a "
-                  "\"fraction\")");
-  }
-  Json model = Json::object();
-  model["type"] = "zkbalance-model";
-  Json list = Json::array();
-  for (const HostPort& h : servers) list.push_back(h.ToString());
-  model["servers"] = list;
-  model["timeline"] = Json::array({Resolve(step, busiest)});
-  Result<ModelConfig> c = ModelConfigFromJson(model);
-  if (!c.ok()) return c.status();
-  return c->timeline[0];
-}
-
-}  // namespace zk::sim
+}  // namespace zk::experiments
