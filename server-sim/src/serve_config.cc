@@ -122,6 +122,32 @@ Result<ServeConfig> ServeConfig::Load(const std::string& static_path, SimOptions
     for (char& c : b) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     opts->extended_types_enabled = b == "true";
   }
+  // TLS as ZooKeeper's NettyServerCnxnFactory takes it: secureClientPort
+  // (of "myid"), PEM key and trust stores, ssl.clientAuth.
+  if (auto v = cfg->Get("secureClientPort")) {
+    for (SimMember& m : opts->members) {
+      if (m.id == sc.my_id_) m.secure_listen_port = std::stoi(std::string(*v));
+    }
+  }
+  for (const char* key : {"ssl.keyStore.type", "ssl.trustStore.type"}) {
+    if (auto v = cfg->Get(key); v && !v->empty()) {
+      std::string t(*v);
+      for (char& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (t != "PEM")
+        return Status(Error::kBadArguments,
+                      fmt::format("{}: {}={}: zksim reads PEM stores only", static_path, key, *v));
+    }
+  }
+  if (auto v = cfg->Get("ssl.keyStore.password"); v && !v->empty())
+    return Status(Error::kBadArguments,
+                  fmt::format("{}: ssl.keyStore.password: zksim reads unencrypted PEM keys only",
+                              static_path));
+  if (auto v = cfg->Get("ssl.keyStore.location")) {
+    opts->tls_cert = std::string(*v);
+    opts->tls_key = std::string(*v);
+  }
+  if (auto v = cfg->Get("ssl.trustStore.location")) opts->tls_ca = std::string(*v);
+  if (auto v = cfg->Get("ssl.clientAuth")) opts->tls_client_auth = std::string(*v);
   if (auto v = cfg->Get("DigestAuthenticationProvider.superDigest"))
     opts->super_digest = std::string(*v);
   if (auto v = cfg->Get("4lw.commands.whitelist")) {

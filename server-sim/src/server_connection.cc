@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "prep.h"
+#include "sasl_digest.h"
 #include "sha1.h"
 #include "wire_io.h"
 #include "zk/wire/four_letter.h"
@@ -690,8 +691,11 @@ bool ServerConnection::HandleRequest(std::string_view frame) {
     }
     case OpCode::kReconfig:
       return HandleReconfig(std::get<wire::ReconfigRequest>(body), xid, start);
+    case OpCode::kSasl:
+      HandleSasl(std::get<wire::GetSaslRequest>(body), xid);
+      return true;
     default: {
-      // sasl and the rest: not served, as an unknown op.
+      // The rest: not served, as an unknown op.
       std::string out;
       wire::AppendReplyFrame(&out, wire::ReplyHeader{xid, -1, Error::kUnimplemented});
       sink_.send(std::move(out));
