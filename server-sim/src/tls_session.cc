@@ -57,10 +57,16 @@ Result<std::shared_ptr<TlsContext>> TlsContext::Create(const TlsServerConfig& co
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   if (SSL_CTX_use_certificate_chain_file(ctx, config.cert_file.c_str()) != 1)
     return FileError("TLS certificate", config.cert_file);
-  if (SSL_CTX_use_PrivateKey_file(ctx, config.key_file.c_str(), SSL_FILETYPE_PEM) != 1)
+  if (SSL_CTX_use_PrivateKey_file(ctx, config.key_file.c_str(), SSL_FILETYPE_PEM) != 1 ||
+      SSL_CTX_check_private_key(ctx) != 1) {
+    if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
+      ERR_clear_error();
+      return Status(Error::kBadArguments,
+                    fmt::format("TLS key {} does not match the certificate {}", config.key_file,
+                                config.cert_file));
+    }
     return FileError("TLS key", config.key_file);
-  if (SSL_CTX_check_private_key(ctx) != 1)
-    return FileError("TLS key does not match the certificate:", config.key_file);
+  }
   if (SSL_CTX_load_verify_locations(ctx, config.ca_file.c_str(), nullptr) != 1)
     return FileError("TLS CA file", config.ca_file);
   // The CAs named in the CertificateRequest, so clients pick a matching
