@@ -84,6 +84,9 @@ struct EnsembleOptions {
   std::map<std::string, std::string> sasl_users;
   // zookeeper.superUser: the SASL user that also gets super.
   std::string sasl_super_user;
+  // zookeeper.enforce.auth.schemes with enforce.auth.enabled (or "sasl" for
+  // sessionRequireClientSASLAuth); empty: not enforced (auth_enforcement.cc).
+  std::vector<std::string> enforce_auth_schemes;
 };
 
 class Ensemble {

@@ -5,10 +5,13 @@
 // completes the connection is authenticated as sasl:<user> (and super when
 // the user is zookeeper.superUser). A failed step answers AUTHFAILED (the
 // header, then a null token, as ZooKeeper serializes it) and closes the
-// connection. Without SASL users the server has no SASL server and, as
+// connection (SESSIONCLOSEDREQUIRESASLAUTH when sasl auth is enforced,
+// auth_enforcement.cc). Without SASL users the server has no SASL server and, as
 // ZooKeeper (whose cnxn.zooKeeperSaslServer is then null), answers OK with
 // a null token.
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "sasl_digest.h"
 #include "server_connection.h"
@@ -37,7 +40,12 @@ void ServerConnection::HandleSasl(const wire::GetSaslRequest& req, int32_t xid) 
   if (!sasl_) sasl_ = std::make_unique<DigestMd5Server>(&opts.sasl_users);
   Result<std::string> out = sasl_->Step(req.token.value_or(std::string()));
   if (!out.ok()) {
-    sink_.send(SaslReply(xid, Error::kAuthFailed, std::nullopt));
+    // isSaslAuthRequired: enforcement that includes sasl answers
+    // SESSIONCLOSEDREQUIRESASLAUTH instead.
+    const auto& enforced = opts.enforce_auth_schemes;
+    const bool required = std::find(enforced.begin(), enforced.end(), "sasl") != enforced.end();
+    sink_.send(SaslReply(xid, required ? Error::kSessionClosedRequireSaslAuth : Error::kAuthFailed,
+                         std::nullopt));
     Fail(fmt::format("SASL authentication failed: {}", out.status().message()));
     return;
   }

@@ -340,6 +340,7 @@ bool ServerConnection::HandleRequest(std::string_view frame) {
   ens_->sessions().Touch(session_id_, start);
   if (xid >= 0) last_cxid = xid;
   last_op = OpName(op);
+  if (!EnforceAuth(xid, op)) return true;
   Result<wire::RequestBody> decoded = wire::DecodeRequestBody(op, r);
   if (!decoded.ok() && decoded.status().code() == Error::kUnimplemented) {
     // Unknown op (and top-level check): UNIMPLEMENTED, then close.

@@ -77,6 +77,9 @@ class ServerConnection {
   bool HandleReconfig(const wire::ReconfigRequest& req, int32_t xid, int64_t start_ms);
   // The sasl packet (sasl_packet.cc).
   void HandleSasl(const wire::GetSaslRequest& req, int32_t xid);
+  // zookeeper.enforce.auth.* (auth_enforcement.cc): false when the request
+  // was refused and the connection closed.
+  bool EnforceAuth(int32_t xid, wire::OpCode op);
   void Reply(int32_t xid, Error err, const std::string& body, int64_t start_ms);
   void Fail(const std::string& reason);
   int64_t Zxid() const;

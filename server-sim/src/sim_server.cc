@@ -388,6 +388,7 @@ Status SimServer::Start(uv_loop_t* loop, const SimOptions& opts) {
   eo.initial_config_version = opts.initial_config_version;
   eo.sasl_users = opts.sasl_users;
   eo.sasl_super_user = opts.sasl_super_user;
+  eo.enforce_auth_schemes = opts.enforce_auth_schemes;
   if (Status st = m.SetUpTls(); !st.ok()) return st;
   for (const SimMember& sm : opts.members) {
     uv_tcp_t* l = nullptr;

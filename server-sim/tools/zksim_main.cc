@@ -72,6 +72,10 @@ int main(int argc, char** argv) {
                     "or user=password lines");
   serve->add_option("--sasl-section", sasl_section, "the JAAS section to read (default Server)");
   serve->add_option("--sasl-super-user", sasl_super, "zookeeper.superUser: a SASL user that is super");
+  std::string enforce_auth;
+  serve->add_option("--enforce-auth-schemes", enforce_auth,
+                    "zookeeper.enforce.auth.schemes, e.g. sasl or sasl,x509: other clients "
+                    "get SESSIONCLOSEDREQUIRESASLAUTH");
   std::string config;
   serve->add_option("--config", config,
                     "a ZooKeeper zoo.cfg (split or backward-compatible form); updated on reconfig");
@@ -148,6 +152,14 @@ int main(int argc, char** argv) {
     o.sasl_users = std::move(*users);
   }
   if (!sasl_super.empty()) o.sasl_super_user = sasl_super;
+  if (!enforce_auth.empty()) o.enforce_auth_schemes = zk::sim::SplitSchemes(enforce_auth);
+  for (const std::string& s : o.enforce_auth_schemes) {
+    if (s != "sasl" && s != "x509" && s != "digest" && s != "ip") {
+      fmt::print(stderr, "zksim: enforced auth scheme {} is not available (sasl, x509, digest, ip)\n",
+                 s);
+      return 2;
+    }
+  }
   if (skip_acl) o.skip_acl = true;
   if (extended_types) o.extended_types_enabled = true;
   if (read_only) o.read_only_enabled = true;

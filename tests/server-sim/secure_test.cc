@@ -194,10 +194,12 @@ struct SaslFixture {
   std::unique_ptr<Ensemble> ens;
   uint64_t next = 1;
 
-  explicit SaslFixture(SaslUsers users, std::string super_user = {}) {
+  explicit SaslFixture(SaslUsers users, std::string super_user = {},
+                       std::vector<std::string> enforce = {}) {
     EnsembleOptions o;
     o.sasl_users = std::move(users);
     o.sasl_super_user = std::move(super_user);
+    o.enforce_auth_schemes = std::move(enforce);
     ens = std::make_unique<Ensemble>(o, &clock, Ensemble::Hooks{});
   }
 
@@ -316,4 +318,42 @@ TEST_CASE("sasl packet: without SASL users the answer is OK with a null token") 
   CHECK(r.header.err == Error::kOk);
   CHECK_FALSE(r.token.has_value());
   CHECK_FALSE(c->closed);
+}
+
+TEST_CASE("enforced auth schemes: unauthenticated requests get SESSIONCLOSEDREQUIRESASLAUTH") {
+  SaslFixture f(SaslUsers{{"bob", "bobsecret"}}, "", {"sasl", "x509"});
+  auto get = [](Conn& c, int32_t xid) {
+    c.proto->Feed(wire::EncodeRequestFrame(wire::RequestHeader{xid, wire::OpCode::kGetData},
+                                           wire::GetDataRequest{"/", false}));
+    std::string frame = c.NextFrame();
+    wire::ReplyHeader h = *wire::DecodeReplyHeader(frame);
+    if (h.err != Error::kOk) CHECK(frame.size() == 16);  // the header alone
+    return h;
+  };
+  auto plain = f.Connect();
+  wire::ReplyHeader h = get(*plain, 7);
+  CHECK(h.err == Error::kSessionClosedRequireSaslAuth);
+  CHECK(h.xid == 7);
+  CHECK(h.zxid == 0);
+  CHECK(plain->closed);
+  CHECK(plain->reason == "client authentication scheme(s) [ip] match none of the enforced "
+                         "[sasl,x509]");
+
+  auto sasl = f.Connect();
+  SaslReply ch = Sasl(*sasl, 1, "");
+  REQUIRE(Sasl(*sasl, 2, ClientResponse(*ch.token, "bob", "bobsecret", "zookeeper/zk-sasl-md5"))
+              .header.err == Error::kOk);
+  CHECK(get(*sasl, 3).err == Error::kOk);
+  CHECK_FALSE(sasl->closed);
+
+  auto cert = f.Connect();
+  cert->proto->AddAuth({"x509", "CN=client-1"});
+  CHECK(get(*cert, 1).err == Error::kOk);
+
+  // With sasl enforced, a failed SASL exchange answers -124, not AUTHFAILED.
+  auto wrong = f.Connect();
+  SaslReply wch = Sasl(*wrong, 1, "");
+  SaslReply failed = Sasl(*wrong, 2, ClientResponse(*wch.token, "bob", "x", "zookeeper/zk-sasl-md5"));
+  CHECK(failed.header.err == Error::kSessionClosedRequireSaslAuth);
+  CHECK(wrong->closed);
 }

@@ -8,9 +8,10 @@ section (DigestLoginModule user_<name>="...") as ZooKeeper does.
 Cases: the right password gives SaslAuthenticated and whoami `sasl: bob`;
 an ACL on sasl:bob admits bob and refuses an unauthenticated client; the
 super user (--sasl-super-user) passes any ACL; a wrong password and an
-unknown user each give AuthFailed with the reason in zksim's log; the
-user=password file form; a bad JAAS file refused naming its line. Each
-zkCli.sh run takes about 1 s; about 10 s in all. Skips itself without
+unknown user each give AuthFailed with the reason in zksim's log;
+--enforce-auth-schemes sasl (sessionRequireClientSASLAuth) refusing a client
+without SASL and serving bob; the user=password file form; a bad JAAS file refused naming its line. Each
+zkCli.sh run takes about 1 s; about 15 s in all. Skips itself without
 zkCli.sh or java.
 
     sasl_zkcli.py ZKSIM_BINARY
@@ -138,6 +139,21 @@ def user_lines_case(zksim, d):
         z.stop()
 
 
+def enforced_case(zksim, d):
+    server_jaas = os.path.join(d, "server.jaas")
+    z = Zksim(zksim, d, "--sasl-users", server_jaas, "--enforce-auth-schemes", "sasl")
+    try:
+        out = zkcli(z.hostport, None, "get", "/")
+        ok("Session closed because client failed to authenticate for /" in out,
+           "sasl enforced: a client without SASL gets SESSIONCLOSEDREQUIRESASLAUTH", out[-600:])
+        ok(z.wait_log("client authentication scheme(s) [ip] match none of the enforced [sasl]"),
+           "sasl enforced: the refusal is logged", z.log()[-400:])
+        out = zkcli(z.hostport, client_jaas(d, "bob2", "bob", "bobsecret"), "ls", "/")
+        ok("[zookeeper]" in out, "sasl enforced: bob authenticated is served", out[-600:])
+    finally:
+        z.stop()
+
+
 def bad_files(zksim, d):
     bad = os.path.join(d, "bad.jaas")
     with open(bad, "w") as f:
@@ -164,6 +180,7 @@ def main():
             print(f"# zkCli.sh or java not installed: the zkCli.sh cases are skipped")
         else:
             jaas_cases(zksim, d)
+            enforced_case(zksim, d)
             user_lines_case(zksim, d)
     print(f"1..{len(results)}")
     for i, (good, name, detail) in enumerate(results, 1):

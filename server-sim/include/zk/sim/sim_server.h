@@ -85,6 +85,11 @@ struct SimOptions {
   // user that is also super.
   std::map<std::string, std::string> sasl_users;
   std::string sasl_super_user;
+  // zookeeper.enforce.auth.enabled + .schemes (sessionRequireClientSASLAuth
+  // is {"sasl"}): every request but auth and sasl from a connection without
+  // an id of one of these schemes answers SESSIONCLOSEDREQUIRESASLAUTH and
+  // closes it. Empty: not enforced.
+  std::vector<std::string> enforce_auth_schemes;
 };
 
 class SimServerImpl;
