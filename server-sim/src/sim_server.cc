@@ -284,6 +284,7 @@ void SimServerImpl::Close(uint64_t id, const std::string& reason) {
     out.swap(c->out);
     (void)WriteNoSignal(&c->tcp, Seal(c, std::move(out)));  // closing anyway
   }
+  if (c->tls) (void)WriteNoSignal(&c->tcp, c->tls->CloseNotify());
   uv_read_stop(reinterpret_cast<uv_stream_t*>(&c->tcp));
   uv_close(reinterpret_cast<uv_handle_t*>(&c->tcp), OnConnClosed);
 }

@@ -153,6 +153,14 @@ std::string TlsSession::Encrypt(std::string_view plain) {
   return TakeOutput();
 }
 
+std::string TlsSession::CloseNotify() {
+  if (!handshake_done_ || (SSL_get_shutdown(ssl_) & SSL_SENT_SHUTDOWN) != 0) return {};
+  ERR_clear_error();
+  (void)SSL_shutdown(ssl_);  // 0: sent, the peer's not received yet; we do not wait
+  ERR_clear_error();
+  return TakeOutput();
+}
+
 std::string TlsSession::TakeOutput() {
   BIO* w = SSL_get_wbio(ssl_);
   std::string out;

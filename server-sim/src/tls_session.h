@@ -73,6 +73,9 @@ class TlsSession {
   std::string Encrypt(std::string_view plain);
   // Ciphertext produced by the handshake (or alerts) and not taken yet.
   std::string TakeOutput();
+  // The close_notify alert to send before closing the socket (empty before
+  // the handshake completed or when already sent).
+  std::string CloseNotify();
 
   bool handshake_done() const { return handshake_done_; }
   bool peer_closed() const { return peer_closed_; }
