@@ -159,6 +159,8 @@ Result<ServeConfig> ServeConfig::Load(const std::string& static_path, SimOptions
   }
   if (auto v = cfg->Get("ssl.trustStore.location")) opts->tls_ca = std::string(*v);
   if (auto v = cfg->Get("ssl.clientAuth")) opts->tls_client_auth = std::string(*v);
+  if (auto v = cfg->Get("X509AuthenticationProvider.superUser"))
+    opts->x509_super_user = std::string(*v);
   // AuthenticationHelper: sessionRequireClientSASLAuth=true means the
   // scheme sasl; else enforce.auth.enabled with enforce.auth.schemes.
   // (Unknown zoo.cfg keys are zookeeper.<key> system properties;

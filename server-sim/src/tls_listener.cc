@@ -52,7 +52,13 @@ void SimServerImpl::OnSecureRead(UvConn* c, std::string_view cipher) {
   if (!was_done && c->tls->handshake_done()) {
     // NettyServerCnxnFactory's CertificateVerifier: a client certificate
     // (asked for with want/need) authenticates the connection as x509.
-    if (const auto& subject = c->tls->peer_subject()) c->proto->AddAuth({"x509", *subject});
+    // X509AuthenticationProvider: the super user also gets super:"" (what a
+    // real ZooKeeper 3.8.0 shows in whoami), added before x509:<subject>.
+    if (const auto& subject = c->tls->peer_subject()) {
+      if (!opts.x509_super_user.empty() && *subject == opts.x509_super_user)
+        c->proto->AddAuth({"super", ""});
+      c->proto->AddAuth({"x509", *subject});
+    }
   }
   const uint64_t id = c->id;
   if (!plain.empty()) c->proto->Feed(plain);

@@ -72,7 +72,10 @@ int main(int argc, char** argv) {
                     "or user=password lines");
   serve->add_option("--sasl-section", sasl_section, "the JAAS section to read (default Server)");
   serve->add_option("--sasl-super-user", sasl_super, "zookeeper.superUser: a SASL user that is super");
-  std::string enforce_auth;
+  std::string enforce_auth, x509_super;
+  serve->add_option("--x509-super-user", x509_super,
+                    "X509AuthenticationProvider.superUser: a certificate subject (RFC 2253) "
+                    "that is super");
   serve->add_option("--enforce-auth-schemes", enforce_auth,
                     "zookeeper.enforce.auth.schemes, e.g. sasl or sasl,x509: other clients "
                     "get SESSIONCLOSEDREQUIRESASLAUTH");
@@ -152,6 +155,7 @@ int main(int argc, char** argv) {
     o.sasl_users = std::move(*users);
   }
   if (!sasl_super.empty()) o.sasl_super_user = sasl_super;
+  if (!x509_super.empty()) o.x509_super_user = x509_super;
   if (!enforce_auth.empty()) o.enforce_auth_schemes = zk::sim::SplitSchemes(enforce_auth);
   for (const std::string& s : o.enforce_auth_schemes) {
     if (s != "sasl" && s != "x509" && s != "digest" && s != "ip") {

@@ -266,7 +266,7 @@ def need_cases(zksim, d, KazooClient, exc, make_acl):
 def want_none_cases(zksim, d, KazooClient):
     common = ["--servers", "1", "--tls-cert", os.path.join(d, "server.pem"), "--tls-key",
               os.path.join(d, "server.key"), "--tls-ca", os.path.join(d, "ca.pem")]
-    z = Zksim(zksim, d, *common, "--tls-client-auth", "want")
+    z = Zksim(zksim, d, *common, "--tls-client-auth", "want", "--x509-super-user", CLIENT_DN)
     try:
         zk = kazoo(KazooClient, z.secure[0], d, cert=False)
         zk.start(timeout=10)
@@ -276,8 +276,10 @@ def want_none_cases(zksim, d, KazooClient):
         anon = whoami(z.secure[0], d)
         ok(not any(s == "x509" for s, _ in anon), "want: no certificate, no x509 identity",
            repr(anon))
-        ok(("x509", CLIENT_DN) in whoami(z.secure[0], d, "client.pem", "client.key"),
-           "want: a certificate gives the x509 identity")
+        ids = whoami(z.secure[0], d, "client.pem", "client.key")
+        ok(("x509", CLIENT_DN) in ids, "want: a certificate gives the x509 identity", repr(ids))
+        ok(("super", "") in ids, "--x509-super-user: that subject is also super",
+           repr(ids))
         ok(refused(z.secure[0], d, "stranger.pem", "stranger.key"),
            "want: an untrusted certificate is still refused")
     finally:

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """zksim against a real ZooKeeper 3.8 configured the same way, as TAP: one
 zoo.cfg form (NettyServerCnxnFactory, secureClientPort, PEM key and trust
-stores, ssl.clientAuth=want, the x509 and SASL auth providers) and one JAAS
+stores, ssl.clientAuth=want, the x509 and SASL auth providers, an x509 super
+user) and one JAAS
 Server section, given to a standalone ZooKeeper (Debian's jar and Netty)
 and to `zksim serve --config ... --sasl-users ...`. The same probes run on
 both and must give the same answers:
@@ -63,6 +64,9 @@ def write_cfg(d, name, plain, secure):
                 f"ssl.keyStore.location={os.path.join(d, 'keystore.pem')}\nssl.keyStore.type=PEM\n"
                 f"ssl.trustStore.location={os.path.join(d, 'ca.pem')}\nssl.trustStore.type=PEM\n"
                 "ssl.clientAuth=want\n"
+                # client-2 is the x509 super user (super:<subject> in whoami)
+                "X509AuthenticationProvider.superUser=1.2.840.113549.1.9.1=#160b6140622e6578616d"
+                "706c65,CN=client-2,OU=tests,O=zk\\\\, Inc.,ST=Some State,C=US\n"
                 "authProvider.x509=org.apache.zookeeper.server.auth.X509AuthenticationProvider\n"
                 "authProvider.sasl=org.apache.zookeeper.server.auth.SASLAuthenticationProvider\n")
     return path
@@ -73,6 +77,14 @@ def ruok(port):
         with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
             s.sendall(b"ruok")
             return s.recv(4) == b"imok"
+    except OSError:
+        return False
+
+
+def listening(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
     except OSError:
         return False
 
@@ -127,7 +139,9 @@ def main():
         try:
             first = sim.stdout.readline()
             deadline = time.time() + 60
-            while not ruok(zk_plain) and time.time() < deadline and real.poll() is None:
+            # The secure listener is a second factory, started after the plain one.
+            while (not ruok(zk_plain) or not listening(zk_secure)) and \
+                    time.time() < deadline and real.poll() is None:
                 time.sleep(0.2)
             if not ruok(zk_plain):
                 log.flush()

@@ -80,6 +80,9 @@ struct SimOptions {
   std::string tls_ca;
   std::string tls_client_auth = "need";
   int secure_port_base = 0;
+  // zookeeper.X509AuthenticationProvider.superUser: the certificate subject
+  // (RFC 2253, as in its x509 id) that is also super.
+  std::string x509_super_user;
   // SASL DIGEST-MD5 users (user -> password), as the user_<name> options of
   // a JAAS Server section; empty: no SASL. zookeeper.superUser: the SASL
   // user that is also super.
