@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
 
 #include "clock.h"
@@ -356,4 +357,26 @@ TEST_CASE("enforced auth schemes: unauthenticated requests get SESSIONCLOSEDREQU
   SaslReply failed = Sasl(*wrong, 2, ClientResponse(*wch.token, "bob", "x", "zookeeper/zk-sasl-md5"));
   CHECK(failed.header.err == Error::kSessionClosedRequireSaslAuth);
   CHECK(wrong->closed);
+}
+
+TEST_CASE("SASL and JAAS parsers: random input is an error value or a result, never a crash") {
+  const uint64_t seed = 20261208;
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
+  const std::string alphabet = "ab=,\"\\ {};/*#\n_user_xyzServer\x01\xff";
+  SaslUsers users{{"bob", "bobsecret"}};
+  for (int i = 0; i < 3000; ++i) {
+    std::string text;
+    const size_t len = rng() % 64;
+    for (size_t k = 0; k < len; ++k) text += alphabet[rng() % alphabet.size()];
+    auto d = ParseDigestDirectives(text);
+    if (!d.ok()) CHECK_FALSE(d.status().message().empty());
+    auto j = ParseJaasUsers(text);
+    if (!j.ok()) CHECK_FALSE(j.status().message().empty());
+    (void)ParseUserLines(text);
+    DigestMd5Server s(&users, [] { return std::string("n"); });
+    REQUIRE(s.Step("").ok());
+    auto r = s.Step(text);
+    CHECK_FALSE(r.ok());  // no random text carries bob's response digest
+  }
 }
