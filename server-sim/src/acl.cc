@@ -90,6 +90,11 @@ Result<AclList> FixupAcl(const AclList& acl, const AuthInfo& auth) {
       out.push_back(a);
     } else if (a.id.scheme == "super") {
       out.push_back(a);
+    } else if (a.id.scheme == "x509" || a.id.scheme == "sasl") {
+      // ZooKeeper needs authProvider.N=...X509AuthenticationProvider /
+      // SASLAuthenticationProvider for these; zksim always knows them.
+      if (a.id.id.empty()) return Status(Error::kInvalidAcl, "empty " + a.id.scheme + " id");
+      out.push_back(a);
     } else {
       return Status(Error::kInvalidAcl, "unknown scheme " + a.id.scheme);
     }

@@ -78,6 +78,15 @@ struct EnsembleOptions {
   // or moves its quorum port), no server serves for this many ms; then the
   // new leader starts a new epoch. 0: at once.
   int handoff_ms = 50;
+  // SASL DIGEST-MD5 users (user -> password); empty: no SASL server, a sasl
+  // packet is answered as ZooKeeper without a JAAS Server section does
+  // (sasl_packet.cc).
+  std::map<std::string, std::string> sasl_users;
+  // zookeeper.superUser: the SASL user that also gets super.
+  std::string sasl_super_user;
+  // zookeeper.enforce.auth.schemes with enforce.auth.enabled (or "sasl" for
+  // sessionRequireClientSASLAuth); empty: not enforced (auth_enforcement.cc).
+  std::vector<std::string> enforce_auth_schemes;
 };
 
 class Ensemble {

@@ -49,6 +49,17 @@ std::string Absolute(const std::string& path) {
 
 }  // namespace
 
+std::vector<std::string> SplitSchemes(const std::string& list) {
+  std::vector<std::string> out;
+  std::stringstream ss(list);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    auto a = item.find_first_not_of(" \t"), b = item.find_last_not_of(" \t");
+    if (a != std::string::npos) out.push_back(item.substr(a, b - a + 1));
+  }
+  return out;
+}
+
 Result<ServeConfig> ServeConfig::Load(const std::string& static_path, SimOptions* opts) {
   auto text = ReadFile(static_path);
   if (!text.ok()) return text.status();
@@ -121,6 +132,56 @@ Result<ServeConfig> ServeConfig::Load(const std::string& static_path, SimOptions
     std::string b(*v);
     for (char& c : b) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     opts->extended_types_enabled = b == "true";
+  }
+  // TLS as ZooKeeper's NettyServerCnxnFactory takes it: secureClientPort
+  // (of "myid"), PEM key and trust stores, ssl.clientAuth.
+  if (auto v = cfg->Get("secureClientPort")) {
+    for (SimMember& m : opts->members) {
+      if (m.id == sc.my_id_) m.secure_listen_port = std::stoi(std::string(*v));
+    }
+  }
+  for (const char* key : {"ssl.keyStore.type", "ssl.trustStore.type"}) {
+    if (auto v = cfg->Get(key); v && !v->empty()) {
+      std::string t(*v);
+      for (char& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (t != "PEM")
+        return Status(Error::kBadArguments,
+                      fmt::format("{}: {}={}: zksim reads PEM stores only", static_path, key, *v));
+    }
+  }
+  if (auto v = cfg->Get("ssl.keyStore.password"); v && !v->empty())
+    return Status(Error::kBadArguments,
+                  fmt::format("{}: ssl.keyStore.password: zksim reads unencrypted PEM keys only",
+                              static_path));
+  if (auto v = cfg->Get("ssl.keyStore.location")) {
+    opts->tls_cert = std::string(*v);
+    opts->tls_key = std::string(*v);
+  }
+  if (auto v = cfg->Get("ssl.trustStore.location")) opts->tls_ca = std::string(*v);
+  if (auto v = cfg->Get("ssl.clientAuth")) opts->tls_client_auth = std::string(*v);
+  if (auto v = cfg->Get("X509AuthenticationProvider.superUser"))
+    opts->x509_super_user = std::string(*v);
+  // AuthenticationHelper: sessionRequireClientSASLAuth=true means the
+  // scheme sasl; else enforce.auth.enabled with enforce.auth.schemes.
+  // (Unknown zoo.cfg keys are zookeeper.<key> system properties;
+  // Boolean.parseBoolean: "true" in any case.)
+  auto java_true = [&](const char* key) {
+    auto v = cfg->Get(key);
+    if (!v) return false;
+    std::string b(*v);
+    for (char& c : b) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return b == "true";
+  };
+  if (java_true("sessionRequireClientSASLAuth")) {
+    opts->enforce_auth_schemes = {"sasl"};
+  } else if (java_true("enforce.auth.enabled")) {
+    auto v = cfg->Get("enforce.auth.schemes");
+    opts->enforce_auth_schemes = v ? SplitSchemes(std::string(*v)) : std::vector<std::string>{};
+    if (opts->enforce_auth_schemes.empty())
+      return Status(Error::kBadArguments,
+                    fmt::format("{}: enforce.auth.enabled is true but enforce.auth.schemes is "
+                                "not set",
+                                static_path));
   }
   if (auto v = cfg->Get("DigestAuthenticationProvider.superDigest"))
     opts->super_digest = std::string(*v);

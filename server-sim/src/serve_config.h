@@ -13,12 +13,17 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "zk/sim/sim_server.h"
 #include "zk/wire/status.h"
 #include "zk/wire/zoo_cfg.h"
 
 namespace zk::sim {
+
+// "a, b,c" -> {"a", "b", "c"} (empty items dropped), as ZooKeeper splits
+// zookeeper.enforce.auth.schemes.
+std::vector<std::string> SplitSchemes(const std::string& list);
 
 class ServeConfig {
  public:

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "prep.h"
+#include "sasl_digest.h"
 #include "sha1.h"
 #include "wire_io.h"
 #include "zk/wire/four_letter.h"
@@ -339,6 +340,7 @@ bool ServerConnection::HandleRequest(std::string_view frame) {
   ens_->sessions().Touch(session_id_, start);
   if (xid >= 0) last_cxid = xid;
   last_op = OpName(op);
+  if (!EnforceAuth(xid, op)) return true;
   Result<wire::RequestBody> decoded = wire::DecodeRequestBody(op, r);
   if (!decoded.ok() && decoded.status().code() == Error::kUnimplemented) {
     // Unknown op (and top-level check): UNIMPLEMENTED, then close.
@@ -690,8 +692,11 @@ bool ServerConnection::HandleRequest(std::string_view frame) {
     }
     case OpCode::kReconfig:
       return HandleReconfig(std::get<wire::ReconfigRequest>(body), xid, start);
+    case OpCode::kSasl:
+      HandleSasl(std::get<wire::GetSaslRequest>(body), xid);
+      return true;
     default: {
-      // sasl and the rest: not served, as an unknown op.
+      // The rest: not served, as an unknown op.
       std::string out;
       wire::AppendReplyFrame(&out, wire::ReplyHeader{xid, -1, Error::kUnimplemented});
       sink_.send(std::move(out));

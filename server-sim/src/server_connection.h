@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,8 @@
 #include "zk/wire/status.h"
 
 namespace zk::sim {
+
+class DigestMd5Server;
 
 class ServerConnection {
  public:
@@ -42,6 +45,9 @@ class ServerConnection {
   void Notify(EventType type, const std::string& path);
   // Marks the connection closed (no more output, pending work dropped).
   void Detach();
+  // An identity established outside the protocol (x509 from the TLS
+  // handshake, sim_server's TLS adapter).
+  void AddAuth(const AclId& id) { auth_.Add(id); }
 
   uint64_t id() const { return conn_; }
   int64_t server() const { return server_; }
@@ -69,6 +75,11 @@ class ServerConnection {
   // Returns false if the request is pending (the queue waits for it).
   bool HandleRequest(std::string_view frame);
   bool HandleReconfig(const wire::ReconfigRequest& req, int32_t xid, int64_t start_ms);
+  // The sasl packet (sasl_packet.cc).
+  void HandleSasl(const wire::GetSaslRequest& req, int32_t xid);
+  // zookeeper.enforce.auth.* (auth_enforcement.cc): false when the request
+  // was refused and the connection closed.
+  bool EnforceAuth(int32_t xid, wire::OpCode op);
   void Reply(int32_t xid, Error err, const std::string& body, int64_t start_ms);
   void Fail(const std::string& reason);
   int64_t Zxid() const;
@@ -90,6 +101,7 @@ class ServerConnection {
   bool closed_ = false;
   bool old_client_ = false;  // 3.3-era ConnectRequest without readOnly
   int64_t session_id_ = 0;
+  std::unique_ptr<DigestMd5Server> sasl_;  // created by the first sasl packet
   // Guards callbacks that may run after this object is gone.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -36,6 +36,7 @@ void Alloc(uv_handle_t*, size_t suggested, uv_buf_t* buf) {
 struct ListenerCtx {
   SimServerImpl* self;
   int64_t server;
+  bool secure;
 };
 
 void CloseListener(uv_tcp_t* l) {
@@ -47,18 +48,18 @@ void CloseListener(uv_tcp_t* l) {
 
 }  // namespace
 
-Status SimServerImpl::Listen(int64_t server, int port, uv_tcp_t** out, int* bound) {
+Status SimServerImpl::Listen(int64_t server, int port, uv_tcp_t** out, int* bound, bool secure) {
   auto* tcp = new uv_tcp_t;
   uv_tcp_init(loop, tcp);
   sockaddr_in addr{};
   uv_ip4_addr(opts.host.c_str(), port, &addr);
   int rc = uv_tcp_bind(tcp, reinterpret_cast<const sockaddr*>(&addr), 0);
   if (rc == 0) {
-    tcp->data = new ListenerCtx{this, server};
+    tcp->data = new ListenerCtx{this, server, secure};
     rc = uv_listen(reinterpret_cast<uv_stream_t*>(tcp), 1024, [](uv_stream_t* l, int status) {
       if (status < 0) return;
       auto* ctx = static_cast<ListenerCtx*>(l->data);
-      ctx->self->OnAccept(ctx->server, l);
+      ctx->self->OnAccept(ctx->server, l, ctx->secure);
     });
     if (rc != 0) delete static_cast<ListenerCtx*>(tcp->data);
   }
@@ -126,6 +127,8 @@ Status SimServerImpl::HostServer(Member m, int listen_port) {
   if (m.election_port == 0) m.election_port = static_cast<int>(3880 + m.id);
   listeners[m.id] = l;
   ports[m.id] = bound;
+  if (Status sst = ListenSecure(m.id, 0); !sst.ok())
+    fmt::print(stderr, "zksim: server {} has no TLS listener: {}\n", m.id, sst.ToString());
   ens->AddServer(m);
   return Status();
 }
@@ -187,7 +190,7 @@ std::string SimServerImpl::AdminStartJoiner(
   return out.dump(2);
 }
 
-void SimServerImpl::OnAccept(int64_t server, uv_stream_t* listener) {
+void SimServerImpl::OnAccept(int64_t server, uv_stream_t* listener, bool secure) {
   auto* c = new UvConn;
   uv_tcp_init(loop, &c->tcp);
   c->tcp.data = c;
@@ -216,13 +219,16 @@ void SimServerImpl::OnAccept(int64_t server, uv_stream_t* listener) {
   sink.close = [this, id](const std::string& reason) { Close(id, reason); };
   sink.four_letter = [this, server, id](const std::string& w) { return FourLetter(server, id, w); };
   c->proto = std::make_unique<ServerConnection>(ens.get(), server, id, ip, port, std::move(sink));
+  if (secure) c->tls = std::make_unique<TlsSession>(tls);
   conns[id] = c;
   st->conns.insert(id);
   uv_read_start(
       reinterpret_cast<uv_stream_t*>(&c->tcp), Alloc,
       [](uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
         auto* conn = static_cast<UvConn*>(s->data);
-        if (n > 0 && !conn->closing) {
+        if (n > 0 && !conn->closing && conn->tls) {
+          conn->owner->OnSecureRead(conn, std::string_view(buf->base, static_cast<size_t>(n)));
+        } else if (n > 0 && !conn->closing) {
           conn->proto->Feed(std::string_view(buf->base, static_cast<size_t>(n)));
         } else if (n < 0) {
           conn->owner->Close(conn->id, "client closed the connection");
@@ -248,7 +254,8 @@ void SimServerImpl::Flush() {
     if (c->out.empty() || uv_is_closing(reinterpret_cast<uv_handle_t*>(&c->tcp))) continue;
     std::string out;
     out.swap(c->out);
-    if (!WriteNoSignal(&c->tcp, std::move(out))) Close(c->id, "client closed the connection");
+    if (!WriteNoSignal(&c->tcp, Seal(c, std::move(out))))
+      Close(c->id, "client closed the connection");
   }
 }
 
@@ -275,8 +282,9 @@ void SimServerImpl::Close(uint64_t id, const std::string& reason) {
   if (!c->out.empty()) {
     std::string out;
     out.swap(c->out);
-    (void)WriteNoSignal(&c->tcp, std::move(out));  // closing anyway
+    (void)WriteNoSignal(&c->tcp, Seal(c, std::move(out)));  // closing anyway
   }
+  if (c->tls) (void)WriteNoSignal(&c->tcp, c->tls->CloseNotify());
   uv_read_stop(reinterpret_cast<uv_stream_t*>(&c->tcp));
   uv_close(reinterpret_cast<uv_handle_t*>(&c->tcp), OnConnClosed);
 }
@@ -379,6 +387,10 @@ Status SimServer::Start(uv_loop_t* loop, const SimOptions& opts) {
   eo.extended_types_enabled = opts.extended_types_enabled;
   eo.read_only_enabled = opts.read_only_enabled;
   eo.initial_config_version = opts.initial_config_version;
+  eo.sasl_users = opts.sasl_users;
+  eo.sasl_super_user = opts.sasl_super_user;
+  eo.enforce_auth_schemes = opts.enforce_auth_schemes;
+  if (Status st = m.SetUpTls(); !st.ok()) return st;
   for (const SimMember& sm : opts.members) {
     uv_tcp_t* l = nullptr;
     int bound = 0;
@@ -389,6 +401,10 @@ Status SimServer::Start(uv_loop_t* loop, const SimOptions& opts) {
     }
     m.listeners[sm.id] = l;
     m.ports[sm.id] = bound;
+    if (st = m.ListenSecure(sm.id, sm.secure_listen_port); !st.ok()) {
+      Stop();
+      return st;
+    }
     eo.members.push_back(Member{sm.id, sm.host, sm.quorum_port, sm.election_port, sm.observer,
                                 sm.client_host, sm.client_port});
   }
@@ -403,6 +419,11 @@ Status SimServer::Start(uv_loop_t* loop, const SimOptions& opts) {
     m.listeners[k] = l;
     m.ports[k] = bound;
     eo.client_ports.push_back(bound);
+    if (st = m.ListenSecure(k, opts.secure_port_base ? opts.secure_port_base + k - 1 : 0);
+        !st.ok()) {
+      Stop();
+      return st;
+    }
   }
   Ensemble::Hooks hooks;
   SimServerImpl* self = &m;
@@ -448,6 +469,8 @@ void SimServer::Stop() {
   for (uint64_t id : ids) m.Close(id, "shutdown");
   for (auto& [k, l] : m.listeners) CloseListener(l);
   m.listeners.clear();
+  for (auto& [k, l] : m.secure_listeners) CloseListener(l);
+  m.secure_listeners.clear();
   if (m.ens) {
     uv_close(reinterpret_cast<uv_handle_t*>(&m.check), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&m.timer), nullptr);
@@ -464,6 +487,21 @@ std::string SimServer::ConnectString() const {
     if (!out.empty()) out += ",";
     out += fmt::format("{}:{}", impl_->opts.host, p);
   }
+  return out;
+}
+
+std::string SimServer::SecureConnectString() const {
+  std::string out;
+  for (const auto& [k, p] : impl_->secure_ports) {
+    if (!out.empty()) out += ",";
+    out += fmt::format("{}:{}", impl_->opts.host, p);
+  }
+  return out;
+}
+
+std::vector<int> SimServer::SecureClientPorts() const {
+  std::vector<int> out;
+  for (const auto& [k, p] : impl_->secure_ports) out.push_back(p);
   return out;
 }
 

@@ -13,6 +13,7 @@
 
 #include "ensemble.h"
 #include "server_connection.h"
+#include "tls_session.h"
 #include "zk/sim/sim_server.h"
 
 namespace zk::sim {
@@ -30,6 +31,7 @@ class LoopClock : public Clock {
 
 struct UvConn {
   uv_tcp_t tcp;
+  std::unique_ptr<TlsSession> tls;  // accepted on a secure listener
   SimServerImpl* owner = nullptr;
   uint64_t id = 0;
   int64_t server = 0;
@@ -49,6 +51,10 @@ class SimServerImpl {
   std::unique_ptr<Ensemble> ens;
   std::map<int64_t, uv_tcp_t*> listeners;
   std::map<int64_t, int> ports;
+  // TLS (tls_listener.cc): the context and each server's secure listener.
+  std::shared_ptr<TlsContext> tls;
+  std::map<int64_t, uv_tcp_t*> secure_listeners;
+  std::map<int64_t, int> secure_ports;
   std::map<uint64_t, UvConn*> conns;
   std::vector<UvConn*> dirty;
   uv_check_t check;
@@ -62,7 +68,16 @@ class SimServerImpl {
   bool stopped = false;
   int64_t next_container_check_ms = 0;
 
-  Status Listen(int64_t server, int port, uv_tcp_t** out, int* bound);
+  Status Listen(int64_t server, int port, uv_tcp_t** out, int* bound, bool secure = false);
+  // tls_listener.cc: loads the TLS context (when opts.tls_cert is set).
+  Status SetUpTls();
+  // Binds server `server`'s secure listener on `port` (0: free) if TLS is on.
+  Status ListenSecure(int64_t server, int port);
+  // Ciphertext from a TLS connection: handshake, x509 identity, plaintext
+  // to the protocol; a TLS error closes that connection with its reason.
+  void OnSecureRead(UvConn* c, std::string_view cipher);
+  // What goes on the socket for `bytes` (encrypted on a TLS connection).
+  std::string Seal(UvConn* c, std::string bytes);
   // Hosts a server that is not running yet: binds its listener, then adds
   // it to the ensemble (ensemble.h AddServer).
   Status HostServer(Member m, int listen_port);
@@ -74,7 +89,7 @@ class SimServerImpl {
   std::string AdminStartJoiner(int64_t server,
                                const std::function<std::string(const std::string&)>& param,
                                int* status);
-  void OnAccept(int64_t server, uv_stream_t* listener);
+  void OnAccept(int64_t server, uv_stream_t* listener, bool secure = false);
   void Send(UvConn* c, std::string bytes);
   void Flush();
   void Close(uint64_t conn, const std::string& reason);

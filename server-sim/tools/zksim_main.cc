@@ -11,6 +11,7 @@
 
 #include "zk/experiments/run_command.h"
 #include "fault_timeline.h"
+#include "jaas_file.h"
 #include "serve_config.h"
 #include "sha1.h"
 #include "zk/sim/sim_server.h"
@@ -57,6 +58,29 @@ int main(int argc, char** argv) {
   serve->add_option("--timeline", timeline_file,
                     "JSON list of fault steps {\"at_ms\", \"action\": kill|start|isolate|heal|lag|shed, ...}");
   serve->add_option("--at", at_flags, "a fault step MS:ACTION:SERVER[:ARG] (repeatable)");
+  // TLS and SASL (docs/zksim.md "TLS, x509 and SASL"); they override the
+  // config file's ssl.* keys and secureClientPort.
+  std::string tls_cert, tls_key, tls_ca, tls_client_auth, sasl_users_file, sasl_section = "Server";
+  std::string sasl_super;
+  int secure_port_base = -1;
+  serve->add_option("--tls-cert", tls_cert, "PEM certificate (chain): every server gets a TLS listener");
+  serve->add_option("--tls-key", tls_key, "PEM private key (default: the --tls-cert file)");
+  serve->add_option("--tls-ca", tls_ca, "PEM CAs trusted for client certificates");
+  serve->add_option("--tls-client-auth", tls_client_auth, "none|want|need (default need)");
+  serve->add_option("--secure-port-base", secure_port_base,
+                    "server k's TLS port is P+k-1 (0: free ports)");
+  serve->add_option("--sasl-users", sasl_users_file,
+                    "DIGEST-MD5 users: a JAAS file (its Server section's user_<name>=\"pw\") "
+                    "or user=password lines");
+  serve->add_option("--sasl-section", sasl_section, "the JAAS section to read (default Server)");
+  serve->add_option("--sasl-super-user", sasl_super, "zookeeper.superUser: a SASL user that is super");
+  std::string enforce_auth, x509_super;
+  serve->add_option("--x509-super-user", x509_super,
+                    "X509AuthenticationProvider.superUser: a certificate subject (RFC 2253) "
+                    "that is super");
+  serve->add_option("--enforce-auth-schemes", enforce_auth,
+                    "zookeeper.enforce.auth.schemes, e.g. sasl or sasl,x509: other clients "
+                    "get SESSIONCLOSEDREQUIRESASLAUTH");
   std::string config;
   serve->add_option("--config", config,
                     "a ZooKeeper zoo.cfg (split or backward-compatible form); updated on reconfig");
@@ -115,6 +139,33 @@ int main(int argc, char** argv) {
       if (!st.ok()) fmt::print(stderr, "zksim: writing the config files: {}\n", st.ToString());
     };
   }
+  if (!tls_cert.empty()) o.tls_cert = tls_cert;
+  if (!tls_key.empty()) o.tls_key = tls_key;
+  if (!tls_ca.empty()) o.tls_ca = tls_ca;
+  if (!tls_client_auth.empty()) o.tls_client_auth = tls_client_auth;
+  if (secure_port_base >= 0) o.secure_port_base = secure_port_base;
+  if (!o.tls_cert.empty() && o.tls_ca.empty()) {
+    fmt::print(stderr, "zksim: TLS needs --tls-ca (ssl.trustStore.location)\n");
+    return 2;
+  }
+  if (!sasl_users_file.empty()) {
+    auto users = zk::sim::LoadSaslUsers(sasl_users_file, sasl_section);
+    if (!users.ok()) {
+      fmt::print(stderr, "zksim: bad --sasl-users: {}\n", users.status().message());
+      return 2;
+    }
+    o.sasl_users = std::move(*users);
+  }
+  if (!sasl_super.empty()) o.sasl_super_user = sasl_super;
+  if (!x509_super.empty()) o.x509_super_user = x509_super;
+  if (!enforce_auth.empty()) o.enforce_auth_schemes = zk::sim::SplitSchemes(enforce_auth);
+  for (const std::string& s : o.enforce_auth_schemes) {
+    if (s != "sasl" && s != "x509" && s != "digest" && s != "ip") {
+      fmt::print(stderr, "zksim: enforced auth scheme {} is not available (sasl, x509, digest, ip)\n",
+                 s);
+      return 2;
+    }
+  }
   if (skip_acl) o.skip_acl = true;
   if (extended_types) o.extended_types_enabled = true;
   if (read_only) o.read_only_enabled = true;
@@ -169,6 +220,8 @@ int main(int argc, char** argv) {
   }
   fmt::print("connect: {}\n", sim.ConnectString());
   if (sim.AdminPort() >= 0) fmt::print("admin: {}:{}\n", o.host, sim.AdminPort());
+  if (!sim.SecureConnectString().empty())
+    fmt::print("secure-connect: {}\n", sim.SecureConnectString());
   std::fflush(stdout);
   zk::sim::FaultTimelineRunner timeline(std::move(steps), &sim, [](const std::string& line) {
     fmt::print("{}\n", line);

@@ -192,3 +192,48 @@ TEST_CASE("config text is written by the wire library as ZooKeeper writes it") {
         "server.3=127.0.0.1:2883:3883:participant\n"
         "version=100000000");
 }
+
+TEST_CASE("TLS and enforced auth keys: secureClientPort, PEM stores, ssl.clientAuth") {
+  TempDir d;
+  std::string cfg = d.Write("zoo.cfg",
+                            "tickTime=2000\ndataDir=/tmp/x\nclientPort=22181\n"
+                            "secureClientPort=22281\n"
+                            "ssl.keyStore.location=/etc/zk/keystore.pem\nssl.keyStore.type=pem\n"
+                            "ssl.trustStore.location=/etc/zk/ca.pem\nssl.trustStore.type=PEM\n"
+                            "ssl.clientAuth=want\n"
+                            "enforce.auth.enabled=TRUE\nenforce.auth.schemes=sasl, x509\n");
+  SimOptions o;
+  auto sc = ServeConfig::Load(cfg, &o);
+  REQUIRE(sc.ok());
+  REQUIRE(o.members.size() == 1);
+  CHECK(o.members[0].listen_port == 22181);
+  CHECK(o.members[0].secure_listen_port == 22281);
+  CHECK(o.tls_cert == "/etc/zk/keystore.pem");
+  CHECK(o.tls_key == "/etc/zk/keystore.pem");
+  CHECK(o.tls_ca == "/etc/zk/ca.pem");
+  CHECK(o.tls_client_auth == "want");
+  CHECK(o.enforce_auth_schemes == std::vector<std::string>{"sasl", "x509"});
+
+  SimOptions s;
+  REQUIRE(ServeConfig::Load(d.Write("s.cfg", "tickTime=2000\ndataDir=/tmp/x\nclientPort=22181\n"
+                                             "sessionRequireClientSASLAuth=true\n"
+                                             "enforce.auth.schemes=x509\n"),
+                            &s)
+              .ok());
+  CHECK(s.enforce_auth_schemes == std::vector<std::string>{"sasl"});
+
+  SimOptions bad;
+  auto jks = ServeConfig::Load(
+      d.Write("jks.cfg", "tickTime=2000\ndataDir=/tmp/x\nclientPort=22181\nssl.keyStore.type=JKS\n"), &bad);
+  REQUIRE_FALSE(jks.ok());
+  CHECK(jks.status().message().find("ssl.keyStore.type=JKS: zksim reads PEM stores only") !=
+        std::string::npos);
+  auto pw = ServeConfig::Load(
+      d.Write("pw.cfg", "tickTime=2000\ndataDir=/tmp/x\nclientPort=22181\nssl.keyStore.password=x\n"), &bad);
+  REQUIRE_FALSE(pw.ok());
+  CHECK(pw.status().message().find("ssl.keyStore.password") != std::string::npos);
+  auto noschemes = ServeConfig::Load(
+      d.Write("e.cfg", "tickTime=2000\ndataDir=/tmp/x\nclientPort=22181\nenforce.auth.enabled=true\n"), &bad);
+  REQUIRE_FALSE(noschemes.ok());
+  CHECK(noschemes.status().message().find("enforce.auth.schemes is not set") != std::string::npos);
+}

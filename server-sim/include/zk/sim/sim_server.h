@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -27,6 +28,8 @@ struct SimMember {
   std::string client_host = "0.0.0.0";
   int client_port = 0;  // 0: no client address in the config line
   int listen_port = 0;  // bound on SimOptions::host; 0: a free port
+  // With TLS (SimOptions::tls_cert): the secure client port; 0: a free port.
+  int secure_listen_port = 0;
 };
 
 struct SimOptions {
@@ -66,6 +69,30 @@ struct SimOptions {
   // Called on the loop after every committed reconfig with the new
   // /zookeeper/config text.
   std::function<void(const std::string& config_text)> on_config_committed;
+  // TLS (docs/zksim.md "TLS, x509 and SASL"): with a certificate, every
+  // server also listens for TLS clients (secure_port_base + k - 1, or free
+  // ports with 0; SimMember::secure_listen_port with explicit members).
+  // PEM files; the key may be in the certificate file. client auth: "none",
+  // "want" or "need" (ZooKeeper's ssl.clientAuth; default need). A client
+  // certificate authenticates its connection as x509:<subject, RFC 2253>.
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_ca;
+  std::string tls_client_auth = "need";
+  int secure_port_base = 0;
+  // zookeeper.X509AuthenticationProvider.superUser: the certificate subject
+  // (RFC 2253, as in its x509 id) that is also super.
+  std::string x509_super_user;
+  // SASL DIGEST-MD5 users (user -> password), as the user_<name> options of
+  // a JAAS Server section; empty: no SASL. zookeeper.superUser: the SASL
+  // user that is also super.
+  std::map<std::string, std::string> sasl_users;
+  std::string sasl_super_user;
+  // zookeeper.enforce.auth.enabled + .schemes (sessionRequireClientSASLAuth
+  // is {"sasl"}): every request but auth and sasl from a connection without
+  // an id of one of these schemes answers SESSIONCLOSEDREQUIRESASLAUTH and
+  // closes it. Empty: not enforced.
+  std::vector<std::string> enforce_auth_schemes;
 };
 
 class SimServerImpl;
@@ -81,6 +108,9 @@ class SimServer {
   // "host:port,host:port,..."
   std::string ConnectString() const;
   std::vector<int> ClientPorts() const;
+  // The TLS listeners' "host:port,..." (empty without TLS) and ports.
+  std::string SecureConnectString() const;
+  std::vector<int> SecureClientPorts() const;
   // The current /zookeeper/config text (ends with "version=<hex>").
   std::string ConfigText() const;
   int AdminPort() const;
