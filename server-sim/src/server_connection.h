@@ -31,8 +31,11 @@ class ServerConnection {
     std::function<std::string(const std::string& word)> four_letter;
   };
 
+  // `max_frame_length`: jute.maxbuffer (connection_limits.h); a longer
+  // frame closes the connection with ZooKeeper's "Len error" reason.
   ServerConnection(Ensemble* ens, int64_t server, uint64_t conn, std::string remote_ip,
-                   int remote_port, Sink sink);
+                   int remote_port, Sink sink,
+                   int64_t max_frame_length = wire::kDefaultMaxFrameLength);
   ~ServerConnection();
   ServerConnection(const ServerConnection&) = delete;
   ServerConnection& operator=(const ServerConnection&) = delete;
