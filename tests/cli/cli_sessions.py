@@ -124,7 +124,8 @@ def expect_in(needle, hay, what="output"):
 class Zksim:
     def __init__(self, servers=3):
         self.p = subprocess.Popen([ZKSIM, "serve", "--servers", str(servers), "--client-port-base", "0",
-                                   "--admin-port", "0", "--super", "super:zkbalance-test", "--tick", "500"],
+                                   "--admin-port", "0", "--super", "super:zkbalance-test", "--tick", "500",
+                                   "--4lw-whitelist", "*"],
                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         self.connect = self.p.stdout.readline().split(": ", 1)[1].strip()
         self.admin = self.p.stdout.readline().split(": ", 1)[1].strip()
@@ -560,13 +561,13 @@ def imbalance_commands(ens):
         expect_eq("targets", [2, 2, 2], [s["target"] for s in r["servers"]])
         expect_eq("minimum", 4, r["minimum_movers"])
         expect_eq("published", False, r["published"])
-        rc, out, err = zkcli(ens.connect, "rebalance", "--shed", "--json", extra=("-admin", ens.admin))
+        rc, out, err = zkcli(ens.connect, "rebalance", "--shed", "--json", extra=("-admin", ens.admin, "-admin-auth", "super:zkbalance-test"))
         r = json.loads(out.strip().split("\n")[-1])
         expect_eq("published", True, r["published"])
         expect_eq("shed", [{"server": 1, "connections_shed": 4}], r["shed"])
         rc, out, err = zkcli(ens.connect, "get", "/zkbalance/plan")
         expect_in('"type":"zkbalance-plan"', out)
-        rc, out, err = zkcli(ens.connect, "shed", "2", "--count", "0", "--json", extra=("-admin", ens.admin))
+        rc, out, err = zkcli(ens.connect, "shed", "2", "--count", "0", "--json", extra=("-admin", ens.admin, "-admin-auth", "super:zkbalance-test"))
         expect_eq("shed json", {"client": ens.hosts[1], "connections_shed": 0, "server": 2},
                   json.loads(out.strip().split("\n")[-1]))
         rc, out, err = zkcli(ens.connect, "shed", "1", "--percent", "100")
@@ -805,7 +806,7 @@ def rebalance_shed_with_plan_followers(ens):
     try:
         others = Followers(ens, [14, 0, 0], "-", seed=seed + 1000)
         expect_eq("placed", [18, 0, 0], wait_counts(ens, lambda c: c == [18, 0, 0]))
-        rc, out, err = zkcli(ens.connect, "rebalance", "--shed", "--json", extra=("-admin", ens.admin))
+        rc, out, err = zkcli(ens.connect, "rebalance", "--shed", "--json", extra=("-admin", ens.admin, "-admin-auth", "super:zkbalance-test"))
         expect_eq("rebalance rc", 0, rc)
         r = json.loads(out.strip().split("\n")[-1])
         expect_eq("minimum", 12, r["minimum_movers"])
