@@ -171,7 +171,7 @@ void ServerConnection::Feed(std::string_view bytes) {
 }
 
 void ServerConnection::Pump() {
-  while (!closed_ && !busy_ && !frames_.empty()) {
+  while (!closed_ && !busy_ && !frames_.empty() && (!sink_.may_proceed || sink_.may_proceed())) {
     ServerState* s = ens_->Server(server_);
     if (s == nullptr || !(s->serving || s->read_only)) {
       Fail("server not serving");

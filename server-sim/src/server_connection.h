@@ -29,6 +29,9 @@ class ServerConnection {
     std::function<void(const std::string& reason)> close;
     // A four-letter word arrived as the first bytes; returns its text.
     std::function<std::string(const std::string& word)> four_letter;
+    // Consulted before each queued request (empty: always true): false
+    // leaves the rest queued until Resume() (connection_limits.h).
+    std::function<bool()> may_proceed;
   };
 
   // `max_frame_length`: jute.maxbuffer (connection_limits.h); a longer
@@ -41,6 +44,8 @@ class ServerConnection {
   ServerConnection& operator=(const ServerConnection&) = delete;
 
   void Feed(std::string_view bytes);
+  // Handles queued requests again after Sink::may_proceed said false.
+  void Resume() { Pump(); }
   // A watch notification for this connection.
   void Notify(EventType type, const std::string& path);
   // Marks the connection closed (no more output, pending work dropped).

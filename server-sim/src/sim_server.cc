@@ -215,6 +215,7 @@ void SimServerImpl::OnAccept(int64_t server, uv_stream_t* listener) {
   sink.send = [this, c](std::string b) { Send(c, std::move(b)); };
   sink.close = [this, id](const std::string& reason) { Close(id, reason); };
   sink.four_letter = [this, server, id](const std::string& w) { return FourLetter(server, id, w); };
+  sink.may_proceed = [this, c] { return UnsentBytes(c) < limits.max_unsent_bytes; };
   c->proto = std::make_unique<ServerConnection>(ens.get(), server, id, ip, port, std::move(sink),
                                                 limits.jute_max_buffer);
   conns[id] = c;
@@ -233,12 +234,19 @@ void SimServerImpl::OnConnRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
   delete[] buf->base;
 }
 
+size_t SimServerImpl::UnsentBytes(UvConn* c) const {
+  return c->out.size() + uv_stream_get_write_queue_size(reinterpret_cast<uv_stream_t*>(&c->tcp));
+}
+
 void SimServerImpl::CheckLoad(UvConn* c) {
   if (c->closing || uv_is_closing(reinterpret_cast<uv_handle_t*>(&c->tcp))) return;
+  // Requests held back by Sink::may_proceed go on once the client took
+  // enough of its replies.
+  if (c->proto->queued() > 0 && UnsentBytes(c) < limits.max_unsent_bytes) c->proto->Resume();
+  if (c->closing) return;
   ConnectionLoad load;
   load.outstanding = c->proto->queued();
-  load.unsent_bytes =
-      c->out.size() + uv_stream_get_write_queue_size(reinterpret_cast<uv_stream_t*>(&c->tcp));
+  load.unsent_bytes = UnsentBytes(c);
   if (!c->paused && ShouldPauseReading(limits, load)) {
     c->paused = true;
     paused.insert(c->id);

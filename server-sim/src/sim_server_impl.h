@@ -83,6 +83,8 @@ class SimServerImpl {
   static void OnConnRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf);
   // Stops or resumes reading from `c` by its load (connection_limits.h).
   void CheckLoad(UvConn* c);
+  // Reply bytes of `c` not yet taken by its socket.
+  size_t UnsentBytes(UvConn* c) const;
   void Send(UvConn* c, std::string bytes);
   void Flush();
   void Close(uint64_t conn, const std::string& reason);
