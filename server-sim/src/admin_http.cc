@@ -84,11 +84,12 @@ std::string QueryParam(const std::string& query, const std::string& key) {
 }
 
 void Respond(AdminConn* c, int status, const std::string& json) {
+  // 401: how to authenticate (admin_auth.h).
+  const char* challenge = status == 401 ? "WWW-Authenticate: Basic realm=\"zksim\"\r\n" : "";
   (void)WriteNoSignal(&c->tcp, fmt::format("HTTP/1.1 {} {}\r\nContent-Type: application/json\r\n"
                                            "{}Content-Length: {}\r\nConnection: close\r\n\r\n{}",
-                                           status, ReasonPhrase(status),
-                                           status == 401 ? "WWW-Authenticate: Basic realm=\"zksim\"\r\n" : "",
-                                           json.size(), json));
+                                           status, ReasonPhrase(status), challenge, json.size(),
+                                           json));
   uv_close(reinterpret_cast<uv_handle_t*>(&c->tcp),
            [](uv_handle_t* h) { delete static_cast<AdminConn*>(h->data); });
 }
@@ -102,7 +103,9 @@ Status SimServerImpl::StartAdmin(int port) {
   // opts.admin_address: loopback unless told otherwise (IPv4 or IPv6).
   sockaddr_storage addr{};
   int rc = uv_ip4_addr(opts.admin_address.c_str(), port, reinterpret_cast<sockaddr_in*>(&addr));
-  if (rc != 0) rc = uv_ip6_addr(opts.admin_address.c_str(), port, reinterpret_cast<sockaddr_in6*>(&addr));
+  if (rc != 0) {
+    rc = uv_ip6_addr(opts.admin_address.c_str(), port, reinterpret_cast<sockaddr_in6*>(&addr));
+  }
   if (rc != 0) {
     uv_close(reinterpret_cast<uv_handle_t*>(admin),
              [](uv_handle_t* h) { delete reinterpret_cast<uv_tcp_t*>(h); });

@@ -5,8 +5,7 @@
 namespace zk::sim {
 
 bool ShouldPauseReading(const ConnectionLimits& limits, const ConnectionLoad& load) {
-  return load.outstanding >= limits.max_outstanding ||
-         load.unsent_bytes >= limits.max_unsent_bytes;
+  return load.outstanding >= limits.max_outstanding || load.unsent_bytes >= limits.max_unsent_bytes;
 }
 
 bool ShouldResumeReading(const ConnectionLimits& limits, const ConnectionLoad& load) {

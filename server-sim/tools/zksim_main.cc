@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
                     "a file whose first line is the user:password of --admin-auth");
   int64_t jute_max_buffer = 0xfffff;
   serve->add_option("--jute-maxbuffer", jute_max_buffer,
-                    "jute.maxbuffer: a longer request frame closes its connection (default 1048575)")
+                    "jute.maxbuffer: a longer request frame closes its connection "
+                    "(default 1048575)")
       ->check(CLI::Range(int64_t{1024}, int64_t{0x7fffffff}));
   size_t max_outstanding = 1000;
   serve->add_option("--max-outstanding", max_outstanding,

@@ -213,9 +213,9 @@ TEST_CASE("a reply frame over max_frame_bytes drops the connection; the session 
   auto writer = ConnectWith(lr, Options(ens.connect));
   const std::string path = UniquePath("sec-reply");
   Wait<zk::CreateResult> cr;
-  REQUIRE(writer->CreateNode(path, std::string(100000, 'r'), {}, zk::CreateMode::kPersistent,
-                             cr.cb())
-              .ok());
+  REQUIRE(
+      writer->CreateNode(path, std::string(100000, 'r'), {}, zk::CreateMode::kPersistent, cr.cb())
+          .ok());
   RUN_OK(lr, cr);
   REQUIRE(cr.r->ok());
   auto o = Options(ens.connect);

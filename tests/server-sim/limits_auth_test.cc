@@ -2,7 +2,6 @@
 // limits (connection_limits.h), and of ServerConnection's hooks for them:
 // the Len error reason and requests held back by Sink::may_proceed.
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
