@@ -289,6 +289,13 @@ def rx_queue(local_port, remote_port):
     return -1
 
 
+def cpu_ticks(pid):
+    """utime + stime of `pid` in clock ticks (/proc/PID/stat)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
 def rss_kib(pid, key):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -327,16 +334,20 @@ def flood_check(zksim):
         hwm_stalled = rss_kib(z.p.pid, "VmHWM")
         # Loopback buffers may hold all 2.3 MB of requests, so whether zksim
         # stopped reading shows in its socket's receive queue: bytes there,
-        # unchanged a second later.
+        # unchanged for a second while zksim is idle (its CPU time grows by
+        # less than a tenth of that second: not just busy elsewhere).
         client_port = sock.getsockname()[1]
-        q1, q2 = -1, rx_queue(port, client_port)
-        deadline = time.time() + 10
-        while not (q2 > 0 and q1 == q2) and time.time() < deadline:
-            time.sleep(0.5)
-            q1, q2 = q2, rx_queue(port, client_port)
+        q1, c1 = -1, -1
+        q2, c2 = rx_queue(port, client_port), cpu_ticks(z.p.pid)
+        deadline = time.time() + 20
+        while not (q2 > 0 and q1 == q2 and c2 - c1 < 10) and time.time() < deadline:
+            time.sleep(1.0)
+            q1, c1 = q2, c2
+            q2, c2 = rx_queue(port, client_port), cpu_ticks(z.p.pid)
         check(f"flood: zksim stopped reading a client that does not read "
               f"({sent // frame_size} of {n} requests sent{', sender blocked' if stalled else ''}; "
-              f"{q2} bytes left unread in zksim's socket)", q1 > 0 and q1 == q2, (q1, q2))
+              f"{q2} bytes left unread in its socket, zksim idle)",
+              q2 > 0 and q1 == q2 and c2 - c1 < 10, (q1, q2, c1, c2))
         # Phase 2: read every reply (and send the rest).
         buf, replies, bad, expect = b"", 0, 0, 1000
         deadline = time.time() + 120
