@@ -98,11 +98,14 @@ Result<std::string> FourLetter(const HostPort& server, std::string_view word,
 
 Result<HttpResponse> HttpRequest(const HostPort& server, std::string_view method,
                                  std::string_view target, std::string_view body,
-                                 std::chrono::milliseconds timeout) {
+                                 std::chrono::milliseconds timeout,
+                                 std::string_view authorization) {
+  std::string auth_header =
+      authorization.empty() ? std::string() : fmt::format("Authorization: {}\r\n", authorization);
   std::string req = fmt::format(
       "{} {} HTTP/1.0\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n"
-      "Connection: close\r\n\r\n{}",
-      method, target, server.ToString(), body.size(), body);
+      "{}Connection: close\r\n\r\n{}",
+      method, target, server.ToString(), body.size(), auth_header, body);
   auto raw = Exchange(server, req, timeout);
   if (!raw.ok()) return raw.status();
   HttpResponse r;

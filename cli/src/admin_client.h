@@ -24,10 +24,12 @@ struct HttpResponse {
   std::string body;
 };
 
-// One HTTP/1.0 request ("GET" or "POST"); `target` is the path and query.
+// One HTTP/1.0 request ("GET" or "POST"); `target` is the path and query;
+// `authorization`: the Authorization header's value ("" = none).
 Result<HttpResponse> HttpRequest(const HostPort& server, std::string_view method,
                                  std::string_view target, std::string_view body = {},
-                                 std::chrono::milliseconds timeout = std::chrono::seconds(5));
+                                 std::chrono::milliseconds timeout = std::chrono::seconds(5),
+                                 std::string_view authorization = {});
 
 }  // namespace zk::cli
 

@@ -106,8 +106,10 @@ Result<ShedOutcome> DoShed(Shell& sh, const ServerRow& row, const nlohmann::json
   if (!admin.empty()) {
     auto hp = wire::ParseHostPortElement(admin);
     if (!hp.ok()) return hp.status();
+    const std::string& creds = sh.options().admin_auth;
     auto r = HttpRequest(*hp, "POST", fmt::format("/commands/shed_connections?server={}", row.id),
-                         request.dump());
+                         request.dump(), std::chrono::seconds(5),
+                         creds.empty() ? std::string() : "digest " + creds);
     if (!r.ok()) return Status(r.status().code(), fmt::format("admin endpoint {}: {}", admin, r.status().message()));
     auto j = nlohmann::json::parse(r->body, nullptr, false);
     if (j.is_discarded()) return Status(Error::kMarshallingError, "admin endpoint did not answer JSON");
@@ -123,7 +125,6 @@ Result<ShedOutcome> DoShed(Shell& sh, const ServerRow& row, const nlohmann::json
     out.text = fmt::format("Shed {} connections", out.shed);
     return out;
   }
-  (void)sh;
   std::string word;
   if (request.size() == 1 && request.contains("percentage")) {
     int64_t p = request["percentage"].get<int64_t>();

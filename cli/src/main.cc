@@ -26,7 +26,8 @@ namespace {
 // words before the command are options.
 std::vector<std::string> NormaliseArgs(int argc, char** argv) {
   static const char* kLong[] = {"server",  "timeout", "waitforconnection", "client-configuration",
-                                "admin",   "history", "interactive",       "plan-path"};
+                                "admin",   "history", "interactive",       "plan-path",
+                                "admin-auth"};
   std::vector<std::string> out;
   bool in_command = false;
   for (int i = 1; i < argc; ++i) {
@@ -41,6 +42,7 @@ std::vector<std::string> NormaliseArgs(int argc, char** argv) {
       bool prev_takes_value = !out.empty() && (out.back() == "--server" || out.back() == "--timeout" ||
                                                out.back() == "--client-configuration" ||
                                                out.back() == "--admin" || out.back() == "--history" ||
+                                               out.back() == "--admin-auth" ||
                                                out.back() == "--plan-path");
       if (!prev_takes_value) in_command = true;
     }
@@ -70,9 +72,13 @@ int main(int argc, char** argv) {
   app.add_flag("--waitforconnection", wait_for_connection, "accepted for zkCli.sh compatibility");
   app.add_option("--client-configuration", client_configuration, "accepted for zkCli.sh compatibility; ignored");
   app.add_option("--admin", opts.admin, "admin endpoint host:port for shed/rebalance --shed (zksim: one for all)");
+  app.add_option("--admin-auth", opts.admin_auth,
+                 "user:password for the admin endpoint's control commands (zksim --admin-auth or "
+                 "--super); default: the ZKCLI_ADMIN_AUTH environment variable");
   app.add_option("--history", history_file, "history file of the interactive mode (default ~/.zkcli_history)");
   app.add_option("--plan-path", opts.plan_path, "znode of the rebalance plan (default /zkbalance/plan)");
   app.add_flag("--interactive", force_interactive, "line editing even when stdin is not a terminal");
+  if (const char* env = std::getenv("ZKCLI_ADMIN_AUTH"); env != nullptr) opts.admin_auth = env;
   app.prefix_command();
   std::vector<std::string> args = NormaliseArgs(argc, argv);
   std::reverse(args.begin(), args.end());

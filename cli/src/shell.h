@@ -34,6 +34,9 @@ struct ShellOptions {
   std::chrono::milliseconds connect_wait{15000};
   bool read_only = false;                   // zkCli -r
   std::string admin;                        // admin endpoint host:port ("" = none)
+  // user:password sent as "Authorization: digest user:password" with the
+  // admin endpoint's control commands (shed); "" = none.
+  std::string admin_auth;
   std::string plan_path = "/zkbalance/plan";
 };
 

@@ -274,6 +274,11 @@ Result<std::shared_ptr<Client>> Client::Create(uv_loop_t* loop, ClientOptions op
   if (options.session_id == 0 && !options.session_password.empty()) {
     return Status(Error::kBadArguments, "session_password given without a session_id");
   }
+  if (options.max_frame_bytes < 1024 || options.max_frame_bytes > 0x7fffffff) {
+    return Status(Error::kBadArguments,
+                  fmt::format("max_frame_bytes {} is out of range [1024, 2147483647]",
+                              options.max_frame_bytes));
+  }
   auto log = options.logger ? options.logger : Logger::Stderr();
   uint64_t seed = options.random_seed;
   if (seed == 0) {
@@ -289,6 +294,7 @@ Result<std::shared_ptr<Client>> Client::Create(uv_loop_t* loop, ClientOptions op
   cfg.max_queued_bytes = options.max_queued_bytes;
   cfg.max_in_flight_requests = options.max_in_flight_requests;
   cfg.max_in_flight_bytes = options.max_in_flight_bytes;
+  cfg.max_frame_bytes = options.max_frame_bytes;
   cfg.request_timeout = std::max(std::chrono::milliseconds(0), options.request_timeout);
   cfg.session_id = options.session_id;
   cfg.session_password = options.session_password;

@@ -124,7 +124,9 @@ bool FrameReader::Next(std::string* payload, Status* error) {
   int32_t len = static_cast<int32_t>((uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
                                      (uint32_t{p[2]} << 8) | uint32_t{p[3]});
   if (len < 0 || static_cast<uint32_t>(len) > max_) {
-    *error = Status(Error::kMarshallingError, fmt::format("bad frame length {}", len));
+    *error = Status(Error::kMarshallingError,
+                    fmt::format("reply frame length {} is out of range (max_frame_bytes {})", len,
+                                max_));
     return false;
   }
   if (avail < 4 + static_cast<size_t>(len)) {

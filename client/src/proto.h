@@ -26,9 +26,10 @@ inline constexpr int32_t kOpSetWatches = 101;
 inline constexpr int32_t kOpSetWatches2 = 105;
 inline constexpr int32_t kOpCloseSession = -11;
 
-// Frames larger than this are refused (jute.maxbuffer is 0xfffff by default;
-// replies to getChildren on huge nodes can exceed it, so allow headroom).
-inline constexpr uint32_t kMaxFrameBytes = 16u << 20;
+// The default frame limit, both ways (SessionConfig::max_frame_bytes):
+// jute.maxbuffer's default, 0xfffff, which Java's client also applies to
+// replies (ZKClientConfig.CLIENT_MAX_PACKET_LENGTH_DEFAULT).
+inline constexpr uint32_t kMaxFrameBytes = 0xfffff;
 
 // The dynamic config znode. Its path is never chroot-prefixed (GetConfig,
 // GetData/Sync of this path, and its data watch after a reconnect).
@@ -81,7 +82,8 @@ struct WatchLists {
 std::string EncodeSetWatches(int64_t relative_zxid, const WatchLists& w, int32_t* op);
 
 // Splits a byte stream into frames. Returns false (and sets *error) on a
-// frame length that is negative or above max_bytes.
+// frame length that is negative or above max_bytes: kMarshallingError
+// "reply frame length N is out of range (max_frame_bytes M)".
 class FrameReader {
  public:
   explicit FrameReader(uint32_t max_bytes = kMaxFrameBytes) : max_(max_bytes) {}
@@ -92,6 +94,7 @@ class FrameReader {
     buf_.clear();
     pos_ = 0;
   }
+  void SetMax(uint32_t max_bytes) { max_ = max_bytes; }
 
  private:
   std::string buf_;

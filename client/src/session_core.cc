@@ -14,6 +14,7 @@ size_t FrameBytes(const Request& r) { return 4 + 8 + r.body.size(); }
 SessionCore::SessionCore(SessionConfig config, HostProvider hosts, std::shared_ptr<Logger> logger)
     : config_(std::move(config)), hosts_(std::move(hosts)), log_(std::move(logger)) {
   if (!log_) log_ = Logger::Null();
+  frames_.SetMax(config_.max_frame_bytes);
   if (config_.session_id != 0) {
     session_id_ = config_.session_id;
     passwd_ = config_.session_password;
@@ -413,6 +414,12 @@ Status SessionCore::Submit(Request r) {
   }
   if (config_.request_timeout.count() > 0) r.deadline = now_hint_ + config_.request_timeout;
   size_t bytes = FrameBytes(r);
+  if (bytes - 4 > config_.max_frame_bytes) {
+    return Status(Error::kBadArguments,
+                  fmt::format("request of {} bytes (header and body) exceeds max_frame_bytes {} "
+                              "(jute.maxbuffer): a server would close the connection",
+                              bytes - 4, config_.max_frame_bytes));
+  }
   if (queue_.empty() && CanSend(bytes)) {
     SendRequest(std::move(r), now_hint_);
     return Status();

@@ -71,6 +71,11 @@ struct SessionConfig {
   size_t max_in_flight_requests = 1000;
   size_t max_in_flight_bytes = 4 * 1024 * 1024;
   size_t max_queued_bytes = 64 * 1024 * 1024;
+  // The largest frame payload (jute.maxbuffer) either way: Submit refuses a
+  // request whose header and body exceed it (kBadArguments; a server would
+  // close the connection), and a longer reply frame drops the connection
+  // (the session reconnects). Default 0xfffff, ZooKeeper's and Java's.
+  uint32_t max_frame_bytes = kMaxFrameBytes;
   // Reattach: the session to resume (a predecessor's id and password, as
   // Java's ZooKeeper(..., sessionId, sessionPasswd) and the C client's
   // clientid_t) instead of creating one; 0 = a new session. Sent from the

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "admin_auth.h"
 #include "four_letter.h"
 #include "sha1.h"
 #include "sim_server_impl.h"
@@ -83,9 +84,12 @@ std::string QueryParam(const std::string& query, const std::string& key) {
 }
 
 void Respond(AdminConn* c, int status, const std::string& json) {
+  // 401: how to authenticate (admin_auth.h).
+  const char* challenge = status == 401 ? "WWW-Authenticate: Basic realm=\"zksim\"\r\n" : "";
   (void)WriteNoSignal(&c->tcp, fmt::format("HTTP/1.1 {} {}\r\nContent-Type: application/json\r\n"
-                                           "Content-Length: {}\r\nConnection: close\r\n\r\n{}",
-                                           status, ReasonPhrase(status), json.size(), json));
+                                           "{}Content-Length: {}\r\nConnection: close\r\n\r\n{}",
+                                           status, ReasonPhrase(status), challenge, json.size(),
+                                           json));
   uv_close(reinterpret_cast<uv_handle_t*>(&c->tcp),
            [](uv_handle_t* h) { delete static_cast<AdminConn*>(h->data); });
 }
@@ -96,9 +100,20 @@ Status SimServerImpl::StartAdmin(int port) {
   admin = new uv_tcp_t;
   uv_tcp_init(loop, admin);
   admin->data = this;
-  sockaddr_in addr{};
-  uv_ip4_addr(opts.host.c_str(), port, &addr);
-  int rc = uv_tcp_bind(admin, reinterpret_cast<const sockaddr*>(&addr), 0);
+  // opts.admin_address: loopback unless told otherwise (IPv4 or IPv6).
+  sockaddr_storage addr{};
+  int rc = uv_ip4_addr(opts.admin_address.c_str(), port, reinterpret_cast<sockaddr_in*>(&addr));
+  if (rc != 0) {
+    rc = uv_ip6_addr(opts.admin_address.c_str(), port, reinterpret_cast<sockaddr_in6*>(&addr));
+  }
+  if (rc != 0) {
+    uv_close(reinterpret_cast<uv_handle_t*>(admin),
+             [](uv_handle_t* h) { delete reinterpret_cast<uv_tcp_t*>(h); });
+    admin = nullptr;
+    return Status(Error::kBadArguments,
+                  fmt::format("admin address \"{}\" is not an IP address", opts.admin_address));
+  }
+  rc = uv_tcp_bind(admin, reinterpret_cast<const sockaddr*>(&addr), 0);
   if (rc == 0) {
     rc = uv_listen(reinterpret_cast<uv_stream_t*>(admin), 64, [](uv_stream_t* l, int status) {
       if (status < 0) return;
@@ -206,7 +221,8 @@ Status SimServerImpl::StartAdmin(int port) {
   sockaddr_storage name{};
   int len = sizeof(name);
   uv_tcp_getsockname(admin, reinterpret_cast<sockaddr*>(&name), &len);
-  admin_port = ntohs(reinterpret_cast<sockaddr_in*>(&name)->sin_port);
+  admin_port = name.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&name)->sin6_port)
+                                           : ntohs(reinterpret_cast<sockaddr_in*>(&name)->sin_port);
   return Status();
 }
 
@@ -222,6 +238,13 @@ std::string SimServerImpl::AdminCommand(const std::string& method, const std::st
       {"config", "configuration"}, {"mntr", "monitor"},          {"isro", "is_read_only"},
       {"wchc", "watches"},         {"wchp", "watches_by_path"},  {"wchs", "watch_summary"}};
   if (auto it = kAliases.find(name); it != kAliases.end()) name = it->second;
+  // Control commands need credentials (admin_auth.h); read-only ones are open.
+  if (AdminAuthDecision d =
+          CheckControlAuth(name, authorization, opts.admin_digest, opts.super_digest);
+      d.http_status != 200) {
+    *status = d.http_status;
+    return nlohmann::json{{"command", name}, {"error", d.error}}.dump(2);
+  }
   int64_t server = 1;
   std::string sq = QueryParam(query, "server");
   if (!sq.empty()) server = std::atoll(sq.c_str());
@@ -368,15 +391,17 @@ std::string SimServerImpl::AdminCommand(const std::string& method, const std::st
       out["error"] = "bad JSON body";
       return out.dump(2);
     }
-    // ALL permission on "/" for the identity of the Authorization header, as
-    // ZooKeeper 3.9's AuthRequest(ALL, "/"): "digest user:password" or "ip".
-    // Without the header ZooKeeper answers 401; zksim falls back to the
-    // caller's ip identity so that older callers keep working.
+    // Past CheckControlAuth (above), the identity of the Authorization header
+    // also needs ALL on "/", as ZooKeeper 3.9's AuthRequest(ALL, "/"). (The
+    // empty-header branch is for in-process callers of AdminCommand only.)
     AuthInfo caller;
     if (authorization.empty()) {
       caller.Add({"ip", peer_ip});
     } else {
-      Status st_auth = AdminIdentity(authorization, peer_ip, opts.super_digest, &caller);
+      // HTTP Basic carries the same user:password as "digest user:password".
+      auto creds = CredentialsOf(authorization);
+      Status st_auth = AdminIdentity(creds.ok() ? "digest " + *creds : authorization, peer_ip,
+                                     opts.super_digest, &caller);
       if (!st_auth.ok()) {
         *status = 401;
         out["error"] = "Not authenticated";

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "connection_limits.h"
 #include "prep.h"
 #include "sasl_digest.h"
 #include "sha1.h"
@@ -111,13 +112,15 @@ std::string Hex(int64_t v) { return fmt::format("{:x}", static_cast<uint64_t>(v)
 }  // namespace
 
 ServerConnection::ServerConnection(Ensemble* ens, int64_t server, uint64_t conn,
-                                   std::string remote_ip, int remote_port, Sink sink)
+                                   std::string remote_ip, int remote_port, Sink sink,
+                                   int64_t max_frame_length)
     : ens_(ens),
       server_(server),
       conn_(conn),
       remote_ip_(std::move(remote_ip)),
       remote_port_(remote_port),
-      sink_(std::move(sink)) {
+      sink_(std::move(sink)),
+      splitter_(max_frame_length) {
   auth_.Add({"ip", remote_ip_});
   established_ms = ens_->clock()->WallMs();
 }
@@ -159,14 +162,17 @@ void ServerConnection::Feed(std::string_view bytes) {
   std::string_view payload;
   while (splitter_.Next(&payload)) frames_.emplace_back(payload);
   if (!splitter_.ok()) {
-    Fail(splitter_.status().message());
+    int64_t len = 0;
+    Fail(PeekFrameLength(splitter_.buffered(), &len)
+             ? FrameLengthError(remote_ip_, remote_port_, len, splitter_.max_frame_length())
+             : splitter_.status().message());
     return;
   }
   Pump();
 }
 
 void ServerConnection::Pump() {
-  while (!closed_ && !busy_ && !frames_.empty()) {
+  while (!closed_ && !busy_ && !frames_.empty() && (!sink_.may_proceed || sink_.may_proceed())) {
     ServerState* s = ens_->Server(server_);
     if (s == nullptr || !(s->serving || s->read_only)) {
       Fail("server not serving");

@@ -32,15 +32,23 @@ class ServerConnection {
     std::function<void(const std::string& reason)> close;
     // A four-letter word arrived as the first bytes; returns its text.
     std::function<std::string(const std::string& word)> four_letter;
+    // Consulted before each queued request (empty: always true): false
+    // leaves the rest queued until Resume() (connection_limits.h).
+    std::function<bool()> may_proceed;
   };
 
+  // `max_frame_length`: jute.maxbuffer (connection_limits.h); a longer
+  // frame closes the connection with ZooKeeper's "Len error" reason.
   ServerConnection(Ensemble* ens, int64_t server, uint64_t conn, std::string remote_ip,
-                   int remote_port, Sink sink);
+                   int remote_port, Sink sink,
+                   int64_t max_frame_length = wire::kDefaultMaxFrameLength);
   ~ServerConnection();
   ServerConnection(const ServerConnection&) = delete;
   ServerConnection& operator=(const ServerConnection&) = delete;
 
   void Feed(std::string_view bytes);
+  // Handles queued requests again after Sink::may_proceed said false.
+  void Resume() { Pump(); }
   // A watch notification for this connection.
   void Notify(EventType type, const std::string& path);
   // Marks the connection closed (no more output, pending work dropped).

@@ -218,23 +218,53 @@ void SimServerImpl::OnAccept(int64_t server, uv_stream_t* listener, bool secure)
   sink.send = [this, c](std::string b) { Send(c, std::move(b)); };
   sink.close = [this, id](const std::string& reason) { Close(id, reason); };
   sink.four_letter = [this, server, id](const std::string& w) { return FourLetter(server, id, w); };
-  c->proto = std::make_unique<ServerConnection>(ens.get(), server, id, ip, port, std::move(sink));
+  sink.may_proceed = [this, c] { return UnsentBytes(c) < limits.max_unsent_bytes; };
+  c->proto = std::make_unique<ServerConnection>(ens.get(), server, id, ip, port, std::move(sink),
+                                                limits.jute_max_buffer);
   if (secure) c->tls = std::make_unique<TlsSession>(tls);
   conns[id] = c;
   st->conns.insert(id);
-  uv_read_start(
-      reinterpret_cast<uv_stream_t*>(&c->tcp), Alloc,
-      [](uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
-        auto* conn = static_cast<UvConn*>(s->data);
-        if (n > 0 && !conn->closing && conn->tls) {
-          conn->owner->OnSecureRead(conn, std::string_view(buf->base, static_cast<size_t>(n)));
-        } else if (n > 0 && !conn->closing) {
-          conn->proto->Feed(std::string_view(buf->base, static_cast<size_t>(n)));
-        } else if (n < 0) {
-          conn->owner->Close(conn->id, "client closed the connection");
-        }
-        delete[] buf->base;
-      });
+  uv_read_start(reinterpret_cast<uv_stream_t*>(&c->tcp), Alloc, OnConnRead);
+}
+
+void SimServerImpl::OnConnRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
+  auto* conn = static_cast<UvConn*>(s->data);
+  if (n > 0 && !conn->closing) {
+    const std::string_view bytes(buf->base, static_cast<size_t>(n));
+    if (conn->tls) {
+      conn->owner->OnSecureRead(conn, bytes);
+    } else {
+      conn->proto->Feed(bytes);
+    }
+    conn->owner->CheckLoad(conn);
+  } else if (n < 0) {
+    conn->owner->Close(conn->id, "client closed the connection");
+  }
+  delete[] buf->base;
+}
+
+size_t SimServerImpl::UnsentBytes(UvConn* c) const {
+  return c->out.size() + uv_stream_get_write_queue_size(reinterpret_cast<uv_stream_t*>(&c->tcp));
+}
+
+void SimServerImpl::CheckLoad(UvConn* c) {
+  if (c->closing || uv_is_closing(reinterpret_cast<uv_handle_t*>(&c->tcp))) return;
+  // Requests held back by Sink::may_proceed go on once the client took
+  // enough of its replies.
+  if (c->proto->queued() > 0 && UnsentBytes(c) < limits.max_unsent_bytes) c->proto->Resume();
+  if (c->closing) return;
+  ConnectionLoad load;
+  load.outstanding = c->proto->queued();
+  load.unsent_bytes = UnsentBytes(c);
+  if (!c->paused && ShouldPauseReading(limits, load)) {
+    c->paused = true;
+    paused.insert(c->id);
+    uv_read_stop(reinterpret_cast<uv_stream_t*>(&c->tcp));
+  } else if (c->paused && ShouldResumeReading(limits, load)) {
+    c->paused = false;
+    paused.erase(c->id);
+    uv_read_start(reinterpret_cast<uv_stream_t*>(&c->tcp), Alloc, OnConnRead);
+  }
 }
 
 void SimServerImpl::Send(UvConn* c, std::string bytes) {
@@ -256,6 +286,16 @@ void SimServerImpl::Flush() {
     out.swap(c->out);
     if (!WriteNoSignal(&c->tcp, Seal(c, std::move(out))))
       Close(c->id, "client closed the connection");
+  }
+  // Paused connections (connection_limits.h) read again once below half.
+  std::vector<uint64_t> ids(paused.begin(), paused.end());
+  for (uint64_t id : ids) {
+    auto it = conns.find(id);
+    if (it == conns.end()) {
+      paused.erase(id);
+    } else {
+      CheckLoad(it->second);
+    }
   }
 }
 
@@ -372,6 +412,9 @@ Status SimServer::Start(uv_loop_t* loop, const SimOptions& opts) {
   m.loop = loop;
   m.opts = opts;
   m.rng.seed(opts.seed);
+  m.limits.jute_max_buffer = opts.jute_max_buffer;
+  m.limits.max_outstanding = opts.max_outstanding;
+  m.limits.max_unsent_bytes = opts.max_unsent_bytes;
   m.clock = std::make_unique<LoopClock>(loop);
   EnsembleOptions eo;
   eo.servers = opts.servers;

@@ -6,11 +6,13 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <uv.h>
 
+#include "connection_limits.h"
 #include "ensemble.h"
 #include "server_connection.h"
 #include "tls_session.h"
@@ -39,6 +41,7 @@ struct UvConn {
   std::string out;
   bool closing = false;
   bool dirty = false;
+  bool paused = false;  // reading stopped by the limits (connection_limits.h)
 };
 
 struct AdminConn;
@@ -66,6 +69,8 @@ class SimServerImpl {
   std::mt19937_64 rng;
   std::multimap<int64_t, uint64_t> delayed_closes;  // due ms -> conn
   bool stopped = false;
+  ConnectionLimits limits;
+  std::set<uint64_t> paused;  // connections whose reading is stopped
   int64_t next_container_check_ms = 0;
 
   Status Listen(int64_t server, int port, uv_tcp_t** out, int* bound, bool secure = false);
@@ -90,6 +95,11 @@ class SimServerImpl {
                                const std::function<std::string(const std::string&)>& param,
                                int* status);
   void OnAccept(int64_t server, uv_stream_t* listener, bool secure = false);
+  static void OnConnRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf);
+  // Stops or resumes reading from `c` by its load (connection_limits.h).
+  void CheckLoad(UvConn* c);
+  // Reply bytes of `c` not yet taken by its socket.
+  size_t UnsentBytes(UvConn* c) const;
   void Send(UvConn* c, std::string bytes);
   void Flush();
   void Close(uint64_t conn, const std::string& reason);

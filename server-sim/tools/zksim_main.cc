@@ -12,6 +12,7 @@
 #include "zk/experiments/run_command.h"
 #include "fault_timeline.h"
 #include "jaas_file.h"
+#include "admin_auth.h"
 #include "serve_config.h"
 #include "sha1.h"
 #include "zk/sim/sim_server.h"
@@ -24,11 +25,30 @@ int main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "run an ensemble until SIGINT/SIGTERM");
   zk::sim::SimOptions o;
   std::string super_user;
-  std::string whitelist = "*";
+  // ZooKeeper 3.8's default: srvr only (plus isro with --read-only).
+  std::string whitelist = "srvr";
   serve->add_option("--servers", o.servers, "number of servers")->check(CLI::Range(1, 255));
   serve->add_option("--host", o.host, "loopback address to bind");
   serve->add_option("--client-port-base", o.client_port_base, "server k listens on P+k-1 (0: free ports)");
   serve->add_option("--admin-port", o.admin_port, "admin HTTP port (0: free port)");
+  serve->add_option("--admin-address", o.admin_address,
+                    "address the admin endpoint binds (default 127.0.0.1, loopback)");
+  std::string admin_auth, admin_auth_file;
+  serve->add_option("--admin-auth", admin_auth,
+                    "user:password that the admin control commands (shed, kill, start, isolate, "
+                    "lag) require (Authorization: digest user:password, or HTTP Basic)");
+  serve->add_option("--admin-auth-file", admin_auth_file,
+                    "a file whose first line is the user:password of --admin-auth");
+  int64_t jute_max_buffer = 0xfffff;
+  serve->add_option("--jute-maxbuffer", jute_max_buffer,
+                    "jute.maxbuffer: a longer request frame closes its connection "
+                    "(default 1048575)")
+      ->check(CLI::Range(int64_t{1024}, int64_t{0x7fffffff}));
+  size_t max_outstanding = 1000;
+  serve->add_option("--max-outstanding", max_outstanding,
+                    "globalOutstandingLimit: requests read and unanswered before a connection is "
+                    "no longer read (default 1000)")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 30));
   serve->add_option("--seed", o.seed, "random seed");
   serve->add_option("--tick", o.tick_ms, "tickTime in ms");
   serve->add_option("--super", super_user, "user:password whose digest is the super digest");
@@ -123,7 +143,35 @@ int main(int argc, char** argv) {
     if (c == std::string::npos) break;
     pos = c + 1;
   }
+  if (read_only && whitelist != "*") o.four_letter_whitelist.insert("isro");
   o.reconfig_enabled = !no_reconfig;
+  o.jute_max_buffer = jute_max_buffer;
+  o.max_outstanding = max_outstanding;
+  if (!admin_auth.empty() && !admin_auth_file.empty()) {
+    fmt::print(stderr, "zksim: give --admin-auth or --admin-auth-file, not both\n");
+    return 2;
+  }
+  if (!admin_auth_file.empty()) {
+    std::ifstream in(admin_auth_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) {
+      fmt::print(stderr, "zksim: --admin-auth-file {}: cannot read the file\n", admin_auth_file);
+      return 2;
+    }
+    admin_auth = text.str();
+    if (admin_auth.empty()) admin_auth = " ";  // refused below as empty
+  }
+  if (!admin_auth.empty()) {
+    auto creds = zk::sim::ParseAdminCredentials(admin_auth);
+    if (!creds.ok()) {
+      fmt::print(stderr, "zksim: {}: {}\n",
+                 admin_auth_file.empty() ? "--admin-auth" : admin_auth_file,
+                 creds.status().message());
+      return 2;
+    }
+    o.admin_digest = zk::sim::DigestId(*creds);
+  }
   // --config: the file's values; the flags below still win when given.
   std::optional<zk::sim::ServeConfig> serve_config;
   if (!config.empty()) {
@@ -219,7 +267,13 @@ int main(int argc, char** argv) {
     if (!st.ok()) fmt::print(stderr, "zksim: splitting {}: {}\n", config, st.ToString());
   }
   fmt::print("connect: {}\n", sim.ConnectString());
-  if (sim.AdminPort() >= 0) fmt::print("admin: {}:{}\n", o.host, sim.AdminPort());
+  if (sim.AdminPort() >= 0) {
+    if (o.admin_address.find(':') == std::string::npos) {
+      fmt::print("admin: {}:{}\n", o.admin_address, sim.AdminPort());
+    } else {
+      fmt::print("admin: [{}]:{}\n", o.admin_address, sim.AdminPort());
+    }
+  }
   if (!sim.SecureConnectString().empty())
     fmt::print("secure-connect: {}\n", sim.SecureConnectString());
   std::fflush(stdout);

@@ -134,7 +134,8 @@ def release_sessions(holders):
 class Zksim:
     def __init__(self, servers=3):
         self.p = subprocess.Popen([ZKSIM, "serve", "--servers", str(servers), "--client-port-base", "0",
-                                   "--admin-port", "0", "--super", "super:zkbalance-test", "--tick", "500"],
+                                   "--admin-port", "0", "--super", "super:zkbalance-test", "--tick", "500",
+                                   "--4lw-whitelist", "*"],
                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         self.connect = self.p.stdout.readline().split(": ", 1)[1].strip()
         self.admin = self.p.stdout.readline().split(": ", 1)[1].strip()

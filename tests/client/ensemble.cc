@@ -202,7 +202,7 @@ OwnEnsemble::OwnEnsemble(const std::string& extra) {
   auto j = nlohmann::json::parse(out, nullptr, false);
   if (j.is_discarded()) return;
   connect_ = j["connect"].get<std::string>();
-  super_auth_ = j["super"].get<std::string>();
+  if (j["super"].is_string()) super_auth_ = j["super"].get<std::string>();  // null: --no-super
   for (const auto& s : j["servers"]) ports_.push_back(s["client_port"].get<uint16_t>());
   ok_ = WaitServing();
 }

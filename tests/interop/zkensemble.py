@@ -7,7 +7,9 @@ maxClientCnxns=0 and a short tickTime. Servers are stopped by pid, never by
 name.
 
     zkensemble.py start DIR [--servers 3] [--tick 500] [--no-reconfig] [--readonly]
-                            [--bare-client-port]          prints a JSON description
+                            [--bare-client-port] [--no-super] [--skip-acl]
+                            [--jute-maxbuffer N] [--4lw-whitelist LIST]
+                                                          prints a JSON description
     zkensemble.py stop DIR                                stops what start started
     zkensemble.py wait DIR [--timeout 60]                 waits until a quorum serves
     zkensemble.py stop-server DIR ID                      stops server ID (by its pid)
@@ -28,6 +30,12 @@ form, the client port without an address:
 ZooKeeper then listens on the wildcard and publishes 0.0.0.0:CP as the
 server's client address in /zookeeper/config (clients connect to the quorum
 host, 127.0.0.1, on CP). Without it the lines end in ";127.0.0.1:CP".
+
+--no-super starts the servers without a super digest ("super" in the JSON is
+then null); --skip-acl writes skipACL=yes (no ACL is checked, reconfig
+included); --jute-maxbuffer N starts them with -Djute.maxbuffer=N (the
+frame limit, default 0xfffff); --4lw-whitelist LIST writes
+4lw.commands.whitelist=LIST instead of *.
 
 The JSON (also written to DIR/ensemble.json) holds "connect" (the client
 connect string), "servers" (id, client/quorum/election/admin ports, pid) and
@@ -88,7 +96,7 @@ def server_line(srv, bare_client_port=False):
 
 
 def write_server_files(base, srv, servers, tick, reconfig=True, readonly=False,
-                       bare_client_port=False):
+                       bare_client_port=False, skip_acl=False, whitelist="*"):
     d = os.path.join(base, f"s{srv['id']}")
     os.makedirs(os.path.join(d, "data"), exist_ok=True)
     with open(os.path.join(d, "data", "myid"), "w") as f:
@@ -100,11 +108,13 @@ def write_server_files(base, srv, servers, tick, reconfig=True, readonly=False,
         f.write(f"tickTime={tick}\ninitLimit=20\nsyncLimit=10\n"
                 f"dataDir={d}/data\n"
                 f"reconfigEnabled={'true' if reconfig else 'false'}\nstandaloneEnabled=false\n"
-                "4lw.commands.whitelist=*\nmaxClientCnxns=0\n"
+                f"4lw.commands.whitelist={whitelist}\nmaxClientCnxns=0\n"
                 f"admin.serverAddress=127.0.0.1\nadmin.serverPort={srv['admin_port']}\n"
                 f"dynamicConfigFile={d}/zoo.cfg.dynamic\n")
         if readonly:
             f.write("localSessionsEnabled=true\nlocalSessionsUpgradingEnabled=true\n")
+        if skip_acl:
+            f.write("skipACL=yes\n")
     with open(os.path.join(d, "log4j.properties"), "w") as f:
         f.write("log4j.rootLogger=INFO, FILE\n"
                 "log4j.appender.FILE=org.apache.log4j.FileAppender\n"
@@ -114,11 +124,14 @@ def write_server_files(base, srv, servers, tick, reconfig=True, readonly=False,
     return d
 
 
-def start_server(base, srv, readonly=False):
+def start_server(base, srv, readonly=False, no_super=False, jute_maxbuffer=None):
     d = os.path.join(base, f"s{srv['id']}")
-    cmd = ["/usr/bin/java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-           f"-Dzookeeper.DigestAuthenticationProvider.superDigest={super_digest()}",
-           "-Dzookeeper.extendedTypesEnabled=true",
+    cmd = ["/usr/bin/java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
+    if not no_super:
+        cmd.append(f"-Dzookeeper.DigestAuthenticationProvider.superDigest={super_digest()}")
+    if jute_maxbuffer is not None:
+        cmd.append(f"-Djute.maxbuffer={jute_maxbuffer}")
+    cmd += ["-Dzookeeper.extendedTypesEnabled=true",
            f"-Dreadonlymode.enabled={'true' if readonly else 'false'}",
            f"-Dlog4j.configuration=file:{d}/log4j.properties",
            "-cp", ZK_JAR, "org.apache.zookeeper.server.quorum.QuorumPeerMain",
@@ -150,12 +163,17 @@ def cmd_start(args):
                         "client_port": ports[4 * i + 2], "admin_port": ports[4 * i + 3]})
     for s in servers:
         write_server_files(base, s, servers, args.tick, reconfig=not args.no_reconfig,
-                           readonly=args.readonly, bare_client_port=args.bare_client_port)
+                           readonly=args.readonly, bare_client_port=args.bare_client_port,
+                           skip_acl=args.skip_acl, whitelist=args.four_letter_whitelist)
     for s in servers:
-        start_server(base, s, readonly=args.readonly)
+        start_server(base, s, readonly=args.readonly, no_super=args.no_super,
+                     jute_maxbuffer=args.jute_maxbuffer)
     desc = {"connect": ",".join(f"127.0.0.1:{s['client_port']}" for s in servers),
-            "servers": servers, "super": f"{SUPER_USER}:{SUPER_PASSWORD}",
-            "super_digest": super_digest(), "dir": base, "readonly": args.readonly}
+            "servers": servers,
+            "super": None if args.no_super else f"{SUPER_USER}:{SUPER_PASSWORD}",
+            "super_digest": None if args.no_super else super_digest(), "dir": base,
+            "readonly": args.readonly, "no_super": args.no_super,
+            "jute_maxbuffer": args.jute_maxbuffer}
     save(base, desc)
     print(json.dumps(desc))
     return 0
@@ -246,7 +264,8 @@ def cmd_start_server(args):
     srv = find_server(desc, args.id)
     if srv.get("pid") and alive(srv["pid"]):
         raise SystemExit(f"server {args.id} is running (pid {srv['pid']})")
-    start_server(desc["dir"], srv, readonly=desc.get("readonly", False))
+    start_server(desc["dir"], srv, readonly=desc.get("readonly", False),
+                 no_super=desc.get("no_super", False), jute_maxbuffer=desc.get("jute_maxbuffer"))
     save(desc["dir"], desc)
     print(srv["pid"])
     return 0
@@ -288,6 +307,13 @@ def main():
                     help="-Dreadonlymode.enabled=true: a server without quorum serves read-only")
     st.add_argument("--bare-client-port", action="store_true",
                     help="server lines end in ';CP' (the guide's form): ZooKeeper publishes 0.0.0.0:CP")
+    st.add_argument("--no-super", action="store_true",
+                    help="no super digest: no client is the super user")
+    st.add_argument("--skip-acl", action="store_true", help="skipACL=yes: no ACL is checked")
+    st.add_argument("--jute-maxbuffer", type=int, default=None,
+                    help="-Djute.maxbuffer=N: the largest frame a server accepts")
+    st.add_argument("--4lw-whitelist", dest="four_letter_whitelist", default="*",
+                    help="4lw.commands.whitelist (default *)")
     sp = sub.add_parser("stop")
     sp.add_argument("dir")
     wt = sub.add_parser("wait")

@@ -131,7 +131,9 @@ TEST_CASE("interop: zkCli.sh -r on an isolated read-only server (--read-only)") 
   o.admin_port = 0;
   RunningSim sim(o);
   // The admin endpoint runs on the sim's loop, so the isolation happens there.
-  std::string isolated = Run("curl -s 'http://127.0.0.1:" + std::to_string(sim.admin_port()) +
+  // A control command: the super user's credentials (Opts() --super).
+  std::string isolated = Run("curl -s -H 'Authorization: digest super:zkbalance-test' "
+                             "'http://127.0.0.1:" + std::to_string(sim.admin_port()) +
                              "/commands/isolate?server=1&on=true'");
   CHECK_THAT(isolated, Catch::Contains("\"error\": null"));
   std::string first = sim.connect().substr(0, sim.connect().find(','));

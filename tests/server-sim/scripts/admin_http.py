@@ -2,8 +2,9 @@
 """zksim's admin endpoint as TAP: watches/watches_by_path/watch_summary/dump/
 zabstate shaped as ZooKeeper 3.8's AdminServer answers (sessions as decimal
 keys and numbers), read-only state over HTTP, and shed_connections'
-Authorization header (ZooKeeper 3.9: "digest user:password" or "ip"; ALL on
-"/" needed: 401 for an unusable header, 403 without ALL).
+Authorization header: control commands need the admin or super credentials
+("digest user:password" or HTTP Basic; 401 otherwise), and that identity
+needs ALL on "/" (ZooKeeper 3.9's rule; 403 without it).
 
     admin_http.py ZKSIM_BINARY
 """
@@ -97,7 +98,7 @@ def main():
            {k: m.get(k) for k in ("server_state", "avg_latency", "learners")})
 
         # Read-only over HTTP: isolate server 1.
-        http(base, "GET", "/commands/isolate?server=1&on=true")
+        http(base, "GET", "/commands/isolate?server=1&on=true", auth="digest admin:secret")
         _, r = http(base, "GET", "/commands/is_read_only?server=1")
         ok(r.get("read_only") is True, "is_read_only of an isolated server (--read-only)", r)
         _, z = http(base, "GET", "/commands/zabstate?server=1")
@@ -105,22 +106,25 @@ def main():
         _, r = http(base, "GET", "/commands/srvr?server=1")
         ok(r.get("read_only") is True and
            r.get("server_stats", {}).get("server_state") == "read-only", "srvr says read-only", r)
-        http(base, "GET", "/commands/isolate?server=1&on=false")
+        http(base, "GET", "/commands/isolate?server=1&on=false", auth="digest admin:secret")
         _, r = http(base, "GET", "/commands/isro?server=1")
         ok(r.get("read_only") is False, "read-write again after heal", r)
 
-        # shed_connections: ALL on "/" for the Authorization identity.
+        # shed_connections: the admin/super credentials, then ALL on "/".
         code, _ = http(base, "POST", "/commands/shed?server=2", {"percentage": 0},
                        "digest eve:pw")
-        ok(code == 200, "open root ACL: any authenticated caller may shed", code)
+        ok(code == 401, "credentials that are not the admin's: 401", code)
+        basic = "Basic " + base64.b64encode(b"admin:secret").decode()
+        code, _ = http(base, "POST", "/commands/shed?server=2", {"percentage": 0}, basic)
+        ok(code == 200, "the super user's credentials as HTTP Basic may shed", code)
         err, _ = s.call(7, ustr("/") + acl([(31, "digest", digest("bob:pw")),
                                           (1, "world", "anyone")]) + struct.pack(">i", -1))
         ok(err == 0, "setACL / to digest bob ALL + world READ", err)
-        for auth, want, name in [("digest bob:pw", 200, "bob (ALL) may shed"),
-                                 ("digest eve:pw", 403, "eve (READ only) gets 403"),
+        for auth, want, name in [("digest bob:pw", 401, "bob (ALL on /, not admin): 401"),
+                                 ("digest eve:pw", 401, "eve: 401"),
                                  ("digest admin:secret", 200, "the super user may shed"),
-                                 ("ip", 403, "the ip identity lacks ALL: 403"),
-                                 (None, 403, "no header: the ip fallback lacks ALL: 403"),
+                                 ("ip", 401, "the ip identity is no credential: 401"),
+                                 (None, 401, "no header: 401"),
                                  ("digest", 401, "digest without credentials: 401"),
                                  ("kerberos x", 401, "an unknown scheme: 401")]:
             code, body = http(base, "POST", "/commands/shed_connections?server=2",

@@ -30,8 +30,10 @@ def check(name, ok, detail=""):
 
 def admin(port, query):
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/commands/start?{query}",
-                                    timeout=10) as r:
+        # Control commands need credentials: the super user's (--super).
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/commands/start?{query}",
+                                     headers={"Authorization": "digest " + SUPER})
+        with urllib.request.urlopen(req, timeout=10) as r:
             return r.status, json.loads(r.read())
     except urllib.error.HTTPError as e:
         return e.code, json.loads(e.read())

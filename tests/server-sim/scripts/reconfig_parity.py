@@ -485,7 +485,8 @@ def run_sim(zksim):
 
         def start_joiner():
             url = f"http://127.0.0.1:{admin}/commands/start?server=5"
-            with urllib.request.urlopen(url, timeout=10) as r:
+            req = urllib.request.Request(url, headers={"Authorization": "digest " + SUPER})
+            with urllib.request.urlopen(req, timeout=10) as r:
                 out = json.loads(r.read())
             return out["client_port"], out["server_line"]
 

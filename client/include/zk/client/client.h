@@ -104,6 +104,15 @@ struct ClientOptions {
   // the bound.
   size_t max_queued_requests = 10000;
   size_t max_queued_bytes = 64 * 1024 * 1024;
+  // The largest frame payload either way (ZooKeeper's jute.maxbuffer, whose
+  // default, 0xfffff = 1,048,575 bytes, servers and Java's client apply).
+  // A request whose header and body exceed it is refused at the call with
+  // ZBADARGUMENTS naming both sizes (ZooKeeper would close the connection on
+  // it: "Len error ... greater than jute.maxbuffer"); a reply frame longer
+  // than it drops the connection, as Java's "Packet len N is out of range!"
+  // (requests in flight fail with ZCONNECTIONLOSS, the session reconnects).
+  // Raise it with the servers' -Djute.maxbuffer. Range [1024, 2^31-1].
+  uint32_t max_frame_bytes = 0xfffff;
   // Ensemble tracking (docs/client.md): follow /zookeeper/config, handing
   // each new config's connect addresses (ConfigResult::connect_addresses:
   // wildcard client hosts replaced by the quorum host) to the host provider.

@@ -37,6 +37,21 @@ struct SimOptions {
   std::string host = "127.0.0.1";
   int client_port_base = 0;  // 0: every server binds a free port
   int admin_port = -1;       // -1: no admin endpoint; 0: a free port
+  // The admin endpoint's address: loopback unless told otherwise.
+  std::string admin_address = "127.0.0.1";
+  // Credentials of the admin endpoint's control commands (shed, kill,
+  // start, isolate, lag): the digest id "user:<base64 sha1>" of
+  // `--admin-auth user:password` (DigestId). Callers send
+  // "Authorization: digest user:password" or HTTP Basic. Empty: only the
+  // super digest's credentials are accepted (none when that is empty too).
+  std::string admin_digest;
+  // Per-connection limits (docs/zksim.md, "Limits"): jute.maxbuffer (a
+  // longer frame closes the connection), globalOutstandingLimit (requests
+  // read and not answered before reading stops) and the reply bytes queued
+  // for a client's socket before reading stops.
+  int64_t jute_max_buffer = 0xfffff;
+  size_t max_outstanding = 1000;
+  size_t max_unsent_bytes = 4u << 20;
   uint64_t seed = 1;
   int tick_ms = 2000;
   bool reconfig_enabled = true;
