@@ -14,7 +14,7 @@ void Usage() {
   std::fprintf(stderr,
                "usage: chaos_soak --connect HOSTS --seed S [--sessions N] [--watched K]\n"
                "  [--session-timeout-ms MS] [--plan-path P|--no-plan] [--root PATH]\n"
-               "  [--write-ms MIN:MAX] [--writer-pause-ms MS] [--duration-s S]\n"
+               "  [--write-ms MIN:MAX] [--pipeline P] [--writer-pause-ms MS] [--duration-s S]\n"
                "  [--settle-s S] [--setup-s S]\n"
                "Runs until stdin says `stop` (or closes) unless --duration-s is given.\n");
 }
@@ -84,6 +84,8 @@ int main(int argc, char** argv) {
       }
       o.write_min_ms = static_cast<int>(lo);
       o.write_max_ms = static_cast<int>(hi);
+    } else if (a == "--pipeline") {
+      o.pipeline = static_cast<int>(number(1, 1000));
     } else if (a == "--writer-pause-ms") {
       o.writer_pause_ms = static_cast<int>(number(0, 600000));
     } else if (a == "--duration-s") {

@@ -46,7 +46,7 @@ struct Session {
   bool ready_counted = false;
   // writes
   SessionWrites writes;
-  bool write_in_flight = false;
+  int writes_in_flight = 0;
   Clock::time_point next_write{};
   // watches
   std::vector<ReceivedEvent> events;
@@ -333,17 +333,17 @@ class Soak {
 
   // ------------------------------------------------------------ writes
   void MaybeWrite(Session* s, Clock::time_point now) {
-    if (s->write_in_flight || now < s->next_write || s->expired) return;
+    if (s->writes_in_flight >= o_.pipeline || now < s->next_write || s->expired) return;
     int64_t counter = s->writes.issued;
     std::string prefix = fmt::format("{}/n-{:08d}-", Own(s->index), counter);
-    s->write_in_flight = true;
+    ++s->writes_in_flight;
     Status st = Track(
         [&](auto cb) {
           return s->client->CreateNode(prefix, std::nullopt, {}, CreateMode::kPersistentSequential,
                                        cb);
         },
         [this, s, counter](Result<CreateResult> r) {
-          s->write_in_flight = false;
+          --s->writes_in_flight;
           if (r.ok()) {
             s->writes.acked[counter] = ParseSequence(r->path);
             ++acked_writes_;
@@ -354,14 +354,13 @@ class Soak {
                          r.status().ToString());
             }
           }
-          ScheduleWrite(s);
         });
     if (st.ok()) {
       ++s->writes.issued;
     } else {
-      s->write_in_flight = false;
-      ScheduleWrite(s);
+      --s->writes_in_flight;
     }
+    ScheduleWrite(s);
   }
   void ScheduleWrite(Session* s) {
     std::uniform_int_distribution<int> d(o_.write_min_ms, o_.write_max_ms);
@@ -510,7 +509,7 @@ class Soak {
         bool busy = writer_busy_ || writer_op_.has_value();
         if (writer_op_) WriterStep(now);  // finish the writer's current change
         for (auto& s : sessions_) {
-          busy = busy || s->write_in_flight;
+          busy = busy || s->writes_in_flight > 0;
           for (int k = 0; k < o_.watched_parents; ++k) ArmOneShot(s.get(), k);
         }
         if (!busy) {

@@ -2,8 +2,9 @@
 // against an ensemble that an outside driver (tests/chaos/run) disturbs.
 //
 // Each session keeps an ephemeral node, writes a numbered sequence to its own
-// node (persistent-sequential children "n-<counter>-<sequence>", one write
-// at a time, a write that got no reply is never retried), holds a persistent
+// node (persistent-sequential children "n-<counter>-<sequence>", a new one
+// every write_min..max ms with up to `pipeline` in flight, so that queued
+// writes cross reconnects; a write that got no reply is never retried), holds a persistent
 // recursive watch on the shared watched tree and a one-shot child watch on
 // each watched parent, re-armed after every event. A writer session changes
 // the watched tree (per parent: create c-n, set c-n, delete c-(n-1); every
@@ -30,6 +31,7 @@ struct SoakOptions {
   std::string plan_path = "/zkbalance/plan";  // "" = sessions do not follow plans
   std::string root;                           // default "/chaos-<seed>"
   int write_min_ms = 300, write_max_ms = 900; // pause between a session's writes
+  int pipeline = 3;                           // a session's writes in flight at most
   int writer_pause_ms = 100;                  // pause between the writer's changes
   int duration_s = 0;                         // 0: until stdin says stop
   int settle_s = 90;                          // bound of the wait for convergence
