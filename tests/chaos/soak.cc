@@ -279,7 +279,7 @@ class Soak {
     if (e.path.compare(0, prefix.size(), prefix) == 0 &&
         std::sscanf(e.path.c_str() + prefix.size(), "%d/c-%ld", &k, &n) == 2 &&
         e.path == Child(k, n)) {
-      s->events.push_back({e.type, k, n});
+      s->events.push_back({e.type, k, n, Clock::now()});
       ++events_received_;
     } else {
       ++s->foreign_events;
@@ -555,6 +555,20 @@ class Soak {
   void ReadFinalCversions() {
     final_cversion_.assign(static_cast<size_t>(o_.watched_parents), -1);
     for (int k = 0; k < o_.watched_parents; ++k) ReadFinal(k);
+    ReadFinalConfig();
+  }
+  void ReadFinalConfig() {
+    ++final_reads_pending_;
+    Status st = Track([&](auto cb) { return ctl_->GetConfig(nullptr, cb); },
+                      [this](Result<ConfigResult> r) {
+                        --final_reads_pending_;
+                        if (r.ok()) {
+                          final_config_version_ = r->version;
+                        } else {
+                          ReadFinalConfig();
+                        }
+                      });
+    if (!st.ok()) --final_reads_pending_;
   }
   void ReadFinal(int k) {
     ++final_reads_pending_;
@@ -577,6 +591,7 @@ class Soak {
     for (const auto& s : sessions_) {
       if (s->expired) continue;
       if (!s->connected) return false;
+      if (s->client->tracked_config_version() != final_config_version_) return false;
       for (int k = 0; k < o_.watched_parents; ++k) {
         const auto& rc = s->oneshot[static_cast<size_t>(k)].record.read_cversions;
         if (rc.empty() || rc.back() != final_cversion_[static_cast<size_t>(k)]) return false;
@@ -652,6 +667,11 @@ class Soak {
         f.Note(fmt::format("session {} (0x{:x}) {} at the end", i, s.session_id,
                            SessionStateName(s.client->state())));
       }
+      if (s.client->tracked_config_version() != final_config_version_) {
+        ++stale_tracking_;
+        f.Note(fmt::format("session {}: tracked config version {:x}, the ensemble's is {:x}", i,
+                           s.client->tracked_config_version(), final_config_version_));
+      }
       std::vector<Outage> outages = s.outages;
       if (s.in_outage) outages.push_back({s.outage_from, end});
       CheckPersistent(s.index, changes_, s.events, outages, milliseconds(2000), &f);
@@ -693,7 +713,7 @@ class Soak {
     for (auto& s : sessions_) total_uncertain += static_cast<int64_t>(s->writes.uncertain.size());
     int64_t lost = f.lost_writes + f.lost_ephemerals + f.uncompleted_requests;
     int64_t duplicated = f.duplicated_writes + f.misordered_writes + f.doubled_completions;
-    int64_t missed = f.missed_events + f.oneshot_stale;
+    int64_t missed = f.missed_events + f.oneshot_stale + stale_tracking_;
     int64_t doubled = f.doubled_events + f.misordered_events + f.oneshot_doubled + f.oneshot_backwards;
     size_t outages = 0;
     for (auto& s : sessions_) outages += s->outages.size();
@@ -703,12 +723,12 @@ class Soak {
         "doubled_completions={} requests={} changes={} persistent_events={} "
         "persistent_missed={} persistent_excused_by_outage={} oneshot_events={} oneshot_stale={} "
         "doubled_events={} misordered_events={} oneshot_doubled={} oneshot_backwards={} "
-        "outages={} writer_errors={}\n",
+        "outages={} stale_tracking={} writer_errors={}\n",
         acked_writes_, total_uncertain, f.lost_writes, f.lost_ephemerals, f.uncompleted_requests,
         f.duplicated_writes, f.misordered_writes, f.doubled_completions, completions_.size(),
         changes_.size(), events_received_, f.missed_events, f.excused_events, oneshot_events_,
         f.oneshot_stale, f.doubled_events, f.misordered_events, f.oneshot_doubled,
-        f.oneshot_backwards, outages, writer_errors_);
+        f.oneshot_backwards, outages, stale_tracking_, writer_errors_);
     bool bad = lost || duplicated || f.expired_sessions || missed || doubled || writer_errors_ > 0;
     if (bad) {
       for (const auto& d : f.details) fmt::print("chaos-soak: FAIL: {}\n", d);
@@ -757,6 +777,8 @@ class Soak {
   std::vector<Change> changes_;
   // end
   std::vector<int32_t> final_cversion_;
+  int64_t final_config_version_ = -1;
+  int64_t stale_tracking_ = 0;  // sessions whose tracked config is not the final one
   int final_reads_pending_ = 0, verify_pending_ = 0, closes_pending_ = 0;
   bool closing_started_ = false;
   std::vector<std::vector<std::string>> children_;

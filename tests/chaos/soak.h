@@ -9,7 +9,8 @@
 // each watched parent, re-armed after every event. A writer session changes
 // the watched tree (per parent: create c-n, set c-n, delete c-(n-1); every
 // change has its own (event type, path)). It runs until stdin says `stop`
-// (or closes), or for a fixed duration; then it stops writing, waits for the
+// (or closes), or for a fixed duration (ensemble tracking and plan following
+// on: at the end every session must have applied the ensemble's last config); then it stops writing, waits for the
 // sessions to converge (bounded), reads the tree, checks (verify.h), closes
 // every session and prints the summary; the last line is
 //   chaos: sessions=N writes=W lost=L duplicated=D expired=E missed_events=M doubled_events=X seed=S

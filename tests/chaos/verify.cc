@@ -77,7 +77,7 @@ void CheckWrites(const SessionWrites& w, const std::vector<std::string>& childre
 
 void CheckPersistent(int session, const std::vector<Change>& changes,
                      const std::vector<ReceivedEvent>& events, const std::vector<Outage>& outages,
-                     std::chrono::milliseconds grace, Findings* f) {
+                     std::chrono::milliseconds margin, Findings* f) {
   // A change is identified by (type, path): the writer never repeats one.
   std::map<std::tuple<EventType, int, int64_t>, size_t> index;
   for (size_t i = 0; i < changes.size(); ++i) {
@@ -109,18 +109,42 @@ void CheckPersistent(int session, const std::vector<Change>& changes,
     }
     if (last == last_per_parent.end() || last->second < i) last_per_parent[parent] = i;
   }
+  // The first event (in arrival order) of a change later than i, for each i:
+  // scanning arrivals, each event answers every earlier change not yet answered.
+  std::vector<size_t> first_later(changes.size(), events.size());
+  {
+    size_t answered = 0;  // changes [0, answered) have their first later event
+    for (size_t e = 0; e < events.size(); ++e) {
+      auto it = index.find({events[e].type, events[e].parent, events[e].child});
+      if (it == index.end()) continue;
+      for (; answered < it->second; ++answered) first_later[answered] = e;
+    }
+  }
+  auto outage_between = [&](TimePoint from, TimePoint to) {
+    return std::any_of(outages.begin(), outages.end(),
+                       [&](const Outage& o) { return o.from <= to && o.to >= from; });
+  };
   for (size_t i = 0; i < changes.size(); ++i) {
     if (seen[i]) continue;
     const Change& c = changes[i];
-    bool excused = std::any_of(outages.begin(), outages.end(), [&](const Outage& o) {
-      return o.from <= c.resolved + grace && o.to >= c.requested;
-    });
+    TimePoint from = c.requested - margin;
+    bool excused;
+    std::string why;
+    if (first_later[i] < events.size()) {
+      const ReceivedEvent& later = events[first_later[i]];
+      excused = outage_between(from, later.at);
+      why = fmt::format("{} {}/c-{} came later on the same connection", EventTypeName(later.type),
+                        later.parent, later.child);
+    } else {
+      excused = outage_between(from, TimePoint::max());
+      why = "connected throughout";
+    }
     if (excused) {
       ++f->excused_events;
     } else {
       ++f->missed_events;
-      f->Note(fmt::format("session {}: persistent watch missed {} {}/c-{} (connected throughout)",
-                          session, EventTypeName(c.type), c.parent, c.child));
+      f->Note(fmt::format("session {}: persistent watch missed {} {}/c-{} ({})", session,
+                          EventTypeName(c.type), c.parent, c.child, why));
     }
   }
 }

@@ -63,20 +63,25 @@ struct ReceivedEvent {
   EventType type{};
   int parent = 0;
   int64_t child = 0;
+  TimePoint at{};  // when the watcher was called
 };
 // A disconnected stretch of a session: [from, to] (to = end of run when
 // still disconnected).
 struct Outage {
   TimePoint from{}, to{};
 };
-// Persistent recursive watch: every change reported exactly once, per parent
-// in the changes' order; a change not reported is excused only when one of
-// the session's outages overlaps [requested, resolved + grace] (ZooKeeper
-// re-registers persistent watches after a reconnect without replaying what
-// happened meanwhile).
+// Persistent recursive watch: every change reported at most once, in the
+// changes' (zxid) order; a change not reported is a miss when the session
+// later got an event of a later change over a connection that was up from
+// `margin` before the change was sent until then (events come in zxid order
+// on a connection, so that connection skipped it), or got no later event
+// and was never disconnected after the change. Otherwise it is excused: the
+// connection dropped first, and ZooKeeper re-registers persistent watches
+// after a reconnect without replaying what happened meanwhile (a server cut
+// off from its leader keeps its clients, without news, until it notices).
 void CheckPersistent(int session, const std::vector<Change>& changes,
                      const std::vector<ReceivedEvent>& events, const std::vector<Outage>& outages,
-                     std::chrono::milliseconds grace, Findings* f);
+                     std::chrono::milliseconds margin, Findings* f);
 
 // One-shot child watch on one parent, re-armed by each getChildren.
 struct OneShotRecord {
