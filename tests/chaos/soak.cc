@@ -530,16 +530,28 @@ class Soak {
         if (Converged() || now > phase_deadline_) {
           if (now > phase_deadline_) fmt::print("chaos-soak: not converged after {} s\n", o_.settle_s);
           phase_ = Phase::kVerifying;
+          verify_deadline_ = now + std::chrono::seconds(30);
           StartVerify();
         }
         break;
       }
-      case Phase::kVerifying:
-        if (verify_pending_ == 0) {
+      case Phase::kVerifying: {
+        // A session may be between two servers at this instant (a plan's
+        // move): wait (bounded) until every live session is connected.
+        bool all_connected = true;
+        for (auto& s : sessions_) all_connected = all_connected && (s->expired || s->connected);
+        if (verify_pending_ == 0 && (all_connected || now > verify_deadline_)) {
+          auto waited = std::chrono::duration_cast<milliseconds>(
+              now - (verify_deadline_ - std::chrono::seconds(30)));
+          if (!all_connected || waited > milliseconds(1000)) {
+            fmt::print("chaos-soak: waited {} ms for sessions to reconnect before the checks\n",
+                       waited.count());
+          }
           Verify();
           BeginClose();
         }
         break;
+      }
       case Phase::kClosing:
         if (!closing_started_) BeginClose();
         if (closes_pending_ == 0 || now > close_deadline_) {
@@ -664,8 +676,13 @@ class Soak {
       }
       if (s.expired || s.client->state() != SessionState::kConnected) {
         ++f.expired_sessions;
-        f.Note(fmt::format("session {} (0x{:x}) {} at the end", i, s.session_id,
-                           SessionStateName(s.client->state())));
+        f.Note(fmt::format("session {} (0x{:x}) {} at the end{}", i, s.session_id,
+                           SessionStateName(s.client->state()),
+                           s.in_outage ? fmt::format(" (disconnected for {} ms, {} connects)",
+                                                     std::chrono::duration_cast<milliseconds>(
+                                                         end - s.outage_from).count(),
+                                                     s.client->connect_count())
+                                       : std::string()));
       }
       if (s.client->tracked_config_version() != final_config_version_) {
         ++stale_tracking_;
@@ -757,7 +774,7 @@ class Soak {
   Phase phase_ = Phase::kSetup;
   int exit_code_ = 0;
   Clock::time_point start_{}, phase_deadline_{}, running_since_{}, next_progress_{},
-      close_deadline_{};
+      close_deadline_{}, verify_deadline_{};
   bool stop_requested_ = false;
   std::shared_ptr<Client> ctl_, writer_;
   bool tree_done_ = false, tree_in_flight_ = false;
