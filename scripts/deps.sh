@@ -8,9 +8,10 @@ PACKAGES=(
   # build
   meson ninja-build pkg-config g++ clang libclang-rt-14-dev
   libuv1-dev libfmt-dev nlohmann-json3-dev catch2 libbenchmark-dev
-  libhttp-parser-dev libcli11-dev libedit-dev
+  libhttp-parser-dev libcli11-dev libedit-dev libssl-dev
   # real ZooKeeper 3.8 and real clients, for interop tests and benchmarks
   zookeeper zookeeper-bin libzookeeper-mt-dev python3 python3-kazoo default-jre-headless
+  libnetty-java openssl  # TLS ensembles (NettyServerCnxnFactory), test certificates
   # experiments and tooling
   gnuplot-nox valgrind tmux
 )

@@ -144,6 +144,7 @@ void SessionCore::HandleConnectReply(std::string_view payload, TimePoint now) {
   current_ = connecting_to_;
   ++connects_;
   if (!c.read_only) seen_rw_ = true;
+  tls_refusals_ = 0;
   hosts_.OnConnected();
   log_->Log(LogLevel::kInfo, "session 0x{:x} attached to {} (timeout {} ms{})", session_id_,
             current_ ? current_->ToString() : "?", c.timeout_ms, c.read_only ? ", read-only" : "");
@@ -509,6 +510,25 @@ void SessionCore::OnTransportClosed(const Status& reason, TimePoint now) {
   if (link_ == Link::kClosingSession) {
     Finish(SessionState::kClosed, Error::kClosing);
     return;
+  }
+  if (reason.code() == Error::kAuthFailed) {
+    // A TLS refusal (tls_options.h): a configuration problem. Once every
+    // server refused in a row, retrying would only hide it.
+    ++tls_refusals_;
+    const size_t servers = std::max<size_t>(1, hosts_.size());
+    log_->Log(LogLevel::kWarn, "session 0x{:x}: {} refused: {} ({} of {} servers in a row)",
+              session_id_, connecting_to_ ? connecting_to_->ToString() : "?", reason.message(),
+              tls_refusals_, servers);
+    if (tls_refusals_ >= servers) {
+      log_->Log(LogLevel::kError,
+                "session 0x{:x}: every server refused the TLS connection; the session ends "
+                "as AuthFailed (last: {})",
+                session_id_, reason.message());
+      Finish(SessionState::kAuthFailed, Error::kAuthFailed);
+      return;
+    }
+  } else {
+    tls_refusals_ = 0;
   }
   Drop(reason.message(), now, false);
 }

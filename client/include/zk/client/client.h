@@ -38,6 +38,7 @@
 
 #include "zk/client/logger.h"
 #include "zk/client/resolver.h"
+#include "zk/client/tls_options.h"
 #include "zk/client/watch.h"
 #include "zk/hostprovider/provider_core.h"
 #include "zk/hostprovider/rebalance_plan.h"
@@ -128,6 +129,10 @@ struct ClientOptions {
   // connection attempt and each of its addresses is tried, in a shuffled
   // order, within the attempt's connect timeout (docs/client.md).
   Resolver resolver;
+  // TLS for every connection of the session (zk/client/tls_options.h);
+  // off by default. zk/client/client_config_file.h fills it from zkCli.sh's
+  // client configuration file.
+  TlsOptions tls;
   // Default: Logger::Stderr().
   std::shared_ptr<Logger> logger;
   // Session state changes (Connected, Disconnected, Expired, ...).
@@ -319,6 +324,10 @@ class Client {
   // significant.
   std::vector<HostPort> servers() const;
   uint64_t connect_count() const;
+  // The x509 identity servers see with TLS: the subject of
+  // ClientOptions::tls's client certificate (RFC 2253, "CN=app,O=corp", the
+  // id of an x509 ACL); "" without one.
+  const std::string& tls_subject() const { return tls_subject_; }
 
  private:
   struct Tracker;
@@ -337,6 +346,7 @@ class Client {
   std::function<void(SessionState)> user_session_watcher_;
   std::vector<std::function<void()>> close_waiters_;
   std::string chroot_;
+  std::string tls_subject_;
   bool close_called_ = false;
 };
 
