@@ -10,6 +10,7 @@
 #   client.pem client.key         CN=zkclient,O=zkbalance (the x509 identity)
 #   client-keystore.pem           client.key + client.pem
 #   client-enc.key                client.key encrypted with the password "secret"
+#   client2.pem client2.key       CN=zkclient2 (a second trusted identity)
 #   other-ca.pem other-ca.key     a CA nobody trusts
 #   other-client.pem/.key         a client certificate signed by other-ca
 #   expired.pem expired.key       CN=expired, SAN IP:127.0.0.1, already expired
@@ -47,6 +48,7 @@ ca ca "/CN=zkbalance test CA"
 ca other-ca "/CN=untrusted test CA"
 leaf server "/CN=zk-server" ca "$days" "DNS:localhost,IP:127.0.0.1,IP:::1"
 leaf client "/O=zkbalance/CN=zkclient" ca "$days"
+leaf client2 "/CN=zkclient2" ca "$days"
 leaf other-client "/CN=intruder" other-ca "$days"
 # -days -1: notAfter one day before notBefore (now), so already expired.
 leaf expired "/CN=expired" ca -1 "DNS:localhost,IP:127.0.0.1"

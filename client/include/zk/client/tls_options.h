@@ -25,11 +25,16 @@
 // Status code ZAUTHFAILED and a message starting "TLS " that says which
 // ("TLS certificate untrusted: ...", "TLS host name mismatch: ...",
 // "TLS certificate expired: ...", "TLS handshake failed: ..."); the host
-// provider moves on to the next server. When every server of the list
-// failed that way in a row (no attempt in between got through), the session
-// ends in state AuthFailed, as a refused auth packet ends it: retrying a
-// configuration error forever would hide it. A connection that merely drops
-// during the handshake is a connection loss as usual.
+// provider moves on to the next server. Once every server of the current
+// list has refused that way since the session last attached (other failures,
+// such as a server that is down, in between do not reset it), the session
+// ends in state AuthFailed, as a refused auth packet ends it: pending
+// requests fail with ZAUTHFAILED and the session watcher and every watcher
+// hear AuthFailed; retrying a configuration error forever would hide it.
+// Each refusal is logged (warning) naming the server and the reason. A
+// connection that merely drops during the handshake is a connection loss as
+// usual, and a handshake that does not finish within the attempt's connect
+// timeout is a timeout ("TLS handshake timed out"), not a refusal.
 #ifndef ZK_CLIENT_TLS_OPTIONS_H_
 #define ZK_CLIENT_TLS_OPTIONS_H_
 
