@@ -11,6 +11,7 @@
 #   client-keystore.pem           client.key + client.pem
 #   client-enc.key                client.key encrypted with the password "secret"
 #   client2.pem client2.key       CN=zkclient2 (a second trusted identity)
+#   client2-keystore.pem          client2.key + client2.pem
 #   other-ca.pem other-ca.key     a CA nobody trusts
 #   other-client.pem/.key         a client certificate signed by other-ca
 #   expired.pem expired.key       CN=expired, SAN IP:127.0.0.1, already expired
@@ -54,5 +55,6 @@ leaf other-client "/CN=intruder" other-ca "$days"
 leaf expired "/CN=expired" ca -1 "DNS:localhost,IP:127.0.0.1"
 cat server.key server.pem >server-keystore.pem
 cat client.key client.pem >client-keystore.pem
+cat client2.key client2.pem >client2-keystore.pem
 openssl pkey -in client.key -aes256 -passout pass:secret -out client-enc.key
 rm -f ./*.srl
