@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "../tls/tls_certs.h"
+#include "connection.h"
+#include "tls_engine.h"
 #include "test_util.h"
 #include "zk/wire/connect_string.h"
 #include "zk/wire/protocol.h"
@@ -330,6 +332,33 @@ TEST_CASE("tls: bad TLS options are refused by Client::Create", "[tls][interop]"
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().code() == Error::kBadArguments);
   CHECK_THAT(r.status().message(), Catch::Contains("/nonexistent/ca.pem"));
+}
+
+// The read-only probe's transport: ClientImpl's isro probe is a Connection
+// started with the session's TlsContext, so `isro` goes over TLS.
+TEST_CASE("tls: a four-letter word (the isro probe) over a TLS Connection", "[tls][interop]") {
+  REQUIRE_TLS_TARGET();
+  struct Probe : client_internal::Connection::Listener {
+    client_internal::Connection* conn = nullptr;
+    std::string reply;
+    std::optional<Status> closed;
+    void OnConnected() override { conn->Write("isro"); }
+    void OnData(const char* d, size_t n) override { reply.append(d, n); }
+    void OnClosed(const Status& s) override { closed = s; }
+  };
+  auto ctx = client_internal::TlsContext::ForClient(Tls());
+  REQUIRE(ctx.ok());
+  auto hosts = wire::ParseConnectString(Target().connect);
+  REQUIRE(hosts.ok());
+  LoopRunner lr;
+  Probe p;
+  p.conn = client_internal::Connection::Start(lr.loop(), hosts->hosts.front(), 5000ms, &p, {}, 0,
+                                              ctx.value());
+  REQUIRE(lr.RunUntil([&] { return p.closed.has_value(); }, 10s));
+  CHECK(p.reply == "rw");
+  CHECK(p.closed->code() == Error::kConnectionLoss);  // the server closes after answering
+
+  CHECK(lr.Drained());
 }
 
 }  // namespace
