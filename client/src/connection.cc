@@ -267,6 +267,7 @@ Status Connection::ConnectTo(const sockaddr_storage& addr) {
 }
 
 void Connection::DropSocket() {
+  ++socket_gen_;
   if (poll_ != nullptr) {
     uv_close(reinterpret_cast<uv_handle_t*>(poll_), &Connection::OnPollClosed);
     poll_ = nullptr;
@@ -408,7 +409,9 @@ int Connection::SocketError() const {
 
 void Connection::ReadSome() {
   char* buf = ReadBuffer();
-  const int fd = fd_;
+  // A failed TLS handshake moves on to the next address: a new socket,
+  // which may reuse the descriptor's number.
+  const uint64_t socket_gen = socket_gen_;
   for (int i = 0; i < kMaxReadsPerEvent; ++i) {
     ssize_t n = recv(fd_, buf, kReadBufferSize, 0);
     if (n > 0) {
@@ -417,7 +420,7 @@ void Connection::ReadSome() {
       } else {
         listener_->OnData(buf, static_cast<size_t>(n));
       }
-      if (closing_ || fd_ != fd) return;                     // closed, or next address
+      if (closing_ || socket_gen_ != socket_gen) return;     // closed, or next address
       if (static_cast<size_t>(n) < kReadBufferSize) return;  // drained for now
       continue;
     }

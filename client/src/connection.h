@@ -140,6 +140,7 @@ class Connection {
   uv_poll_t* poll_ = nullptr;  // the current address's; frees itself when closed
   uv_getaddrinfo_t* resolve_req_ = nullptr;  // owned by libuv until its callback
   int fd_ = -1;
+  uint64_t socket_gen_ = 0;  // counts DropSocket calls
   std::string name_;  // "host:port" as given, for messages
   uint16_t port_ = 0;
   uint64_t shuffle_seed_ = 0;
