@@ -13,6 +13,7 @@ PACKAGES=(
   libssl-dev openssl
   # real ZooKeeper 3.8 and real clients, for interop tests and benchmarks
   zookeeper zookeeper-bin libzookeeper-mt-dev python3 python3-kazoo default-jre-headless
+  libnetty-java  # real ZooKeeper TLS ensembles (NettyServerCnxnFactory)
   # experiments and tooling
   gnuplot-nox valgrind tmux
   # man pages of zkcli and zksim (generated from --help)

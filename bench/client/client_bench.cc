@@ -8,6 +8,11 @@
 //   bench_client sessions HOST:PORT N
 //     N sessions on one loop thread: time to connect all, RSS per session,
 //     threads in the process.
+//   bench_client tls HOST:PORT TLS_HOST:PORT CERTDIR [ops=20000] [depth=100]
+//     zkclient reads and writes over plaintext and over TLS against the same
+//     server (its clientPort and secureClientPort; CERTDIR from
+//     tests/tls/make_certs.sh: ca.pem, client.pem/.key), three alternating
+//     rounds each; ops/s and client CPU per op (docs/benchmarks.md).
 //   bench_client callgrind HOST:PORT [ops=2000] [depth=100]
 //     for `valgrind --tool=callgrind`: zkclient and the C client (resolution
 //     off), reads then writes; the counters are zeroed before each measured
@@ -80,11 +85,13 @@ void Print(const std::string& who, const std::string& what, const Figures& f) {
 
 // ---------------------------------------------------------------- zkclient
 Figures ZkThroughput(const std::string& connect, const std::string& path, bool write, int ops,
-                     int depth, const std::string& callgrind_label = "") {
+                     int depth, const std::string& callgrind_label = "",
+                     const zk::TlsOptions& tls = {}) {
   uv_loop_t loop;
   uv_loop_init(&loop);
   zk::ClientOptions o;
   o.connect_string = connect;
+  o.tls = tls;
   o.track_ensemble = false;
   o.random_seed = 1;
   auto c = zk::Client::Create(&loop, o).value();
@@ -228,7 +235,8 @@ int main(int argc, char** argv) {
   if (argc < 3) {
     fmt::print(stderr,
                "usage: {} throughput HOST:PORT [ops] [depth] | sessions HOST:PORT N | "
-               "callgrind HOST:PORT [ops] [depth]\n",
+               "callgrind HOST:PORT [ops] [depth] | "
+               "tls HOST:PORT TLS_HOST:PORT CERTDIR [ops] [depth]\n",
                argv[0]);
     return 2;
   }
@@ -239,6 +247,21 @@ int main(int argc, char** argv) {
   }
   int ops = argc > 3 ? std::atoi(argv[3]) : 20000;
   int depth = argc > 4 ? std::atoi(argv[4]) : 100;
+  std::string tls_connect;
+  zk::TlsOptions tls;
+  if (mode == "tls") {
+    if (argc < 5) {
+      fmt::print(stderr, "usage: {} tls HOST:PORT TLS_HOST:PORT CERTDIR [ops] [depth]\n", argv[0]);
+      return 2;
+    }
+    tls_connect = argv[3];
+    tls.enabled = true;
+    tls.ca_file = std::string(argv[4]) + "/ca.pem";
+    tls.cert_file = std::string(argv[4]) + "/client.pem";
+    tls.key_file = std::string(argv[4]) + "/client.key";
+    ops = argc > 5 ? std::atoi(argv[5]) : 20000;
+    depth = argc > 6 ? std::atoi(argv[6]) : 100;
+  }
   std::string path = fmt::format("/bench-{}", getpid());
   {
     uv_loop_t loop;
@@ -255,6 +278,20 @@ int main(int argc, char** argv) {
     c.reset();
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_loop_close(&loop);
+  }
+  if (mode == "tls") {
+    fmt::print("{} ops per run, pipeline depth {}, plaintext {}, TLS {}\n", ops, depth, connect,
+               tls_connect);
+    (void)ZkThroughput(connect, path, false, ops / 4, depth);  // warm the server up
+    (void)ZkThroughput(tls_connect, path, false, ops / 4, depth, "", tls);
+    for (int round = 0; round < 3; ++round) {
+      for (bool write : {false, true}) {
+        const char* w = write ? "write" : "read";
+        Print("zkclient plaintext", w, ZkThroughput(connect, path, write, ops, depth));
+        Print("zkclient TLS", w, ZkThroughput(tls_connect, path, write, ops, depth, "", tls));
+      }
+    }
+    return 0;
   }
   if (mode == "callgrind") {
     ops = argc > 3 ? std::atoi(argv[3]) : 2000;

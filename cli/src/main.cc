@@ -1,7 +1,8 @@
 // zkcli: a ZooKeeper shell compatible with zkCli.sh 3.8, plus commands to
 // see and fix client imbalance. See docs/zkcli.md.
 //
-//   zkcli [-server host[:port][,...][/chroot]] [-timeout ms] [-r] [cmd args...]
+//   zkcli [-server host[:port][,...][/chroot]] [-timeout ms] [-r]
+//         [-client-configuration FILE] [cmd args...]
 //
 // With a command: runs it and exits (0 ok, 1 failed, 127 unknown command).
 // Without: reads commands from stdin (a script, zkCli.sh's "JLine support is
@@ -70,7 +71,9 @@ int main(int argc, char** argv) {
   app.add_option("--timeout", timeout_ms, "session timeout in ms (default 30000)");
   app.add_flag("-r", read_only, "allow read-only servers");
   app.add_flag("--waitforconnection", wait_for_connection, "accepted for zkCli.sh compatibility");
-  app.add_option("--client-configuration", client_configuration, "accepted for zkCli.sh compatibility; ignored");
+  app.add_option("--client-configuration", client_configuration,
+                 "zkCli.sh's client configuration file (Java properties: zookeeper.client.secure, "
+                 "zookeeper.ssl.*; docs/zkcli.md)");
   app.add_option("--admin", opts.admin, "admin endpoint host:port for shed/rebalance --shed (zksim: one for all)");
   app.add_option("--admin-auth", opts.admin_auth,
                  "user:password for the admin endpoint's control commands (zksim --admin-auth or "
@@ -89,6 +92,14 @@ int main(int argc, char** argv) {
   }
   opts.timeout = std::chrono::milliseconds(timeout_ms);
   opts.read_only = read_only;
+  if (!client_configuration.empty()) {
+    auto cfg = zk::LoadClientConfigFile(client_configuration);
+    if (!cfg.ok()) {
+      std::cerr << "zkcli: -client-configuration " << cfg.status().message() << "\n";
+      return 1;
+    }
+    opts.client_config = std::move(cfg).value();
+  }
   std::vector<std::string> command = app.remaining();
 
   zk::cli::Printer printer(stdout, stderr);

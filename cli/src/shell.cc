@@ -102,7 +102,16 @@ bool Shell::Connect(const std::string& server) {
   // zkCli's session does not follow the ensemble by itself; `updateserverlist`
   // moves it on request.
   o.track_ensemble = false;
-  o.logger = std::getenv("ZK_LOG") != nullptr ? Logger::Stderr() : Logger::Null();
+  if (options_.client_config) ApplyClientConfigFile(*options_.client_config, &o);
+  // Without ZK_LOG only errors are shown (e.g. why every server refused the
+  // TLS connection), as zkCli.sh's log4j console shows its ERROR lines.
+  o.logger = std::getenv("ZK_LOG") != nullptr
+                 ? Logger::Stderr()
+                 : std::make_shared<Logger>(
+                       [](LogLevel, std::string_view line) {
+                         fmt::print(stderr, "[zk ERROR] {}\n", line);
+                       },
+                       LogLevel::kError);
   o.session_watcher = [this](SessionState s) {
     if (auto text = FormatSessionEvent(s)) PrintEventBlock(*text);
   };

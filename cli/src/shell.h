@@ -25,6 +25,7 @@
 #include "args.h"
 #include "printer.h"
 #include "zk/client/blocking_client.h"
+#include "zk/client/client_config_file.h"
 
 namespace zk::cli {
 
@@ -38,6 +39,9 @@ struct ShellOptions {
   // admin endpoint's control commands (shed); "" = none.
   std::string admin_auth;
   std::string plan_path = "/zkbalance/plan";
+  // zkCli -client-configuration FILE, loaded (TLS, request timeout); applied
+  // to every session the shell opens, `connect` included.
+  std::optional<ClientConfigFile> client_config;
 };
 
 // A failed command: the text zkCli prints on stderr and the exit code.

@@ -303,6 +303,12 @@ Result<std::shared_ptr<Client>> Client::Create(uv_loop_t* loop, ClientOptions op
   }
   auto hosts = HostProvider::Create(parsed->hosts, options.host_provider, seed);
   if (!hosts.ok()) return hosts.status();
+  std::shared_ptr<const client_internal::TlsContext> tls;
+  if (options.tls.enabled) {
+    auto ctx = client_internal::TlsContext::ForClient(options.tls);
+    if (!ctx.ok()) return ctx.status();
+    tls = std::move(ctx).value();
+  }
 
   std::shared_ptr<Client> c(new Client());
   c->log_ = log;
@@ -311,6 +317,10 @@ Result<std::shared_ptr<Client>> Client::Create(uv_loop_t* loop, ClientOptions op
   c->impl_ =
       std::make_shared<ClientImpl>(loop, cfg, std::move(hosts).value(), log,
                                    std::move(options.resolver), seed ^ 0x5bd1e9955bd1e995ULL);
+  if (tls) {
+    c->tls_subject_ = tls->own_subject();
+    c->impl_->SetTls(std::move(tls));
+  }
   c->tracker_ = std::make_unique<client_internal::Tracker>(c.get(), options, seed ^ 0x9e3779b97f4a7c15ULL);
   // The Client keeps itself alive until its session ended (uvw's rule), so
   // callbacks never outlive it even if the user drops every reference.

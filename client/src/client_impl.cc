@@ -49,7 +49,7 @@ void ClientImpl::ExecuteProbeOrders() {
     probe_->host = p->host;
     probe_->reply.clear();
     probe_->conn =
-        Connection::Start(loop_, p->host, p->timeout, probe_.get(), resolver_, address_rng_());
+        Connection::Start(loop_, p->host, p->timeout, probe_.get(), resolver_, address_rng_(), tls_);
   }
 }
 
@@ -145,7 +145,7 @@ void ClientImpl::Pump(bool run_callbacks) {
     }
     if (waiting_order_ && now >= connect_at_ && conn_ == nullptr) {
       conn_ = Connection::Start(loop_, waiting_order_->host, waiting_order_->connect_timeout, this,
-                                resolver_, address_rng_());
+                                resolver_, address_rng_(), tls_);
       waiting_order_.reset();
       connect_at_ = TimePoint::max();
     }

@@ -30,6 +30,10 @@ class ClientImpl : public Connection::Listener {
              std::shared_ptr<Logger> logger, Resolver resolver = {}, uint64_t seed = 0);
   ~ClientImpl() override;
 
+  // Every connection (the session's, the isro probes') uses TLS with this
+  // context. REQUIRES: before Start.
+  void SetTls(std::shared_ptr<const TlsContext> tls) { tls_ = std::move(tls); }
+
   // REQUIRES: called once, on the loop thread. `self` is the owning pointer.
   void Start(std::shared_ptr<ClientImpl> self);
 
@@ -76,6 +80,7 @@ class ClientImpl : public Connection::Listener {
   SessionCore core_;
   std::shared_ptr<Logger> log_;
   Resolver resolver_;
+  std::shared_ptr<const TlsContext> tls_;  // null: plaintext
   std::mt19937_64 address_rng_;  // a shuffle seed per connection attempt
   uv_timer_t timer_;
   bool timer_open_ = false;

@@ -89,9 +89,12 @@ Connection::Connection(uv_loop_t* loop, Listener* listener) : loop_(loop), liste
 
 Connection* Connection::Start(uv_loop_t* loop, const HostPort& host,
                               std::chrono::milliseconds connect_timeout, Listener* listener,
-                              const Resolver& resolver, uint64_t shuffle_seed) {
+                              const Resolver& resolver, uint64_t shuffle_seed,
+                              std::shared_ptr<const TlsContext> tls) {
   auto* c = new Connection(loop, listener);
   c->name_ = host.ToString();
+  c->host_ = host.host;
+  c->tls_ctx_ = std::move(tls);
   c->port_ = host.port;
   c->shuffle_seed_ = shuffle_seed;
   uv_timer_init(loop, &c->timer_);
@@ -264,11 +267,20 @@ Status Connection::ConnectTo(const sockaddr_storage& addr) {
 }
 
 void Connection::DropSocket() {
+  ++socket_gen_;
   if (poll_ != nullptr) {
     uv_close(reinterpret_cast<uv_handle_t*>(poll_), &Connection::OnPollClosed);
     poll_ = nullptr;
   }
   poll_events_ = 0;
+  // Bytes queued for this socket (a TLS handshake's) mean nothing to the
+  // next one.
+  out_.clear();
+  out_head_ = 0;
+  out_offset_ = 0;
+  pending_write_bytes_ = 0;
+  tls_.reset();
+  handshaking_ = false;
   // Safe right after uv_close (libuv stops polling it there).
   if (fd_ >= 0) close(fd_);
   fd_ = -1;
@@ -301,7 +313,7 @@ void Connection::OnPoll(uv_poll_t* handle, int status, int events) {
     }
     return;
   }
-  if (!c->connected_) {
+  if (!c->connected_ && !c->handshaking_) {
     if ((events & UV_WRITABLE) == 0) return;
     int err = c->SocketError();
     if (err != 0) {
@@ -309,17 +321,83 @@ void Connection::OnPoll(uv_poll_t* handle, int status, int events) {
       c->TryNext(true);
       return;
     }
-    uv_timer_stop(&c->timer_);
-    c->connected_ = true;
-    c->SetPollEvents(UV_READABLE);
-    c->listener_->OnConnected();  // may Write() or Close()
+    c->OnTcpConnected();
     return;
   }
   if (events & UV_READABLE) {
     c->ReadSome();
-    if (c->closing_) return;
+    // Closed, or this address failed its TLS handshake and the next one is
+    // being tried on a new socket (and poll handle).
+    if (c->closing_ || c->poll_ != handle) return;
   }
   if (events & UV_WRITABLE) c->Flush();
+}
+
+void Connection::OnTcpConnected() {
+  if (tls_ctx_ == nullptr) {
+    uv_timer_stop(&timer_);
+    connected_ = true;
+    SetPollEvents(UV_READABLE);
+    listener_->OnConnected();  // may Write() or Close()
+    return;
+  }
+  // The handshake runs within this address's share of the connect timeout
+  // (the timer keeps running).
+  auto engine = TlsEngine::Create(tls_ctx_, host_);
+  if (!engine.ok()) {
+    Fail(engine.status());
+    return;
+  }
+  tls_ = std::move(engine).value();
+  handshaking_ = true;
+  SetPollEvents(UV_READABLE);
+  Status st = tls_->Start();
+  if (!st.ok()) {
+    FailAddress(std::move(st));
+    return;
+  }
+  QueueRaw(tls_->TakeOutput());
+}
+
+void Connection::OnTlsBytes(const char* data, size_t len) {
+  std::string plain;
+  Status st = tls_->Feed(data, len, &plain);
+  // Handshake messages, and an alert telling the server why we give up.
+  std::string out = tls_->TakeOutput();
+  if (!out.empty()) QueueRaw(std::move(out));
+  if (!st.ok()) {
+    if (handshaking_) {
+      FailAddress(std::move(st));
+    } else {
+      Fail(std::move(st));
+    }
+    return;
+  }
+  if (handshaking_ && tls_->established()) {
+    handshaking_ = false;
+    connected_ = true;
+    uv_timer_stop(&timer_);
+    listener_->OnConnected();  // may Write() or Close()
+    if (closing_) return;
+  }
+  if (!plain.empty()) {
+    listener_->OnData(plain.data(), plain.size());
+    if (closing_) return;
+  }
+  if (tls_->peer_closed()) {
+    Fail(Status(Error::kConnectionLoss, "server closed the TLS session"));
+  }
+}
+
+void Connection::FailAddress(Status reason) {
+  if (reason.code() == Error::kAuthFailed) {
+    // A certificate problem: this server's other addresses fail alike.
+    NoteFailure(reason);
+    Fail(std::move(reason));
+    return;
+  }
+  NoteFailure(std::move(reason));
+  TryNext(true);
 }
 
 int Connection::SocketError() const {
@@ -331,27 +409,57 @@ int Connection::SocketError() const {
 
 void Connection::ReadSome() {
   char* buf = ReadBuffer();
+  // A failed TLS handshake moves on to the next address: a new socket,
+  // which may reuse the descriptor's number.
+  const uint64_t socket_gen = socket_gen_;
   for (int i = 0; i < kMaxReadsPerEvent; ++i) {
     ssize_t n = recv(fd_, buf, kReadBufferSize, 0);
     if (n > 0) {
-      listener_->OnData(buf, static_cast<size_t>(n));
-      if (closing_) return;                                  // the listener closed us
+      if (tls_ != nullptr) {
+        OnTlsBytes(buf, static_cast<size_t>(n));
+      } else {
+        listener_->OnData(buf, static_cast<size_t>(n));
+      }
+      if (closing_ || socket_gen_ != socket_gen) return;     // closed, or next address
       if (static_cast<size_t>(n) < kReadBufferSize) return;  // drained for now
       continue;
     }
     if (n == 0) {
-      Fail(Status(Error::kConnectionLoss, "server closed the connection"));
+      if (handshaking_) {
+        FailAddress(Status(Error::kConnectionLoss,
+                           "server closed the connection during the TLS handshake"));
+      } else {
+        Fail(Status(Error::kConnectionLoss, "server closed the connection"));
+      }
       return;
     }
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) return;
-    Fail(SysStatus("read", errno));
+    if (handshaking_) {
+      FailAddress(SysStatus("read during the TLS handshake", errno));
+    } else {
+      Fail(SysStatus("read", errno));
+    }
     return;
   }
 }
 
 void Connection::Write(std::string bytes) {
   if (closing_ || !connected_ || failure_pending_ || bytes.empty()) return;
+  if (tls_ != nullptr) {
+    Status st = tls_->Write(bytes);
+    if (!st.ok()) {
+      FailLater(std::move(st));
+      return;
+    }
+    QueueRaw(tls_->TakeOutput());
+    return;
+  }
+  QueueRaw(std::move(bytes));
+}
+
+void Connection::QueueRaw(std::string bytes) {
+  if (closing_ || failure_pending_ || bytes.empty()) return;
   pending_write_bytes_ += bytes.size();
   bool idle = out_head_ == out_.size();
   out_.push_back(std::move(bytes));
@@ -432,7 +540,8 @@ void Connection::OnTimer(uv_timer_t* timer) {
     return;
   }
   // This address had its share of the budget; the next one gets the rest.
-  c->NoteFailure(Status(Error::kConnectionLoss, "connect timed out"));
+  c->NoteFailure(Status(Error::kConnectionLoss,
+                        c->handshaking_ ? "TLS handshake timed out" : "connect timed out"));
   c->TryNext(true);
 }
 

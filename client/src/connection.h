@@ -19,6 +19,16 @@
 // that does not answer cannot starve the others. OnClosed comes only when
 // every address failed, naming each.
 //
+// TLS (optional, a TlsContext given to Start): after the TCP connect the
+// TLS handshake runs through a TlsEngine (memory BIOs; OpenSSL never sees
+// the socket, every byte goes out through the same sendmsg(MSG_NOSIGNAL)
+// path) and OnConnected comes only once it is done. The handshake counts
+// against the address's share of the connect timeout: a server that never
+// finishes it is "TLS handshake timed out" and the next address is tried. A
+// verification failure or a handshake the server refuses (ZAUTHFAILED,
+// "TLS ...") ends the whole attempt at once: the other addresses of the
+// same name would fail alike. Write() and OnData() carry plaintext.
+//
 // Lifetime (as in uvw): a Connection is heap-allocated and deletes itself in
 // libuv's close callback. Close() may be called at any time; after it returns
 // the listener is never called again, so the owner may go away.
@@ -30,10 +40,12 @@
 #include <uv.h>
 
 #include <chrono>
+#include <memory>
 #include <cstddef>
 #include <string>
 #include <vector>
 
+#include "tls_engine.h"
 #include "zk/client/resolver.h"
 #include "zk/wire/host_port.h"
 #include "zk/wire/status.h"
@@ -58,11 +70,13 @@ class Connection {
   // Starts resolving and connecting. Never calls the listener from inside
   // this call. A non-empty resolver replaces getaddrinfo for a host that is
   // not an IP literal (called from inside this call only). shuffle_seed
-  // fixes the order the addresses are tried in.
+  // fixes the order the addresses are tried in. A non-null tls makes it a
+  // TLS connection verifying the server against host.host (tls_engine.h).
   // REQUIRES: listener outlives the connection or calls Close().
   static Connection* Start(uv_loop_t* loop, const HostPort& host,
                            std::chrono::milliseconds connect_timeout, Listener* listener,
-                           const Resolver& resolver = {}, uint64_t shuffle_seed = 0);
+                           const Resolver& resolver = {}, uint64_t shuffle_seed = 0,
+                           std::shared_ptr<const TlsContext> tls = nullptr);
 
   // Queues bytes for writing (written at once as far as the socket takes
   // them, the rest when it is writable). Ignored before OnConnected and
@@ -73,7 +87,7 @@ class Connection {
   // Stops everything; no listener call after this. Frees itself later.
   void Close();
 
-  // Bytes handed to Write() that are not yet written to the socket.
+  // Bytes not yet written to the socket (with TLS: encrypted bytes).
   size_t PendingWriteBytes() const { return pending_write_bytes_; }
 
   // The addresses tried so far that failed, in the order tried, each as
@@ -98,6 +112,15 @@ class Connection {
   void NoteFailure(Status reason);
   void SetPollEvents(int events);
   void ReadSome();
+  // TCP is up: tell the listener, or begin the TLS handshake first.
+  void OnTcpConnected();
+  // Received bytes through TLS; the handshake's end calls OnConnected.
+  void OnTlsBytes(const char* data, size_t len);
+  // This address failed before the listener heard OnConnected: try the
+  // next one (connection problems), or end the attempt (TLS refusals).
+  void FailAddress(Status reason);
+  // Appends bytes to the socket's write queue and writes what it takes.
+  void QueueRaw(std::string bytes);
   void Flush();
   int SocketError() const;
   // Fail now (from a loop callback) or later (from a call of the owner's).
@@ -117,6 +140,7 @@ class Connection {
   uv_poll_t* poll_ = nullptr;  // the current address's; frees itself when closed
   uv_getaddrinfo_t* resolve_req_ = nullptr;  // owned by libuv until its callback
   int fd_ = -1;
+  uint64_t socket_gen_ = 0;  // counts DropSocket calls
   std::string name_;  // "host:port" as given, for messages
   uint16_t port_ = 0;
   uint64_t shuffle_seed_ = 0;
@@ -126,7 +150,11 @@ class Connection {
   std::vector<std::string> failures_;  // "address: reason" per address tried
   Status last_failure_;
   int poll_events_ = 0;
-  bool connected_ = false;
+  bool connected_ = false;    // the listener heard OnConnected
+  bool handshaking_ = false;  // TCP up, TLS handshake running
+  std::string host_;          // the name certificates are checked against
+  std::shared_ptr<const TlsContext> tls_ctx_;
+  std::unique_ptr<TlsEngine> tls_;  // the current address's
   bool closing_ = false;
   bool failure_pending_ = false;
   Status failure_;

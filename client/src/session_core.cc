@@ -145,6 +145,7 @@ void SessionCore::HandleConnectReply(std::string_view payload, TimePoint now) {
   current_ = connecting_to_;
   ++connects_;
   if (!c.read_only) seen_rw_ = true;
+  tls_refused_.clear();
   hosts_.OnConnected();
   log_->Log(LogLevel::kInfo, "session 0x{:x} attached to {} (timeout {} ms{})", session_id_,
             current_ ? current_->ToString() : "?", c.timeout_ms, c.read_only ? ", read-only" : "");
@@ -516,6 +517,36 @@ void SessionCore::OnTransportClosed(const Status& reason, TimePoint now) {
   if (link_ == Link::kClosingSession) {
     Finish(SessionState::kClosed, Error::kClosing);
     return;
+  }
+  if (reason.code() == Error::kAuthFailed) {
+    // A TLS refusal (tls_options.h): a configuration problem. Once every
+    // server of the list refused since the last attach, retrying would only
+    // hide it.
+    if (connecting_to_) {
+      bool seen = false;
+      for (const HostPort& h : tls_refused_) seen = seen || h == *connecting_to_;
+      if (!seen) tls_refused_.push_back(*connecting_to_);
+    }
+    size_t refused = 0;
+    for (const HostPort& h : hosts_.servers()) {
+      for (const HostPort& r : tls_refused_) {
+        if (r == h) {
+          ++refused;
+          break;
+        }
+      }
+    }
+    log_->Log(LogLevel::kWarn, "session 0x{:x}: {} refused: {} ({} of {} servers refused)",
+              session_id_, connecting_to_ ? connecting_to_->ToString() : "?", reason.message(),
+              refused, hosts_.size());
+    if (refused >= hosts_.size()) {
+      log_->Log(LogLevel::kError,
+                "session 0x{:x}: every server refused the TLS connection; the session ends "
+                "as AuthFailed (last: {})",
+                session_id_, reason.message());
+      Finish(SessionState::kAuthFailed, Error::kAuthFailed);
+      return;
+    }
   }
   Drop(reason.message(), now, false);
 }

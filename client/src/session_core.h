@@ -113,7 +113,9 @@ class SessionCore {
   void Start(TimePoint now);
   void OnTransportConnected(TimePoint now);
   void OnBytes(const char* data, size_t len, TimePoint now);
-  // The transport failed (the adapter's connection is already gone).
+  // The transport failed (the adapter's connection is already gone). A
+  // reason with code ZAUTHFAILED is a TLS refusal: once every server of the
+  // list refused since the last attach, the session ends AuthFailed.
   void OnTransportClosed(const Status& reason, TimePoint now);
   void OnTimer(TimePoint now);
   // The text a probe ordered by TakeProbeOrder() got back before its
@@ -298,6 +300,9 @@ class SessionCore {
 
   uint64_t connects_ = 0;
   uint64_t drops_ = 0;
+  // Servers that refused a TLS connection (ZAUTHFAILED) since the last
+  // attach.
+  std::vector<HostPort> tls_refused_;
   uint64_t rw_probes_ = 0;
   uint64_t set_watches_packets_ = 0;
 };

@@ -204,6 +204,10 @@ OwnEnsemble::OwnEnsemble(const std::string& extra) {
   connect_ = j["connect"].get<std::string>();
   if (j["super"].is_string()) super_auth_ = j["super"].get<std::string>();  // null: --no-super
   for (const auto& s : j["servers"]) ports_.push_back(s["client_port"].get<uint16_t>());
+  if (j.contains("secure_connect")) {
+    secure_connect_ = j["secure_connect"].get<std::string>();
+    for (const auto& s : j["servers"]) secure_ports_.push_back(s["secure_port"].get<uint16_t>());
+  }
   ok_ = WaitServing();
 }
 

@@ -60,6 +60,10 @@ class OwnEnsemble {
   const std::string& super_auth() const { return super_auth_; }
   uint16_t port(int id) const { return ports_.at(static_cast<size_t>(id - 1)); }
   std::string Address(int id) const;
+  // With `--tls CERTDIR` in extra: the TLS ports (secureClientPort), "" / 0
+  // otherwise.
+  const std::string& secure_connect() const { return secure_connect_; }
+  uint16_t secure_port(int id) const { return secure_ports_.at(static_cast<size_t>(id - 1)); }
   bool Stop(int id) { return Do("stop-server", id); }   // SIGTERM, SIGKILL after 10 s
   bool Kill(int id) { return Do("kill-server", id); }   // SIGKILL at once
   bool Start(int id) { return Do("start-server", id); }
@@ -70,6 +74,8 @@ class OwnEnsemble {
   bool Do(const char* what, int id);
   std::string dir_, connect_, super_auth_;
   std::vector<uint16_t> ports_;
+  std::string secure_connect_;
+  std::vector<uint16_t> secure_ports_;
   bool ok_ = false;
 };
 

@@ -3,6 +3,7 @@
 #include "session_core.h"
 
 #include <algorithm>
+#include <set>
 #include <catch2/catch.hpp>
 
 #include "zk/hostprovider/random_source.h"
@@ -964,4 +965,50 @@ TEST_CASE("reattach: a refused session or password ends in Expired with the reas
   CHECK(h.Logged("or the password is wrong"));
   CHECK(h.core.TakeDropOrder());
   CHECK_FALSE(h.core.TakeConnectOrder().has_value());
+}
+
+TEST_CASE("TLS refusals from every server end the session AuthFailed", "[session][tls]") {
+  Harness h;
+  std::optional<zk::Error> e;
+  h.Submit(&e);
+  h.core.Start(h.now);
+  std::set<std::string> refused;
+  for (int i = 0; i < 50 && h.core.state() != zk::SessionState::kAuthFailed; ++i) {
+    auto order = h.core.TakeConnectOrder();
+    REQUIRE(order.has_value());
+    refused.insert(order->host.ToString());
+    h.core.OnTransportClosed(zk::Status(zk::Error::kAuthFailed, "TLS certificate untrusted: x"),
+                             h.now);
+    h.core.RunCallbacks();
+  }
+  CHECK(h.core.state() == zk::SessionState::kAuthFailed);
+  CHECK(refused.size() == 3);  // not before every server refused
+  REQUIRE(!h.states.empty());
+  CHECK(h.states.back() == zk::SessionState::kAuthFailed);
+  REQUIRE(e.has_value());
+  CHECK(*e == zk::Error::kAuthFailed);
+  CHECK(h.Logged("every server refused the TLS connection"));
+}
+
+TEST_CASE("one server refusing TLS among reachable ones never ends the session", "[session][tls]") {
+  Harness h;
+  h.core.Start(h.now);
+  int attempts = 0;
+  for (; attempts < 60 && h.core.state() != zk::SessionState::kConnected; ++attempts) {
+    auto order = h.core.TakeConnectOrder();
+    REQUIRE(order.has_value());
+    if (order->host.host == "10.0.0.1") {
+      h.core.OnTransportClosed(zk::Status(zk::Error::kAuthFailed, "TLS host name mismatch: x"),
+                               h.now);
+    } else if (attempts < 20) {
+      h.core.OnTransportClosed(zk::Status(zk::Error::kConnectionLoss, "connect: refused"), h.now);
+    } else {
+      h.core.OnTransportConnected(h.now);
+      (void)h.core.TakeOutput();
+      h.Feed(ConnectResponse(3000, 0x77, false));
+    }
+    h.core.RunCallbacks();
+    REQUIRE(h.core.state() != zk::SessionState::kAuthFailed);
+  }
+  CHECK(h.core.state() == zk::SessionState::kConnected);
 }

@@ -9,6 +9,7 @@ name.
     zkensemble.py start DIR [--servers 3] [--tick 500] [--no-reconfig] [--readonly]
                             [--bare-client-port] [--no-super] [--skip-acl]
                             [--jute-maxbuffer N] [--4lw-whitelist LIST]
+                            [--tls CERTDIR]
                                                           prints a JSON description
     zkensemble.py stop DIR                                stops what start started
     zkensemble.py wait DIR [--timeout 60]                 waits until a quorum serves
@@ -36,6 +37,15 @@ then null); --skip-acl writes skipACL=yes (no ACL is checked, reconfig
 included); --jute-maxbuffer N starts them with -Djute.maxbuffer=N (the
 frame limit, default 0xfffff); --4lw-whitelist LIST writes
 4lw.commands.whitelist=LIST instead of *.
+--tls CERTDIR (certificates from tests/tls/make_certs.sh) adds a TLS port
+per server: secureClientPort on 127.0.0.1 (secureClientPortAddress), with
+serverCnxnFactory=NettyServerCnxnFactory (Debian's Netty jars, libnetty-java,
+on the class path), PEM key and trust stores (CERTDIR/server-keystore.pem,
+CERTDIR/ca.pem), ssl.clientAuth=need and the x509 auth provider, so a client
+certificate's subject ("CN=zkclient,O=zkbalance") is the client's x509 id.
+The plaintext clientPort stays (4lw, super-user setup). The JSON then also
+holds "secure_connect" and each server's "secure_port". /zookeeper/config
+publishes the plaintext ports only: TLS clients do not track the ensemble.
 
 The JSON (also written to DIR/ensemble.json) holds "connect" (the client
 connect string), "servers" (id, client/quorum/election/admin ports, pid) and
@@ -53,6 +63,10 @@ import sys
 import time
 
 ZK_JAR = "/usr/share/java/zookeeper.jar"
+# zookeeper.jar's manifest names netty-handler/-transport/-buffer/-common;
+# NettyServerCnxnFactory needs these too.
+NETTY_JARS = ["/usr/share/java/netty-codec.jar", "/usr/share/java/netty-resolver.jar",
+              "/usr/share/java/netty-transport-native-unix-common.jar"]
 SUPER_USER = "super"
 SUPER_PASSWORD = "zkbalance-test"
 
@@ -96,7 +110,7 @@ def server_line(srv, bare_client_port=False):
 
 
 def write_server_files(base, srv, servers, tick, reconfig=True, readonly=False,
-                       bare_client_port=False, skip_acl=False, whitelist="*"):
+                       bare_client_port=False, skip_acl=False, whitelist="*", tls=None):
     d = os.path.join(base, f"s{srv['id']}")
     os.makedirs(os.path.join(d, "data"), exist_ok=True)
     with open(os.path.join(d, "data", "myid"), "w") as f:
@@ -115,6 +129,13 @@ def write_server_files(base, srv, servers, tick, reconfig=True, readonly=False,
             f.write("localSessionsEnabled=true\nlocalSessionsUpgradingEnabled=true\n")
         if skip_acl:
             f.write("skipACL=yes\n")
+        if tls:
+            f.write(f"secureClientPort={srv['secure_port']}\nsecureClientPortAddress=127.0.0.1\n"
+                    "serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory\n"
+                    f"ssl.keyStore.location={tls}/server-keystore.pem\nssl.keyStore.type=PEM\n"
+                    f"ssl.trustStore.location={tls}/ca.pem\nssl.trustStore.type=PEM\n"
+                    "ssl.clientAuth=need\n"
+                    "authProvider.x509=org.apache.zookeeper.server.auth.X509AuthenticationProvider\n")
     with open(os.path.join(d, "log4j.properties"), "w") as f:
         f.write("log4j.rootLogger=INFO, FILE\n"
                 "log4j.appender.FILE=org.apache.log4j.FileAppender\n"
@@ -134,7 +155,7 @@ def start_server(base, srv, readonly=False, no_super=False, jute_maxbuffer=None)
     cmd += ["-Dzookeeper.extendedTypesEnabled=true",
            f"-Dreadonlymode.enabled={'true' if readonly else 'false'}",
            f"-Dlog4j.configuration=file:{d}/log4j.properties",
-           "-cp", ZK_JAR, "org.apache.zookeeper.server.quorum.QuorumPeerMain",
+           "-cp", ":".join([ZK_JAR] + NETTY_JARS), "org.apache.zookeeper.server.quorum.QuorumPeerMain",
            os.path.join(d, "zoo.cfg")]
     with open(os.path.join(d, "stdout.log"), "ab") as out:
         p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -156,15 +177,23 @@ def load(base):
 def cmd_start(args):
     base = os.path.abspath(args.dir)
     os.makedirs(base, exist_ok=True)
-    ports = free_ports(4 * args.servers)
+    tls = os.path.abspath(args.tls) if args.tls else None
+    if tls and not os.path.exists(os.path.join(tls, "server-keystore.pem")):
+        raise SystemExit(f"--tls {tls}: no server-keystore.pem (run tests/tls/make_certs.sh)")
+    per = 5 if tls else 4
+    ports = free_ports(per * args.servers)
     servers = []
     for i in range(args.servers):
-        servers.append({"id": i + 1, "quorum_port": ports[4 * i], "election_port": ports[4 * i + 1],
-                        "client_port": ports[4 * i + 2], "admin_port": ports[4 * i + 3]})
+        servers.append({"id": i + 1, "quorum_port": ports[per * i],
+                        "election_port": ports[per * i + 1],
+                        "client_port": ports[per * i + 2], "admin_port": ports[per * i + 3]})
+        if tls:
+            servers[-1]["secure_port"] = ports[per * i + 4]
     for s in servers:
         write_server_files(base, s, servers, args.tick, reconfig=not args.no_reconfig,
                            readonly=args.readonly, bare_client_port=args.bare_client_port,
-                           skip_acl=args.skip_acl, whitelist=args.four_letter_whitelist)
+                           skip_acl=args.skip_acl, whitelist=args.four_letter_whitelist,
+                           tls=tls)
     for s in servers:
         start_server(base, s, readonly=args.readonly, no_super=args.no_super,
                      jute_maxbuffer=args.jute_maxbuffer)
@@ -174,6 +203,9 @@ def cmd_start(args):
             "super_digest": None if args.no_super else super_digest(), "dir": base,
             "readonly": args.readonly, "no_super": args.no_super,
             "jute_maxbuffer": args.jute_maxbuffer}
+    if tls:
+        desc["secure_connect"] = ",".join(f"127.0.0.1:{s['secure_port']}" for s in servers)
+        desc["tls"] = tls
     save(base, desc)
     print(json.dumps(desc))
     return 0
@@ -314,6 +346,8 @@ def main():
                     help="-Djute.maxbuffer=N: the largest frame a server accepts")
     st.add_argument("--4lw-whitelist", dest="four_letter_whitelist", default="*",
                     help="4lw.commands.whitelist (default *)")
+    st.add_argument("--tls", metavar="CERTDIR",
+                    help="a TLS port per server (secureClientPort, Netty, PEM stores, clientAuth=need)")
     sp = sub.add_parser("stop")
     sp.add_argument("dir")
     wt = sub.add_parser("wait")

@@ -38,6 +38,7 @@
 
 #include "zk/client/logger.h"
 #include "zk/client/resolver.h"
+#include "zk/client/tls_options.h"
 #include "zk/client/watch.h"
 #include "zk/hostprovider/provider_core.h"
 #include "zk/hostprovider/rebalance_plan.h"
@@ -138,6 +139,10 @@ struct ClientOptions {
   // connection attempt and each of its addresses is tried, in a shuffled
   // order, within the attempt's connect timeout (docs/client.md).
   Resolver resolver;
+  // TLS for every connection of the session (zk/client/tls_options.h);
+  // off by default. zk/client/client_config_file.h fills it from zkCli.sh's
+  // client configuration file.
+  TlsOptions tls;
   // Default: Logger::Stderr().
   std::shared_ptr<Logger> logger;
   // Session state changes (Connected, Disconnected, Expired, ...).
@@ -341,6 +346,11 @@ class Client {
   // re-made on the plan's server. Any other plan changes nothing.
   void ApplyPlan(const RebalancePlan& plan);
 
+  // The x509 identity servers see with TLS: the subject of
+  // ClientOptions::tls's client certificate (RFC 2253, "CN=app,O=corp", the
+  // id of an x509 ACL); "" without one.
+  const std::string& tls_subject() const { return tls_subject_; }
+
  private:
   Client() = default;
   std::string Full(const std::string& path) const;
@@ -352,6 +362,7 @@ class Client {
   std::function<void(SessionState)> user_session_watcher_;
   std::vector<std::function<void()>> close_waiters_;
   std::string chroot_;
+  std::string tls_subject_;
   bool close_called_ = false;
 };
 
