@@ -9,6 +9,8 @@ PACKAGES=(
   meson ninja-build pkg-config g++ clang libclang-rt-14-dev
   libuv1-dev libfmt-dev nlohmann-json3-dev catch2 libbenchmark-dev
   libhttp-parser-dev libcli11-dev libedit-dev
+  # SASL in the client (Cyrus, as the C client): DIGEST-MD5 and GSSAPI plugins
+  libsasl2-dev libsasl2-modules libsasl2-modules-gssapi-mit
   # real ZooKeeper 3.8 and real clients, for interop tests and benchmarks
   zookeeper zookeeper-bin libzookeeper-mt-dev python3 python3-kazoo default-jre-headless
   # experiments and tooling

@@ -82,19 +82,25 @@ void SessionCore::OnTransportConnected(TimePoint now) {
 
 void SessionCore::OnBytes(const char* data, size_t len, TimePoint now) {
   now_hint_ = now;
-  if (link_ != Link::kHandshaking && link_ != Link::kOpen && link_ != Link::kClosingSession) return;
+  if (link_ != Link::kHandshaking && link_ != Link::kSasl && link_ != Link::kOpen &&
+      link_ != Link::kClosingSession) {
+    return;
+  }
   last_recv_ = now;
   last_heard_ = now;
   frames_.Feed(data, len);
   std::string payload;
   Status error;
-  while (link_ == Link::kHandshaking || link_ == Link::kOpen || link_ == Link::kClosingSession) {
+  while (link_ == Link::kHandshaking || link_ == Link::kSasl || link_ == Link::kOpen ||
+         link_ == Link::kClosingSession) {
     if (!frames_.Next(&payload, &error)) {
       if (!error.ok()) Drop(error.message(), now, true);
       return;
     }
     if (link_ == Link::kHandshaking) {
       HandleConnectReply(payload, now);
+    } else if (link_ == Link::kSasl) {
+      HandleSaslFrame(payload, now);
     } else {
       HandleFrame(payload, now);
     }
@@ -139,14 +145,25 @@ void SessionCore::HandleConnectReply(std::string_view payload, TimePoint now) {
   session_id_ = c.session_id;
   passwd_ = c.passwd;
   negotiated_ = Millis(c.timeout_ms);
-  link_ = Link::kOpen;
   link_deadline_ = TimePoint::max();
   current_ = connecting_to_;
   ++connects_;
   if (!c.read_only) seen_rw_ = true;
+  connect_read_only_ = c.read_only;
   hosts_.OnConnected();
   log_->Log(LogLevel::kInfo, "session 0x{:x} attached to {} (timeout {} ms{})", session_id_,
             current_ ? current_->ToString() : "?", c.timeout_ms, c.read_only ? ", read-only" : "");
+  if (config_.sasl) {
+    StartSasl(now);
+  } else {
+    EstablishSession(now);
+  }
+}
+
+void SessionCore::EstablishSession(TimePoint now) {
+  link_ = Link::kOpen;
+  link_deadline_ = TimePoint::max();
+  last_recv_ = now;
   // Java's order after a (re)connect: auth packets, SetWatches, queued requests.
   for (Auth& a : auths_) {
     SendFrame(kXidAuth, kOpAuth, EncodeAuth(a.scheme, a.auth), now);
@@ -154,19 +171,100 @@ void SessionCore::HandleConnectReply(std::string_view payload, TimePoint now) {
     a.done = nullptr;
   }
   SendSetWatches(now);
-  if (c.read_only) {
+  if (connect_read_only_) {
     if (!rw_) rw_ = std::make_unique<RwSearch>();
     rw_->interval = config_.rw_probe_min;
     rw_->at = now + rw_->interval;
   } else {
     rw_.reset();
   }
-  SetState(c.read_only ? SessionState::kConnectedReadOnly : SessionState::kConnected);
+  SetState(connect_read_only_ ? SessionState::kConnectedReadOnly : SessionState::kConnected);
   FlushQueue(now);
   if (close_requested_) {
     close_requested_ = false;
     Close(now);
   }
+}
+
+void SessionCore::StartSasl(TimePoint now) {
+  link_ = Link::kSasl;
+  link_deadline_ = now + negotiated_ * 2 / 3;
+  sasl_xid_ = 0;
+  sasl_complete_ = false;
+  auto step = config_.sasl->Start(current_ ? current_->host : std::string());
+  if (!step.ok()) {
+    SaslFailed(step.status().message());
+    return;
+  }
+  ContinueSasl(std::move(step).value(), now);
+}
+
+void SessionCore::ContinueSasl(SaslStep step, TimePoint now) {
+  sasl_complete_ = step.complete;
+  if (step.send) {
+    sasl_xid_ = NextXid();
+    SendFrame(sasl_xid_, kOpSasl, EncodeSaslRequest(step.token), now);
+    return;
+  }
+  sasl_xid_ = 0;
+  if (!step.complete) {
+    // ZooKeeper's exchange is client-driven: every server token answers a
+    // client one, so a mechanism that neither speaks nor finishes is stuck.
+    SaslFailed("the mechanism neither sent a token nor completed");
+    return;
+  }
+  ++sasl_exchanges_;
+  log_->Log(LogLevel::kInfo, "session 0x{:x}: SASL {} authentication with {} succeeded",
+            session_id_, config_.sasl->Name(), current_ ? current_->ToString() : "?");
+  EstablishSession(now);
+}
+
+void SessionCore::HandleSaslFrame(std::string_view payload, TimePoint now) {
+  std::string_view body;
+  auto h = ParseReplyHeader(payload, &body);
+  if (!h.ok()) {
+    Drop("bad reply header during SASL: " + h.status().ToString(), now, true);
+    return;
+  }
+  if (h->xid == kXidPing) return;
+  if (sasl_xid_ == 0 || h->xid != sasl_xid_) {
+    Drop(fmt::format("reply with xid {} during the SASL exchange (expected {})", h->xid,
+                     sasl_xid_),
+         now, true);
+    return;
+  }
+  sasl_xid_ = 0;
+  if (h->err != 0) {
+    // ZooKeeper answers a failed evaluation with ZAUTHFAILED (or
+    // ZSESSIONCLOSEDREQUIRESASLAUTH when it requires SASL) and a null
+    // token, then closes the session.
+    auto e = ErrorFromCode(h->err);
+    SaslFailed(fmt::format("the server refused the SASL {} exchange: {}", config_.sasl->Name(),
+                           e ? std::string(ErrorName(*e)) : fmt::format("error {}", h->err)));
+    return;
+  }
+  auto token = ParseSaslResponse(body);
+  if (!token.ok()) {
+    Drop("bad SetSASLResponse: " + token.status().ToString(), now, true);
+    return;
+  }
+  if (sasl_complete_) {
+    // The server's answer to our last token (GSSAPI's final packet).
+    ContinueSasl(SaslStep{false, {}, true}, now);
+    return;
+  }
+  auto step = config_.sasl->Step(*token);
+  if (!step.ok()) {
+    SaslFailed(step.status().message());
+    return;
+  }
+  ContinueSasl(std::move(step).value(), now);
+}
+
+void SessionCore::SaslFailed(const std::string& why) {
+  log_->Log(LogLevel::kWarn, "session 0x{:x}: SASL authentication with {} failed: {}", session_id_,
+            current_ ? current_->ToString() : "?", why);
+  Finish(SessionState::kAuthFailed, Error::kAuthFailed);
 }
 
 void SessionCore::SendSetWatches(TimePoint now) {
@@ -495,7 +593,8 @@ bool SessionCore::ApplyPlan(const RebalancePlan& plan, TimePoint now) {
 
 bool SessionCore::MaybeMove(bool move, const std::optional<HostPort>& cur, TimePoint now) {
   if (!move) return false;
-  if (link_ == Link::kOpen || link_ == Link::kHandshaking || link_ == Link::kTcpConnecting) {
+  if (link_ == Link::kOpen || link_ == Link::kSasl || link_ == Link::kHandshaking ||
+      link_ == Link::kTcpConnecting) {
     log_->Log(LogLevel::kInfo, "session 0x{:x}: host provider moves it off {}", session_id_,
               cur ? cur->ToString() : "(none)");
     Drop("moving to another server", now, true);
@@ -527,6 +626,7 @@ void SessionCore::Drop(const std::string& reason, TimePoint now, bool order_drop
   connect_order_.reset();
   link_ = Link::kIdle;
   link_deadline_ = TimePoint::max();
+  sasl_xid_ = 0;
   current_.reset();
   frames_.Reset();
   out_.clear();
@@ -599,7 +699,8 @@ bool SessionCore::LocalExpiryArmed() const {
   // Only a session the quorum knows can expire; while a connection is open
   // its read timeout (2/3 of the timeout) ends it first.
   return config_.local_expiry && seen_rw_ && !terminal() && negotiated_.count() > 0 &&
-         (link_ == Link::kIdle || link_ == Link::kTcpConnecting || link_ == Link::kHandshaking);
+         (link_ == Link::kIdle || link_ == Link::kTcpConnecting || link_ == Link::kHandshaking ||
+          link_ == Link::kSasl);
 }
 
 void SessionCore::OnTimer(TimePoint now) {
@@ -625,6 +726,9 @@ void SessionCore::OnTimer(TimePoint now) {
     case Link::kHandshaking:
       if (now >= link_deadline_) Drop("handshake timed out", now, true);
       return;
+    case Link::kSasl:
+      if (now >= link_deadline_) Drop("SASL exchange timed out", now, true);
+      return;
     case Link::kClosingSession:
       if (now >= link_deadline_) Finish(SessionState::kClosed, Error::kClosing);
       return;
@@ -648,6 +752,7 @@ TimePoint SessionCore::NextDeadline() const {
   TimePoint t = TimePoint::max();
   switch (link_) {
     case Link::kHandshaking:
+    case Link::kSasl:
     case Link::kClosingSession:
       t = link_deadline_;
       break;
