@@ -7,7 +7,8 @@ maxClientCnxns=0 and a short tickTime. Servers are stopped by pid, never by
 name.
 
     zkensemble.py start DIR [--servers 3] [--tick 500] [--no-reconfig] [--readonly]
-                            [--bare-client-port]          prints a JSON description
+                            [--bare-client-port] [--sasl-users U:P,...] [--sasl-jaas FILE]
+                                                          prints a JSON description
     zkensemble.py stop DIR                                stops what start started
     zkensemble.py wait DIR [--timeout 60]                 waits until a quorum serves
     zkensemble.py stop-server DIR ID                      stops server ID (by its pid)
@@ -28,6 +29,14 @@ form, the client port without an address:
 ZooKeeper then listens on the wildcard and publishes 0.0.0.0:CP as the
 server's client address in /zookeeper/config (clients connect to the quorum
 host, 127.0.0.1, on CP). Without it the lines end in ";127.0.0.1:CP".
+
+--sasl-users bob:pw,alice:pw2 turns on SASL DIGEST-MD5 on every server: it writes
+DIR/jaas.conf with a JAAS `Server` section (DigestLoginModule, one user_NAME="PW"
+option per user), adds authProvider.1=...SASLAuthenticationProvider to zoo.cfg
+and starts java with -Djava.security.auth.login.config=DIR/jaas.conf. Clients
+then authenticate with those users (identity sasl:NAME in ACLs); a wrong password
+is refused with ZAUTHFAILED and the connection closed. --sasl-jaas FILE does the
+same with a JAAS file of your own (its Server section is used).
 
 The JSON (also written to DIR/ensemble.json) holds "connect" (the client
 connect string), "servers" (id, client/quorum/election/admin ports, pid) and
@@ -88,7 +97,7 @@ def server_line(srv, bare_client_port=False):
 
 
 def write_server_files(base, srv, servers, tick, reconfig=True, readonly=False,
-                       bare_client_port=False):
+                       bare_client_port=False, sasl=False):
     d = os.path.join(base, f"s{srv['id']}")
     os.makedirs(os.path.join(d, "data"), exist_ok=True)
     with open(os.path.join(d, "data", "myid"), "w") as f:
@@ -105,6 +114,8 @@ def write_server_files(base, srv, servers, tick, reconfig=True, readonly=False,
                 f"dynamicConfigFile={d}/zoo.cfg.dynamic\n")
         if readonly:
             f.write("localSessionsEnabled=true\nlocalSessionsUpgradingEnabled=true\n")
+        if sasl:
+            f.write("authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider\n")
     with open(os.path.join(d, "log4j.properties"), "w") as f:
         f.write("log4j.rootLogger=INFO, FILE\n"
                 "log4j.appender.FILE=org.apache.log4j.FileAppender\n"
@@ -114,9 +125,26 @@ def write_server_files(base, srv, servers, tick, reconfig=True, readonly=False,
     return d
 
 
-def start_server(base, srv, readonly=False):
+def write_sasl_jaas(base, users):
+    """DIR/jaas.conf: a Server section with DigestLoginModule users "u:p,u2:p2"."""
+    lines = ["Server {", "  org.apache.zookeeper.server.auth.DigestLoginModule required"]
+    for pair in users.split(","):
+        name, sep, password = pair.partition(":")
+        if not sep or not name or not name.isidentifier():
+            raise SystemExit(f"--sasl-users: expected NAME:PASSWORD, found '{pair}'")
+        lines.append(f'  user_{name}="{password}"')
+    lines[-1] += ";"
+    lines.append("};")
+    path = os.path.join(base, "jaas.conf")
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return path
+
+
+def start_server(base, srv, readonly=False, sasl_jaas=None):
     d = os.path.join(base, f"s{srv['id']}")
-    cmd = ["/usr/bin/java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    sasl = [f"-Djava.security.auth.login.config={sasl_jaas}"] if sasl_jaas else []
+    cmd = ["/usr/bin/java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", *sasl,
            f"-Dzookeeper.DigestAuthenticationProvider.superDigest={super_digest()}",
            "-Dzookeeper.extendedTypesEnabled=true",
            f"-Dreadonlymode.enabled={'true' if readonly else 'false'}",
@@ -148,14 +176,23 @@ def cmd_start(args):
     for i in range(args.servers):
         servers.append({"id": i + 1, "quorum_port": ports[4 * i], "election_port": ports[4 * i + 1],
                         "client_port": ports[4 * i + 2], "admin_port": ports[4 * i + 3]})
+    sasl_jaas = None
+    if args.sasl_users:
+        sasl_jaas = write_sasl_jaas(base, args.sasl_users)
+    elif args.sasl_jaas:
+        sasl_jaas = os.path.abspath(args.sasl_jaas)
+        if not os.path.isfile(sasl_jaas):
+            raise SystemExit(f"--sasl-jaas: no file {sasl_jaas}")
     for s in servers:
         write_server_files(base, s, servers, args.tick, reconfig=not args.no_reconfig,
-                           readonly=args.readonly, bare_client_port=args.bare_client_port)
+                           readonly=args.readonly, bare_client_port=args.bare_client_port,
+                           sasl=sasl_jaas is not None)
     for s in servers:
-        start_server(base, s, readonly=args.readonly)
+        start_server(base, s, readonly=args.readonly, sasl_jaas=sasl_jaas)
     desc = {"connect": ",".join(f"127.0.0.1:{s['client_port']}" for s in servers),
             "servers": servers, "super": f"{SUPER_USER}:{SUPER_PASSWORD}",
-            "super_digest": super_digest(), "dir": base, "readonly": args.readonly}
+            "super_digest": super_digest(), "dir": base, "readonly": args.readonly,
+            "sasl_jaas": sasl_jaas}
     save(base, desc)
     print(json.dumps(desc))
     return 0
@@ -246,7 +283,8 @@ def cmd_start_server(args):
     srv = find_server(desc, args.id)
     if srv.get("pid") and alive(srv["pid"]):
         raise SystemExit(f"server {args.id} is running (pid {srv['pid']})")
-    start_server(desc["dir"], srv, readonly=desc.get("readonly", False))
+    start_server(desc["dir"], srv, readonly=desc.get("readonly", False),
+                 sasl_jaas=desc.get("sasl_jaas"))
     save(desc["dir"], desc)
     print(srv["pid"])
     return 0
@@ -288,6 +326,11 @@ def main():
                     help="-Dreadonlymode.enabled=true: a server without quorum serves read-only")
     st.add_argument("--bare-client-port", action="store_true",
                     help="server lines end in ';CP' (the guide's form): ZooKeeper publishes 0.0.0.0:CP")
+    sasl = st.add_mutually_exclusive_group()
+    sasl.add_argument("--sasl-users", metavar="NAME:PASSWORD,...",
+                      help="SASL DIGEST-MD5 on every server, with these users (DIR/jaas.conf)")
+    sasl.add_argument("--sasl-jaas", metavar="FILE",
+                      help="SASL with this JAAS file (its Server section)")
     sp = sub.add_parser("stop")
     sp.add_argument("dir")
     wt = sub.add_parser("wait")
