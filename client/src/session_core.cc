@@ -317,6 +317,28 @@ void SessionCore::HandleFrame(std::string_view payload, TimePoint now) {
     Drop(fmt::format("reply with unknown error code {}", hdr.err), now, true);
     return;
   }
+  if (*err == Error::kSessionClosedRequireSaslAuth) {
+    // The server requires an authentication this session did not present
+    // (sessionRequireClientSASLAuth, or enforce.auth.enabled with schemes it
+    // lacks): it answers any request, pings included, with this error and
+    // closes the connection. Every connection would present the same
+    // credentials and end alike (reconnecting every ping interval, as the
+    // Java client does), so the session ends here, as AuthFailed.
+    log_->Log(LogLevel::kWarn,
+              "session 0x{:x}: {} requires authentication this session does not offer "
+              "(ZSESSIONCLOSEDREQUIRESASLAUTH to xid {}; the server has "
+              "sessionRequireClientSASLAuth or enforce.auth.enabled): AuthFailed",
+              session_id_, current_ ? current_->ToString() : "?", hdr.xid);
+    if (!pending_.empty() && pending_.front().xid == hdr.xid) {
+      Sent s = std::move(pending_.front());
+      pending_.pop_front();
+      in_flight_bytes_ -= s.bytes;
+      if (timed_out_ > 0) --timed_out_;
+      CompleteRequest(s.req, Reply{*err, hdr.zxid, {}});
+    }
+    Finish(SessionState::kAuthFailed, Error::kAuthFailed);
+    return;
+  }
   switch (hdr.xid) {
     case kXidNotification:
       HandleNotification(body);

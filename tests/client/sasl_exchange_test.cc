@@ -123,8 +123,8 @@ struct Harness {
   std::shared_ptr<FakeMechanism> mech = std::make_shared<FakeMechanism>();
   SessionCore core;
 
-  Harness()
-      : core(Config(mech),
+  explicit Harness(bool with_sasl = true)
+      : core(Config(with_sasl ? mech : nullptr),
              zk::HostProvider::Create({{"10.0.0.1", 1}, {"10.0.0.2", 2}}, zk::ProviderOptions{}, 7)
                  .value(),
              std::make_shared<zk::Logger>(
@@ -396,4 +396,27 @@ TEST_CASE("sasl: Close during the exchange ends the session as Closed", "[sessio
   h.core.RunCallbacks();
   CHECK(h.core.state() == zk::SessionState::kClosed);
   CHECK(e == zk::Error::kClosing);
+}
+
+TEST_CASE("sasl: ZSESSIONCLOSEDREQUIRESASLAUTH to a request or a ping ends the session as "
+          "AuthFailed",
+          "[session][sasl]") {
+  for (bool ping : {false, true}) {
+    Harness h(false);  // no SASL configured
+    h.core.Start(h.now);
+    REQUIRE(Frames(h.Attach()).empty());
+    REQUIRE(h.core.state() == zk::SessionState::kConnected);
+    std::optional<zk::Error> first, second;
+    h.Submit(&first);
+    h.Submit(&second);
+    (void)h.core.TakeOutput();
+    const auto kRequire = static_cast<int32_t>(zk::Error::kSessionClosedRequireSaslAuth);
+    h.Feed(PlainReply(ping ? kXidPing : 1, kRequire));
+    CHECK(h.core.state() == zk::SessionState::kAuthFailed);
+    CHECK(h.states.back() == zk::SessionState::kAuthFailed);
+    CHECK(first == (ping ? zk::Error::kAuthFailed : zk::Error::kSessionClosedRequireSaslAuth));
+    CHECK(second == zk::Error::kAuthFailed);
+    CHECK_FALSE(h.core.TakeConnectOrder().has_value());
+    CHECK(h.Logged("requires authentication this session does not offer"));
+  }
 }

@@ -233,3 +233,47 @@ TEST_CASE("sasl: GSSAPI without a KDC or credentials ends the session as AuthFai
   c.reset();
   CHECK(lr.Drained());
 }
+
+TEST_CASE("sasl: a server that requires SASL (sessionRequireClientSASLAuth) serves bob, refuses "
+          "a plain session and a wrong password",
+          "[sasl][interop][required]") {
+  OwnEnsemble ens("--servers 1 --sasl-users bob:bob-secret --sasl-required");
+  if (!ens.ok()) {
+    WARN("skipped: ZooKeeper 3.8 with SASL did not start");
+    return;
+  }
+  LoopRunner lr;
+  Recorder rec;
+  auto bob = ConnectWith(lr, SaslOptions(ens.connect(), "bob", "bob-secret", &rec));
+  std::string path = CreateBobOnly(lr, *bob);
+  CHECK(Read(lr, *bob, path) == zk::Error::kOk);
+
+  // Without SASL: the first request is answered with ZSESSIONCLOSEDREQUIRESASLAUTH and the
+  // connection closed; every connection would end alike, so the session is AuthFailed.
+  Recorder prec;
+  auto po = Options(ens.connect());
+  po.session_watcher = [&prec](zk::SessionState s) { prec.states.push_back(s); };
+  auto plain = ConnectWith(lr, po);
+  CHECK(Read(lr, *plain, "/") == zk::Error::kSessionClosedRequireSaslAuth);
+  REQUIRE(lr.RunUntil([&] { return plain->state() == zk::SessionState::kAuthFailed; }));
+  CHECK(prec.states == std::vector<zk::SessionState>{zk::SessionState::kConnected,
+                                                     zk::SessionState::kAuthFailed});
+
+  // A wrong password: the exchange is refused with ZSESSIONCLOSEDREQUIRESASLAUTH.
+  Recorder wrec;
+  auto wrong = zk::Client::Create(lr.loop(), SaslOptions(ens.connect(), "bob", "nope", &wrec));
+  REQUIRE(wrong.ok());
+  auto w = wrong.value();
+  REQUIRE(lr.RunUntil([&] { return w->state() == zk::SessionState::kAuthFailed; }));
+  CHECK(wrec.Logged("the server refused the SASL DIGEST-MD5 exchange: "
+                    "ZSESSIONCLOSEDREQUIRESASLAUTH"));
+
+  bool closed = false;
+  w->Close([&] { closed = true; });
+  REQUIRE(lr.RunUntil([&] { return closed; }));
+  w.reset();
+  plain->Close();
+  plain.reset();
+  CloseClient(lr, bob);
+  CHECK(lr.Drained());
+}

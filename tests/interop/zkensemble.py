@@ -8,6 +8,7 @@ name.
 
     zkensemble.py start DIR [--servers 3] [--tick 500] [--no-reconfig] [--readonly]
                             [--bare-client-port] [--sasl-users U:P,...] [--sasl-jaas FILE]
+                            [--sasl-required]
                                                           prints a JSON description
     zkensemble.py stop DIR                                stops what start started
     zkensemble.py wait DIR [--timeout 60]                 waits until a quorum serves
@@ -36,7 +37,10 @@ option per user), adds authProvider.1=...SASLAuthenticationProvider to zoo.cfg
 and starts java with -Djava.security.auth.login.config=DIR/jaas.conf. Clients
 then authenticate with those users (identity sasl:NAME in ACLs); a wrong password
 is refused with ZAUTHFAILED and the connection closed. --sasl-jaas FILE does the
-same with a JAAS file of your own (its Server section is used).
+same with a JAAS file of your own (its Server section is used). --sasl-required
+adds sessionRequireClientSASLAuth=true: a request from a connection that did not
+authenticate with SASL is answered with ZSESSIONCLOSEDREQUIRESASLAUTH (-124) and the
+session is closed; a failed exchange is answered with that error too.
 
 The JSON (also written to DIR/ensemble.json) holds "connect" (the client
 connect string), "servers" (id, client/quorum/election/admin ports, pid) and
@@ -97,7 +101,7 @@ def server_line(srv, bare_client_port=False):
 
 
 def write_server_files(base, srv, servers, tick, reconfig=True, readonly=False,
-                       bare_client_port=False, sasl=False):
+                       bare_client_port=False, sasl=False, sasl_required=False):
     d = os.path.join(base, f"s{srv['id']}")
     os.makedirs(os.path.join(d, "data"), exist_ok=True)
     with open(os.path.join(d, "data", "myid"), "w") as f:
@@ -116,6 +120,8 @@ def write_server_files(base, srv, servers, tick, reconfig=True, readonly=False,
             f.write("localSessionsEnabled=true\nlocalSessionsUpgradingEnabled=true\n")
         if sasl:
             f.write("authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider\n")
+        if sasl_required:
+            f.write("sessionRequireClientSASLAuth=true\n")
     with open(os.path.join(d, "log4j.properties"), "w") as f:
         f.write("log4j.rootLogger=INFO, FILE\n"
                 "log4j.appender.FILE=org.apache.log4j.FileAppender\n"
@@ -177,6 +183,8 @@ def cmd_start(args):
         servers.append({"id": i + 1, "quorum_port": ports[4 * i], "election_port": ports[4 * i + 1],
                         "client_port": ports[4 * i + 2], "admin_port": ports[4 * i + 3]})
     sasl_jaas = None
+    if args.sasl_required and not (args.sasl_users or args.sasl_jaas):
+        raise SystemExit("--sasl-required needs --sasl-users or --sasl-jaas")
     if args.sasl_users:
         sasl_jaas = write_sasl_jaas(base, args.sasl_users)
     elif args.sasl_jaas:
@@ -186,7 +194,7 @@ def cmd_start(args):
     for s in servers:
         write_server_files(base, s, servers, args.tick, reconfig=not args.no_reconfig,
                            readonly=args.readonly, bare_client_port=args.bare_client_port,
-                           sasl=sasl_jaas is not None)
+                           sasl=sasl_jaas is not None, sasl_required=args.sasl_required)
     for s in servers:
         start_server(base, s, readonly=args.readonly, sasl_jaas=sasl_jaas)
     desc = {"connect": ",".join(f"127.0.0.1:{s['client_port']}" for s in servers),
@@ -331,6 +339,8 @@ def main():
                       help="SASL DIGEST-MD5 on every server, with these users (DIR/jaas.conf)")
     sasl.add_argument("--sasl-jaas", metavar="FILE",
                       help="SASL with this JAAS file (its Server section)")
+    st.add_argument("--sasl-required", action="store_true",
+                    help="sessionRequireClientSASLAuth=true (with --sasl-users or --sasl-jaas)")
     sp = sub.add_parser("stop")
     sp.add_argument("dir")
     wt = sub.add_parser("wait")
