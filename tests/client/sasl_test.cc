@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "test_util.h"
+#include "zk/client/blocking_client.h"
 
 using namespace zk::test;
 
@@ -164,6 +165,28 @@ TEST_CASE("sasl: a wrong password (from a JAAS file) is AuthFailed; requests fai
   REQUIRE(lr.RunUntil([&] { return closed; }));
   c.reset();
   CHECK(lr.Drained());
+}
+
+TEST_CASE("sasl: BlockingClient::Connect authenticates, or fails with ZAUTHFAILED",
+          "[sasl][interop][blocking]") {
+  auto& ens = Shared();
+  if (!ens.ok()) {
+    WARN("skipped: ZooKeeper 3.8 with SASL did not start");
+    return;
+  }
+  Recorder rec;
+  auto good = zk::BlockingClient::Connect(SaslOptions(ens.connect(), "bob", "bob-secret", &rec));
+  REQUIRE(good.ok());
+  auto who = (*good)->WhoAmI();
+  REQUIRE(who.ok());
+  bool bob = false;
+  for (const auto& i : *who) bob = bob || (i.auth_scheme == "sasl" && i.user == "bob");
+  CHECK(bob);
+  (*good)->Close();
+  Recorder wrec;
+  auto bad = zk::BlockingClient::Connect(SaslOptions(ens.connect(), "bob", "wrong", &wrec));
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().code() == zk::Error::kAuthFailed);
 }
 
 TEST_CASE("sasl: a session moved by a server stop authenticates again on the next server",
