@@ -10,25 +10,37 @@ namespace zk::client_internal {
 
 namespace {
 
-// Cyrus's global client state is set up once per process; sasl_client_init
-// is not thread-safe, so a once_flag guards it.
-Status InitCyrusOnce() {
-  static std::once_flag once;
-  static int rc = SASL_OK;
-  std::call_once(once, [] { rc = sasl_client_init(nullptr); });
-  if (rc != SASL_OK) {
-    return Status(Error::kSystemError,
-                  fmt::format("Cyrus SASL client init failed: {}", sasl_errstring(rc, nullptr, nullptr)));
-  }
-  return Status();
-}
-
 // Cyrus takes every callback as int (*)(void) and calls it with its real
 // type; the detour through void (*)(void) is the cast GCC documents as the
 // way to say so (-Wcast-function-type).
 template <typename F>
 int (*AsCallback(F* f))() {
   return reinterpret_cast<int (*)()>(reinterpret_cast<void (*)()>(f));
+}
+
+// Cyrus logs through syslog unless the application gives it a log
+// callback; the SDK writes nothing to the process's logs (docs/client.md,
+// "What the SDK does to your process"): failures reach the session's logger
+// through sasl_errdetail instead.
+int DropCyrusLog(void*, int, const char*) { return SASL_OK; }
+
+// Cyrus's global client state is set up once per process; sasl_client_init
+// is not thread-safe, so a once_flag guards it.
+Status InitCyrusOnce() {
+  static std::once_flag once;
+  static int rc = SASL_OK;
+  std::call_once(once, [] {
+    static const sasl_callback_t kGlobal[] = {
+        {SASL_CB_LOG, AsCallback(&DropCyrusLog), nullptr},
+        {SASL_CB_LIST_END, nullptr, nullptr},
+    };
+    rc = sasl_client_init(kGlobal);
+  });
+  if (rc != SASL_OK) {
+    return Status(Error::kSystemError,
+                  fmt::format("Cyrus SASL client init failed: {}", sasl_errstring(rc, nullptr, nullptr)));
+  }
+  return Status();
 }
 
 class CyrusMechanism final : public SaslMechanism {
