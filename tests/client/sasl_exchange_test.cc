@@ -420,3 +420,113 @@ TEST_CASE("sasl: ZSESSIONCLOSEDREQUIRESASLAUTH to a request or a ping ends the s
     CHECK(h.Logged("requires authentication this session does not offer"));
   }
 }
+
+namespace {
+
+// Decides each step from a seeded source: another token, completion, or a
+// failure.
+class RandomMechanism : public SaslMechanism {
+ public:
+  explicit RandomMechanism(zk::SplitMix64* rnd) : rnd_(rnd) {}
+  std::string Name() const override { return "RANDOM"; }
+  zk::Result<SaslStep> Start(const std::string&) override { return Next(); }
+  zk::Result<SaslStep> Step(std::string_view) override { return Next(); }
+
+ private:
+  zk::Result<SaslStep> Next() {
+    switch (rnd_->Below(6)) {
+      case 0:
+        return zk::Status(zk::Error::kAuthFailed, "random failure");
+      case 1:
+        return Done();
+      case 2:
+        return Send("last", true);
+      default:
+        return Send("more");
+    }
+  }
+  zk::SplitMix64* rnd_;
+};
+
+}  // namespace
+
+TEST_CASE("sasl: seeded random replies during the exchange never crash the core; every "
+          "request completes once",
+          "[session][sasl][bad-input]") {
+  const uint64_t seed = 20261208;
+  INFO("seed " << seed);
+  WARN("sasl random-bytes seed " << seed);
+  zk::SplitMix64 rnd(seed);
+  size_t authenticated = 0, failed = 0;
+  for (int round = 0; round < 200; ++round) {
+    SessionConfig c{3000ms, false, "", 100, 500ms};
+    c.sasl = std::make_shared<RandomMechanism>(&rnd);
+    SessionCore core(
+        std::move(c),
+        zk::HostProvider::Create({{"10.0.0.1", 1}, {"10.0.0.2", 2}}, zk::ProviderOptions{}, 7)
+            .value(),
+        zk::Logger::Null());
+    TimePoint now = TimePoint(1000s);
+    std::vector<int> completions(6, 0);
+    core.Start(now);
+    for (int i = 0; i < 6; ++i) {
+      Request r;
+      r.op = 3;
+      r.body = "x";
+      r.done = [&completions, i](const Reply&) { ++completions[static_cast<size_t>(i)]; };
+      REQUIRE(core.Submit(std::move(r)).ok());
+    }
+    auto feed = [&](const std::string& b) {
+      core.OnBytes(b.data(), b.size(), now);
+      core.RunCallbacks();
+    };
+    bool was_connected = false;
+    for (int k = 0; k < 30 && !core.terminal(); ++k) {
+      if (auto o = core.TakeConnectOrder()) {
+        core.OnTransportConnected(now);
+        (void)core.TakeOutput();
+        feed(ConnectResponse(3000, 0x77));
+        continue;
+      }
+      std::string chunk;
+      switch (rnd.Below(5)) {
+        case 0:
+        case 1:
+          chunk = SaslReply(static_cast<int32_t>(rnd.Below(6)),
+                            rnd.Below(4) == 0 ? -static_cast<int32_t>(rnd.Below(130)) : 0,
+                            rnd.Below(3) == 0 ? std::nullopt
+                                              : std::optional<std::string>("tok"));
+          break;
+        case 2:
+          chunk = PlainReply(static_cast<int32_t>(rnd.Below(8)) - 2, 0);
+          break;
+        case 3: {
+          std::string junk(rnd.Below(30), '\0');
+          for (char& ch : junk) ch = static_cast<char>(rnd.Below(256));
+          chunk = rnd.Below(2) ? Frame(junk) : junk;
+          break;
+        }
+        default:
+          now += 700ms;
+          core.OnTimer(now);
+          core.RunCallbacks();
+          break;
+      }
+      if (!chunk.empty()) feed(chunk);
+      (void)core.TakeOutput();
+      (void)core.TakeDropOrder();
+      was_connected = was_connected || core.state() == zk::SessionState::kConnected;
+    }
+    authenticated += was_connected;
+    failed += core.state() == zk::SessionState::kAuthFailed;
+    core.Close(now);
+    core.OnTransportClosed(zk::Status(zk::Error::kConnectionLoss, "eof"), now);
+    core.RunCallbacks();
+    INFO("round " << round);
+    REQUIRE(core.terminal());
+    for (int n : completions) CHECK(n == 1);
+  }
+  // Both outcomes were exercised.
+  CHECK(authenticated > 0);
+  CHECK(failed > 0);
+}
