@@ -5,6 +5,7 @@
 // to another server authenticates there again before anything else.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -298,5 +299,39 @@ TEST_CASE("sasl: a server that requires SASL (sessionRequireClientSASLAuth) serv
   plain->Close();
   plain.reset();
   CloseClient(lr, bob);
+  CHECK(lr.Drained());
+}
+
+// Not run by default (hidden tag): the cost of the exchange on connect.
+//   build/tests/client/test_client_sasl "[.sasl-bench]"
+TEST_CASE("sasl: connect time with and without DIGEST-MD5", "[.sasl-bench]") {
+  auto& ens = Shared();
+  if (!ens.ok()) {
+    WARN("skipped: ZooKeeper 3.8 with SASL did not start");
+    return;
+  }
+  LoopRunner lr;
+  constexpr int kRounds = 100;
+  auto measure = [&](bool sasl) {
+    std::vector<double> ms;
+    for (int i = 0; i < kRounds + 5; ++i) {
+      Recorder rec;
+      auto o = sasl ? SaslOptions(ens.connect(), "bob", "bob-secret", &rec) : Options(ens.connect());
+      auto t0 = std::chrono::steady_clock::now();
+      auto c = ConnectWith(lr, o);
+      auto t1 = std::chrono::steady_clock::now();
+      CloseClient(lr, c);
+      if (i >= 5) ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+    }
+    std::sort(ms.begin(), ms.end());
+    return std::make_pair(ms[ms.size() / 2], ms[ms.size() * 9 / 10]);
+  };
+  auto plain = measure(false);
+  auto digest = measure(true);
+  fmt::print(stderr,
+             "# connect to Connected over {} sessions (after 5 warm-up): plaintext median {:.2f} ms "
+             "p90 {:.2f} ms; DIGEST-MD5 median {:.2f} ms p90 {:.2f} ms\n",
+             kRounds, plain.first, plain.second, digest.first, digest.second);
+  CHECK(digest.first > 0);
   CHECK(lr.Drained());
 }
