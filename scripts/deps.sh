@@ -11,6 +11,8 @@ PACKAGES=(
   libhttp-parser-dev libcli11-dev libedit-dev
   # zksim's TLS listeners and DIGEST-MD5; the openssl command makes test certificates
   libssl-dev openssl
+  # SASL in the client (Cyrus, as the C client): DIGEST-MD5 and GSSAPI plugins
+  libsasl2-dev libsasl2-modules libsasl2-modules-gssapi-mit
   # real ZooKeeper 3.8 and real clients, for interop tests and benchmarks
   zookeeper zookeeper-bin libzookeeper-mt-dev python3 python3-kazoo default-jre-headless
   libnetty-java  # real ZooKeeper TLS ensembles (NettyServerCnxnFactory)

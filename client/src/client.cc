@@ -8,6 +8,7 @@
 
 #include "client_impl.h"
 #include "config_hosts.h"
+#include "sasl_cyrus.h"
 #include "tracker.h"
 #include "zk/wire/client_config.h"
 #include "zk/wire/connect_string.h"
@@ -300,6 +301,12 @@ Result<std::shared_ptr<Client>> Client::Create(uv_loop_t* loop, ClientOptions op
   cfg.session_password = options.session_password;
   if (cfg.session_id != 0) {
     log->Log(LogLevel::kInfo, "reattaching session 0x{:x}", static_cast<uint64_t>(cfg.session_id));
+  }
+  if (Status v = ValidateSaslOptions(options.sasl); !v.ok()) return v;
+  if (options.sasl.enabled()) {
+    auto mech = client_internal::NewCyrusSaslMechanism(options.sasl);
+    if (!mech.ok()) return mech.status();
+    cfg.sasl = std::move(mech).value();
   }
   auto hosts = HostProvider::Create(parsed->hosts, options.host_provider, seed);
   if (!hosts.ok()) return hosts.status();

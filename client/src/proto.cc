@@ -85,6 +85,21 @@ Result<RawWatcherEvent> ParseWatcherEvent(std::string_view body) {
   return e;
 }
 
+std::string EncodeSaslRequest(std::string_view token) {
+  std::string out;
+  Writer w(&out);
+  w.Buffer(token);
+  return out;
+}
+
+Result<std::string> ParseSaslResponse(std::string_view body) {
+  Reader r(body);
+  std::optional<std::string> token;
+  r.NullableBuffer(&token);
+  if (!r.ok()) return r.status();
+  return token.value_or(std::string());
+}
+
 std::string EncodeAuth(std::string_view scheme, std::string_view auth) {
   std::string out;
   Writer w(&out);

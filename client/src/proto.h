@@ -23,6 +23,7 @@ inline constexpr int32_t kXidSetWatches = -8;
 inline constexpr int32_t kOpPing = 11;
 inline constexpr int32_t kOpAuth = 100;
 inline constexpr int32_t kOpSetWatches = 101;
+inline constexpr int32_t kOpSasl = 102;
 inline constexpr int32_t kOpSetWatches2 = 105;
 inline constexpr int32_t kOpCloseSession = -11;
 
@@ -74,6 +75,10 @@ Result<RawWatcherEvent> ParseWatcherEvent(std::string_view body);
 
 // Request bodies built by the core.
 std::string EncodeAuth(std::string_view scheme, std::string_view auth);
+// sasl (102): GetSASLRequest{token}, answered by SetSASLResponse{token};
+// a null token (the server's answer to a refusal) reads as "".
+std::string EncodeSaslRequest(std::string_view token);
+Result<std::string> ParseSaslResponse(std::string_view body);
 struct WatchLists {
   std::vector<std::string> data, exist, child, persistent, recursive;
 };

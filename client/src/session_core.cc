@@ -83,19 +83,25 @@ void SessionCore::OnTransportConnected(TimePoint now) {
 
 void SessionCore::OnBytes(const char* data, size_t len, TimePoint now) {
   now_hint_ = now;
-  if (link_ != Link::kHandshaking && link_ != Link::kOpen && link_ != Link::kClosingSession) return;
+  if (link_ != Link::kHandshaking && link_ != Link::kSasl && link_ != Link::kOpen &&
+      link_ != Link::kClosingSession) {
+    return;
+  }
   last_recv_ = now;
   last_heard_ = now;
   frames_.Feed(data, len);
   std::string payload;
   Status error;
-  while (link_ == Link::kHandshaking || link_ == Link::kOpen || link_ == Link::kClosingSession) {
+  while (link_ == Link::kHandshaking || link_ == Link::kSasl || link_ == Link::kOpen ||
+         link_ == Link::kClosingSession) {
     if (!frames_.Next(&payload, &error)) {
       if (!error.ok()) Drop(error.message(), now, true);
       return;
     }
     if (link_ == Link::kHandshaking) {
       HandleConnectReply(payload, now);
+    } else if (link_ == Link::kSasl) {
+      HandleSaslFrame(payload, now);
     } else {
       HandleFrame(payload, now);
     }
@@ -140,15 +146,26 @@ void SessionCore::HandleConnectReply(std::string_view payload, TimePoint now) {
   session_id_ = c.session_id;
   passwd_ = c.passwd;
   negotiated_ = Millis(c.timeout_ms);
-  link_ = Link::kOpen;
   link_deadline_ = TimePoint::max();
   current_ = connecting_to_;
   ++connects_;
   if (!c.read_only) seen_rw_ = true;
   tls_refused_.clear();
+  connect_read_only_ = c.read_only;
   hosts_.OnConnected();
   log_->Log(LogLevel::kInfo, "session 0x{:x} attached to {} (timeout {} ms{})", session_id_,
             current_ ? current_->ToString() : "?", c.timeout_ms, c.read_only ? ", read-only" : "");
+  if (config_.sasl) {
+    StartSasl(now);
+  } else {
+    EstablishSession(now);
+  }
+}
+
+void SessionCore::EstablishSession(TimePoint now) {
+  link_ = Link::kOpen;
+  link_deadline_ = TimePoint::max();
+  last_recv_ = now;
   // Java's order after a (re)connect: auth packets, SetWatches, queued requests.
   for (Auth& a : auths_) {
     SendFrame(kXidAuth, kOpAuth, EncodeAuth(a.scheme, a.auth), now);
@@ -156,14 +173,14 @@ void SessionCore::HandleConnectReply(std::string_view payload, TimePoint now) {
     a.done = nullptr;
   }
   SendSetWatches(now);
-  if (c.read_only) {
+  if (connect_read_only_) {
     if (!rw_) rw_ = std::make_unique<RwSearch>();
     rw_->interval = config_.rw_probe_min;
     rw_->at = now + rw_->interval;
   } else {
     rw_.reset();
   }
-  SetState(c.read_only ? SessionState::kConnectedReadOnly : SessionState::kConnected);
+  SetState(connect_read_only_ ? SessionState::kConnectedReadOnly : SessionState::kConnected);
   FlushQueue(now);
   if (close_requested_) {
     close_requested_ = false;
@@ -219,6 +236,28 @@ void SessionCore::HandleFrame(std::string_view payload, TimePoint now) {
   auto err = ErrorFromCode(hdr.err);
   if (!err) {
     Drop(fmt::format("reply with unknown error code {}", hdr.err), now, true);
+    return;
+  }
+  if (*err == Error::kSessionClosedRequireSaslAuth) {
+    // The server requires an authentication this session did not present
+    // (sessionRequireClientSASLAuth, or enforce.auth.enabled with schemes it
+    // lacks): it answers any request, pings included, with this error and
+    // closes the connection. Every connection would present the same
+    // credentials and end alike (reconnecting every ping interval, as the
+    // Java client does), so the session ends here, as AuthFailed.
+    log_->Log(LogLevel::kWarn,
+              "session 0x{:x}: {} requires authentication this session does not offer "
+              "(ZSESSIONCLOSEDREQUIRESASLAUTH to xid {}; the server has "
+              "sessionRequireClientSASLAuth or enforce.auth.enabled): AuthFailed",
+              session_id_, current_ ? current_->ToString() : "?", hdr.xid);
+    if (!pending_.empty() && pending_.front().xid == hdr.xid) {
+      Sent s = std::move(pending_.front());
+      pending_.pop_front();
+      in_flight_bytes_ -= s.bytes;
+      if (timed_out_ > 0) --timed_out_;
+      CompleteRequest(s.req, Reply{*err, hdr.zxid, {}});
+    }
+    Finish(SessionState::kAuthFailed, Error::kAuthFailed);
     return;
   }
   switch (hdr.xid) {
@@ -503,7 +542,8 @@ bool SessionCore::ApplyPlan(const RebalancePlan& plan, TimePoint now) {
 
 bool SessionCore::MaybeMove(bool move, const std::optional<HostPort>& cur, TimePoint now) {
   if (!move) return false;
-  if (link_ == Link::kOpen || link_ == Link::kHandshaking || link_ == Link::kTcpConnecting) {
+  if (link_ == Link::kOpen || link_ == Link::kSasl || link_ == Link::kHandshaking ||
+      link_ == Link::kTcpConnecting) {
     log_->Log(LogLevel::kInfo, "session 0x{:x}: host provider moves it off {}", session_id_,
               cur ? cur->ToString() : "(none)");
     Drop("moving to another server", now, true);
@@ -565,6 +605,7 @@ void SessionCore::Drop(const std::string& reason, TimePoint now, bool order_drop
   connect_order_.reset();
   link_ = Link::kIdle;
   link_deadline_ = TimePoint::max();
+  sasl_xid_ = 0;
   current_.reset();
   frames_.Reset();
   out_.clear();
@@ -637,7 +678,8 @@ bool SessionCore::LocalExpiryArmed() const {
   // Only a session the quorum knows can expire; while a connection is open
   // its read timeout (2/3 of the timeout) ends it first.
   return config_.local_expiry && seen_rw_ && !terminal() && negotiated_.count() > 0 &&
-         (link_ == Link::kIdle || link_ == Link::kTcpConnecting || link_ == Link::kHandshaking);
+         (link_ == Link::kIdle || link_ == Link::kTcpConnecting || link_ == Link::kHandshaking ||
+          link_ == Link::kSasl);
 }
 
 void SessionCore::OnTimer(TimePoint now) {
@@ -663,6 +705,9 @@ void SessionCore::OnTimer(TimePoint now) {
     case Link::kHandshaking:
       if (now >= link_deadline_) Drop("handshake timed out", now, true);
       return;
+    case Link::kSasl:
+      if (now >= link_deadline_) Drop("SASL exchange timed out", now, true);
+      return;
     case Link::kClosingSession:
       if (now >= link_deadline_) Finish(SessionState::kClosed, Error::kClosing);
       return;
@@ -686,6 +731,7 @@ TimePoint SessionCore::NextDeadline() const {
   TimePoint t = TimePoint::max();
   switch (link_) {
     case Link::kHandshaking:
+    case Link::kSasl:
     case Link::kClosingSession:
       t = link_deadline_;
       break;

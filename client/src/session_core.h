@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "proto.h"
+#include "sasl_mechanism.h"
 #include "small_queue.h"
 #include "watch_registry.h"
 #include "zk/client/logger.h"
@@ -83,6 +84,16 @@ struct SessionConfig {
   // is gone or the password is wrong) ends it as Expired.
   int64_t session_id = 0;
   std::string session_password{};
+  // SASL (ClientOptions::sasl): with a mechanism, every connection runs the
+  // exchange (opcode sasl, 102, ordinary xids) right after the
+  // ConnectResponse and before auth packets, SetWatches and queued
+  // requests, which wait; the state becomes Connected(ReadOnly) only when it
+  // succeeded. It must end within the read timeout (2/3 of the negotiated
+  // session timeout) or the connection is dropped and retried. A refusal
+  // (an error in the reply, or the mechanism failing) ends the session as
+  // AuthFailed, as the C and Java clients do. Shared so that the config
+  // stays copyable; used by this session only.
+  std::shared_ptr<SaslMechanism> sasl{};
 };
 
 // What the session does with a reply to register a watch (PROTOCOL.md §5.3).
@@ -201,9 +212,11 @@ class SessionCore {
   uint64_t drops() const { return drops_; }
   uint64_t rw_probes() const { return rw_probes_; }
   uint64_t set_watches_packets() const { return set_watches_packets_; }
+  uint64_t sasl_exchanges() const { return sasl_exchanges_; }
 
  private:
-  enum class Link { kIdle, kTcpConnecting, kHandshaking, kOpen, kClosingSession };
+  // kSasl: the session was accepted and the SASL exchange runs.
+  enum class Link { kIdle, kTcpConnecting, kHandshaking, kSasl, kOpen, kClosingSession };
 
   struct Sent {
     int32_t xid;
@@ -225,6 +238,13 @@ class SessionCore {
   void Drop(const std::string& reason, TimePoint now, bool order_drop);
   void HandleFrame(std::string_view payload, TimePoint now);
   void HandleConnectReply(std::string_view payload, TimePoint now);
+  // The connection is usable: auth packets, SetWatches, Connected, queue.
+  void EstablishSession(TimePoint now);
+  // SASL exchange (SessionConfig::sasl).
+  void StartSasl(TimePoint now);
+  void ContinueSasl(SaslStep step, TimePoint now);
+  void HandleSaslFrame(std::string_view payload, TimePoint now);
+  void SaslFailed(const std::string& why);
   void HandleNotification(std::string_view body);
   void SendFrame(int32_t xid, int32_t op, std::string_view body, TimePoint now);
   void SendRequest(Request r, TimePoint now);
@@ -305,6 +325,13 @@ class SessionCore {
   std::vector<HostPort> tls_refused_;
   uint64_t rw_probes_ = 0;
   uint64_t set_watches_packets_ = 0;
+  uint64_t sasl_exchanges_ = 0;  // completed ones
+
+  // The running SASL exchange: the xid of the token awaiting its reply (0:
+  // none) and whether the mechanism said it was complete.
+  int32_t sasl_xid_ = 0;
+  bool sasl_complete_ = false;
+  bool connect_read_only_ = false;  // the ConnectResponse's flag
 };
 
 }  // namespace zk::client_internal

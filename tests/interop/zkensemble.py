@@ -10,6 +10,7 @@ name.
                             [--bare-client-port] [--no-super] [--skip-acl]
                             [--jute-maxbuffer N] [--4lw-whitelist LIST]
                             [--tls CERTDIR]
+                            [--sasl-users U:P,...] [--sasl-jaas FILE] [--sasl-required]
                                                           prints a JSON description
     zkensemble.py stop DIR                                stops what start started
     zkensemble.py wait DIR [--timeout 60]                 waits until a quorum serves
@@ -46,6 +47,16 @@ certificate's subject ("CN=zkclient,O=zkbalance") is the client's x509 id.
 The plaintext clientPort stays (4lw, super-user setup). The JSON then also
 holds "secure_connect" and each server's "secure_port". /zookeeper/config
 publishes the plaintext ports only: TLS clients do not track the ensemble.
+--sasl-users bob:pw,alice:pw2 turns on SASL DIGEST-MD5 on every server: it writes
+DIR/jaas.conf with a JAAS `Server` section (DigestLoginModule, one user_NAME="PW"
+option per user), adds authProvider.1=...SASLAuthenticationProvider to zoo.cfg
+and starts java with -Djava.security.auth.login.config=DIR/jaas.conf. Clients
+then authenticate with those users (identity sasl:NAME in ACLs); a wrong password
+is refused with ZAUTHFAILED and the connection closed. --sasl-jaas FILE does the
+same with a JAAS file of your own (its Server section is used). --sasl-required
+adds sessionRequireClientSASLAuth=true: a request from a connection that did not
+authenticate with SASL is answered with ZSESSIONCLOSEDREQUIRESASLAUTH (-124) and the
+session is closed; a failed exchange is answered with that error too.
 
 The JSON (also written to DIR/ensemble.json) holds "connect" (the client
 connect string), "servers" (id, client/quorum/election/admin ports, pid) and
@@ -110,7 +121,8 @@ def server_line(srv, bare_client_port=False):
 
 
 def write_server_files(base, srv, servers, tick, reconfig=True, readonly=False,
-                       bare_client_port=False, skip_acl=False, whitelist="*", tls=None):
+                       bare_client_port=False, skip_acl=False, whitelist="*", tls=None,
+                       sasl=False, sasl_required=False):
     d = os.path.join(base, f"s{srv['id']}")
     os.makedirs(os.path.join(d, "data"), exist_ok=True)
     with open(os.path.join(d, "data", "myid"), "w") as f:
@@ -136,6 +148,10 @@ def write_server_files(base, srv, servers, tick, reconfig=True, readonly=False,
                     f"ssl.trustStore.location={tls}/ca.pem\nssl.trustStore.type=PEM\n"
                     "ssl.clientAuth=need\n"
                     "authProvider.x509=org.apache.zookeeper.server.auth.X509AuthenticationProvider\n")
+        if sasl:
+            f.write("authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider\n")
+        if sasl_required:
+            f.write("sessionRequireClientSASLAuth=true\n")
     with open(os.path.join(d, "log4j.properties"), "w") as f:
         f.write("log4j.rootLogger=INFO, FILE\n"
                 "log4j.appender.FILE=org.apache.log4j.FileAppender\n"
@@ -145,9 +161,27 @@ def write_server_files(base, srv, servers, tick, reconfig=True, readonly=False,
     return d
 
 
-def start_server(base, srv, readonly=False, no_super=False, jute_maxbuffer=None):
+def write_sasl_jaas(base, users):
+    """DIR/jaas.conf: a Server section with DigestLoginModule users "u:p,u2:p2"."""
+    lines = ["Server {", "  org.apache.zookeeper.server.auth.DigestLoginModule required"]
+    for pair in users.split(","):
+        name, sep, password = pair.partition(":")
+        if not sep or not name or not name.isidentifier():
+            raise SystemExit(f"--sasl-users: expected NAME:PASSWORD, found '{pair}'")
+        lines.append(f'  user_{name}="{password}"')
+    lines[-1] += ";"
+    lines.append("};")
+    path = os.path.join(base, "jaas.conf")
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return path
+
+
+def start_server(base, srv, readonly=False, no_super=False, jute_maxbuffer=None, sasl_jaas=None):
     d = os.path.join(base, f"s{srv['id']}")
     cmd = ["/usr/bin/java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
+    if sasl_jaas:
+        cmd.append(f"-Djava.security.auth.login.config={sasl_jaas}")
     if not no_super:
         cmd.append(f"-Dzookeeper.DigestAuthenticationProvider.superDigest={super_digest()}")
     if jute_maxbuffer is not None:
@@ -189,20 +223,29 @@ def cmd_start(args):
                         "client_port": ports[per * i + 2], "admin_port": ports[per * i + 3]})
         if tls:
             servers[-1]["secure_port"] = ports[per * i + 4]
+    sasl_jaas = None
+    if args.sasl_required and not (args.sasl_users or args.sasl_jaas):
+        raise SystemExit("--sasl-required needs --sasl-users or --sasl-jaas")
+    if args.sasl_users:
+        sasl_jaas = write_sasl_jaas(base, args.sasl_users)
+    elif args.sasl_jaas:
+        sasl_jaas = os.path.abspath(args.sasl_jaas)
+        if not os.path.isfile(sasl_jaas):
+            raise SystemExit(f"--sasl-jaas: no file {sasl_jaas}")
     for s in servers:
         write_server_files(base, s, servers, args.tick, reconfig=not args.no_reconfig,
                            readonly=args.readonly, bare_client_port=args.bare_client_port,
                            skip_acl=args.skip_acl, whitelist=args.four_letter_whitelist,
-                           tls=tls)
+                           tls=tls, sasl=sasl_jaas is not None, sasl_required=args.sasl_required)
     for s in servers:
         start_server(base, s, readonly=args.readonly, no_super=args.no_super,
-                     jute_maxbuffer=args.jute_maxbuffer)
+                     jute_maxbuffer=args.jute_maxbuffer, sasl_jaas=sasl_jaas)
     desc = {"connect": ",".join(f"127.0.0.1:{s['client_port']}" for s in servers),
             "servers": servers,
             "super": None if args.no_super else f"{SUPER_USER}:{SUPER_PASSWORD}",
             "super_digest": None if args.no_super else super_digest(), "dir": base,
             "readonly": args.readonly, "no_super": args.no_super,
-            "jute_maxbuffer": args.jute_maxbuffer}
+            "jute_maxbuffer": args.jute_maxbuffer, "sasl_jaas": sasl_jaas}
     if tls:
         desc["secure_connect"] = ",".join(f"127.0.0.1:{s['secure_port']}" for s in servers)
         desc["tls"] = tls
@@ -297,7 +340,8 @@ def cmd_start_server(args):
     if srv.get("pid") and alive(srv["pid"]):
         raise SystemExit(f"server {args.id} is running (pid {srv['pid']})")
     start_server(desc["dir"], srv, readonly=desc.get("readonly", False),
-                 no_super=desc.get("no_super", False), jute_maxbuffer=desc.get("jute_maxbuffer"))
+                 no_super=desc.get("no_super", False), jute_maxbuffer=desc.get("jute_maxbuffer"),
+                 sasl_jaas=desc.get("sasl_jaas"))
     save(desc["dir"], desc)
     print(srv["pid"])
     return 0
@@ -348,6 +392,13 @@ def main():
                     help="4lw.commands.whitelist (default *)")
     st.add_argument("--tls", metavar="CERTDIR",
                     help="a TLS port per server (secureClientPort, Netty, PEM stores, clientAuth=need)")
+    sasl = st.add_mutually_exclusive_group()
+    sasl.add_argument("--sasl-users", metavar="NAME:PASSWORD,...",
+                      help="SASL DIGEST-MD5 on every server, with these users (DIR/jaas.conf)")
+    sasl.add_argument("--sasl-jaas", metavar="FILE",
+                      help="SASL with this JAAS file (its Server section)")
+    st.add_argument("--sasl-required", action="store_true",
+                    help="sessionRequireClientSASLAuth=true (with --sasl-users or --sasl-jaas)")
     sp = sub.add_parser("stop")
     sp.add_argument("dir")
     wt = sub.add_parser("wait")

@@ -5,6 +5,9 @@
 // notification, timer and reconnect paths are all reached. Bit 1 of byte 0
 // allows read-only servers and bit 2 makes the handshake read-only, so the
 // isro probe path runs too (probes answer "rw" or "ro" by input position).
+// Bit 3 configures SASL with a mechanism whose every step (another token, a
+// last token, completion, failure) is read from the input, so the exchange
+// after the handshake (sasl replies, refusals, stray frames) is fuzzed too.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -14,10 +17,41 @@
 
 using namespace zk::client_internal;
 
+namespace {
+
+class InputMechanism : public SaslMechanism {
+ public:
+  InputMechanism(const uint8_t* data, size_t size) : data_(data), size_(size) {}
+  std::string Name() const override { return "FUZZ"; }
+  zk::Result<SaslStep> Start(const std::string&) override { return Next(); }
+  zk::Result<SaslStep> Step(std::string_view) override { return Next(); }
+
+ private:
+  zk::Result<SaslStep> Next() {
+    uint8_t b = data_[(calls_++ * 7 + 1) % size_];
+    switch (b % 5) {
+      case 0:
+        return zk::Status(zk::Error::kAuthFailed, "fuzz");
+      case 1:
+        return SaslStep{false, {}, true};
+      case 2:
+        return SaslStep{true, "last", true};
+      default:
+        return SaslStep{true, std::string(b % 3, 't'), false};
+    }
+  }
+  const uint8_t* data_;
+  size_t size_;
+  size_t calls_ = 0;
+};
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   SessionConfig config;
   config.can_be_read_only = (data[0] & 2) != 0;
+  if (data[0] & 8) config.sasl = std::make_shared<InputMechanism>(data, size);
   SessionCore core(config,
                    zk::HostProvider::Create({{"10.0.0.1", 1}, {"10.0.0.2", 2}},
                                             zk::ProviderOptions{}, 1)

@@ -38,6 +38,7 @@
 
 #include "zk/client/logger.h"
 #include "zk/client/resolver.h"
+#include "zk/client/sasl_options.h"
 #include "zk/client/tls_options.h"
 #include "zk/client/watch.h"
 #include "zk/hostprovider/provider_core.h"
@@ -158,6 +159,13 @@ struct ClientOptions {
   // non-zero id needs a non-empty password (16 bytes as servers issue them).
   int64_t session_id = 0;
   std::string session_password;
+  // SASL authentication (zk/client/sasl_options.h; default none): the
+  // exchange runs on every connection before any request, and requests
+  // wait for it; a refusal ends the session as AuthFailed (every pending
+  // and later request fails with ZAUTHFAILED). Checked by Create
+  // (ValidateSaslOptions), which also fails when the Cyrus SASL library
+  // cannot be initialized.
+  SaslOptions sasl;
 };
 
 // Znode data is std::optional<std::string> everywhere (arguments and
