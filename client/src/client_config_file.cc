@@ -1,5 +1,7 @@
 #include "zk/client/client_config_file.h"
 
+#include "zk/client/sasl_options.h"
+
 #include <fmt/format.h>
 #include <openssl/ssl.h>
 
@@ -75,13 +77,27 @@ Result<ClientConfigFile> ParseClientConfigFile(std::string_view text) {
   const wire::PropertyEntry* trust_type = nullptr;
   const wire::PropertyEntry* protocol = nullptr;
   const wire::PropertyEntry* enabled = nullptr;
+  const wire::PropertyEntry* jaas_file = nullptr;
+  const wire::PropertyEntry* jaas_section = nullptr;
   std::string key_location, trust_location;
   for (const wire::PropertyEntry& e : *props) {
     const std::string& k = e.key;
     const std::string v = Trim(e.value);
-    if (k.rfind("zookeeper.sasl.", 0) == 0 || k == "zookeeper.server.principal" ||
-        k == "zookeeper.server.realm") {
+    if (IsSaslClientProperty(k) || k.rfind("zookeeper.sasl.", 0) == 0) {
       f.sasl[k] = v;
+      // The JAAS file and its section are applied after the loop, whatever
+      // their order in the file (Java reads the section at connect time).
+      if (k == "java.security.auth.login.config") {
+        jaas_file = &e;
+        continue;
+      }
+      if (k == "zookeeper.sasl.clientconfig") {
+        jaas_section = &e;
+        continue;
+      }
+      Status st = ApplySaslClientProperty(k, v, f.sasl_options);
+      if (st.code() == Error::kUnimplemented) return KeyError(e, "unknown SASL property");
+      if (!st.ok()) return KeyError(e, st.message());
     } else if (k == "zookeeper.client.secure") {
       auto b = Bool(e, v);
       if (!b.ok()) return b.status();
@@ -208,6 +224,14 @@ Result<ClientConfigFile> ParseClientConfigFile(std::string_view text) {
     f.tls.min_version = Trim(protocol->value);
     f.tls.max_version = f.tls.min_version;
   }
+
+  // The section name first (nothing is read yet), then the file, which
+  // loads that section; an error names the line of the key it came from.
+  for (const wire::PropertyEntry* e : {jaas_section, jaas_file}) {
+    if (e == nullptr) continue;
+    st = ApplySaslClientProperty(e->key, Trim(e->value), f.sasl_options);
+    if (!st.ok()) return KeyError(*e, st.message());
+  }
   return f;
 }
 
@@ -226,6 +250,7 @@ Result<ClientConfigFile> LoadClientConfigFile(const std::string& path) {
 void ApplyClientConfigFile(const ClientConfigFile& file, ClientOptions* options) {
   options->tls = file.tls;
   if (file.request_timeout) options->request_timeout = *file.request_timeout;
+  options->sasl = file.sasl_options;
 }
 
 }  // namespace zk

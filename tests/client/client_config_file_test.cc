@@ -129,6 +129,48 @@ TEST_CASE("client config file: unknown and unsupported keys are errors naming th
   CHECK_THAT(f.status().message(), Catch::StartsWith("line 3: bogus.key:"));
 }
 
+TEST_CASE("client config file: SASL keys configure SaslOptions from the JAAS file they name") {
+  char jaas[] = "/tmp/zkcfg-jaas-XXXXXX";
+  int fd = mkstemp(jaas);
+  REQUIRE(fd >= 0);
+  const std::string sections =
+      "Other {\n  org.apache.zookeeper.server.auth.DigestLoginModule required\n"
+      "  username=\"eve\" password=\"e\";\n};\n"
+      "ZkApp {\n  org.apache.zookeeper.server.auth.DigestLoginModule required\n"
+      "  username=\"bob\" password=\"pw\";\n};\n";
+  REQUIRE(write(fd, sections.data(), sections.size()) == static_cast<ssize_t>(sections.size()));
+  close(fd);
+  // The section name may come after the file.
+  auto f = ParseClientConfigFile(std::string("java.security.auth.login.config=") + jaas +
+                                 "\nzookeeper.sasl.clientconfig=ZkApp\n"
+                                 "zookeeper.sasl.client.username=zk\n");
+  REQUIRE(f.ok());
+  CHECK(f->sasl_options.enabled());
+  CHECK(f->sasl_options.mechanism == "DIGEST-MD5");
+  CHECK(f->sasl_options.user == "bob");
+  CHECK(f->sasl_options.password == "pw");
+  CHECK(f->sasl_options.service == "zk");
+  ClientOptions o;
+  ApplyClientConfigFile(*f, &o);
+  CHECK(o.sasl.user == "bob");
+
+  auto off = ParseClientConfigFile(std::string("java.security.auth.login.config=") + jaas +
+                                   "\nzookeeper.sasl.clientconfig=ZkApp\nzookeeper.sasl.client=false\n");
+  REQUIRE(off.ok());
+  CHECK_FALSE(off->sasl_options.enabled());
+
+  auto missing = ParseClientConfigFile(std::string("java.security.auth.login.config=") + jaas +
+                                       "\nzookeeper.sasl.clientconfig=Nowhere\n");
+  std::remove(jaas);
+  REQUIRE_FALSE(missing.ok());
+  CHECK_THAT(missing.status().message(), Catch::StartsWith("line 1: java.security.auth.login.config: "));
+  CHECK_THAT(missing.status().message(), Catch::Contains("Nowhere"));
+
+  auto unknown = ParseClientConfigFile("zookeeper.sasl.frobnicate=1\n");
+  REQUIRE_FALSE(unknown.ok());
+  CHECK_THAT(unknown.status().message(), Catch::Contains("line 1: zookeeper.sasl.frobnicate"));
+}
+
 TEST_CASE("client config file: LoadClientConfigFile names the file") {
   auto missing = LoadClientConfigFile("/nonexistent/zk-client.cfg");
   REQUIRE_FALSE(missing.ok());

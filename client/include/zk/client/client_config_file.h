@@ -30,11 +30,14 @@
 //                                            server-side settings: accepted, ignored
 //   zookeeper.request.timeout                milliseconds (request_timeout)
 //   zookeeper.disableAutoWatchReset          false only (the SDK always re-sets watches)
-//   zookeeper.sasl.*, zookeeper.server.principal, zookeeper.server.realm
-//                                            SASL: kept as strings in
-//                                            ClientConfigFile::sasl, never an
-//                                            error here; the SASL support wires
-//                                            them into ClientOptions
+//   zookeeper.sasl.client, zookeeper.sasl.clientconfig,
+//   java.security.auth.login.config, zookeeper.sasl.client.username,
+//   zookeeper.server.principal, zookeeper.server.realm,
+//   zookeeper.sasl.client.canonicalize.hostname
+//                                            SASL (zk/client/sasl_options.h,
+//                                            ApplySaslClientProperty): the JAAS
+//                                            file's client section is read here,
+//                                            its errors name the key's line
 // Any other key, and an unsupported value (a JKS or PKCS12 store, TLSv1.1,
 // ssl.context.supplier.class, crl=true, ...) is a kBadArguments error naming
 // the key and its line.
@@ -48,6 +51,7 @@
 #include <string_view>
 
 #include "zk/client/client.h"
+#include "zk/client/sasl_options.h"
 #include "zk/client/tls_options.h"
 #include "zk/wire/status.h"
 
@@ -60,8 +64,9 @@ struct ClientConfigFile {
   // zookeeper.clientCnxnSocket as given ("" when absent).
   std::string client_cnxn_socket;
   std::optional<std::chrono::milliseconds> request_timeout;
-  // zookeeper.sasl.* and zookeeper.server.{principal,realm}, key -> value.
+  // The SASL keys as given, key -> value, and what they configure.
   std::map<std::string, std::string> sasl;
+  SaslOptions sasl_options;
 };
 
 // Parses the text of a configuration file. Relative paths (locations,
@@ -72,8 +77,8 @@ Result<ClientConfigFile> ParseClientConfigFile(std::string_view text);
 // Reads and parses `path`; errors name the file.
 Result<ClientConfigFile> LoadClientConfigFile(const std::string& path);
 
-// Copies what the file sets into *options (tls; request_timeout when set).
-// The sasl map is left to the SASL support.
+// Copies what the file sets into *options (tls, sasl; request_timeout when
+// set).
 void ApplyClientConfigFile(const ClientConfigFile& file, ClientOptions* options);
 
 }  // namespace zk
