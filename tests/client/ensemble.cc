@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "ensemble.h"
 
 #include <arpa/inet.h>
@@ -118,7 +119,21 @@ int ConfValue(const std::string& conf, const std::string& key) {
 // zkensemble.py turns them on for ZooKeeper. `extra`: one more serve flag,
 // e.g. "--no-reconfig".
 Ensemble StartZksim(const std::string& bin, const char* extra) {
+  std::vector<std::string> args;
+  if (extra != nullptr) args.emplace_back(extra);
+  return StartZksim(bin, args);
+}
+
+Ensemble StartZksim(const std::string& bin, const std::vector<std::string>& extra) {
   Ensemble e;
+  std::vector<std::string> args = {bin, "serve", "--servers", "3", "--client-port-base", "0",
+                                   "--tick", "500", "--super", "super:test", "--4lw-whitelist",
+                                   "*", "--extended-types"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const bool tls = std::find(extra.begin(), extra.end(), "--tls-cert") != extra.end();
   e.zksim = true;
   int fds[2];
   if (pipe(fds) != 0) return e;
@@ -131,9 +146,7 @@ Ensemble StartZksim(const std::string& bin, const char* extra) {
     if (devnull >= 0) dup2(devnull, STDERR_FILENO);
     close(fds[0]);
     close(fds[1]);
-    execl(bin.c_str(), bin.c_str(), "serve", "--servers", "3", "--client-port-base", "0", "--tick",
-          "500", "--super", "super:test", "--4lw-whitelist", "*", "--extended-types", extra,
-          static_cast<char*>(nullptr));
+    execv(bin.c_str(), argv.data());
     _exit(127);
   }
   close(fds[1]);
@@ -153,6 +166,13 @@ Ensemble StartZksim(const std::string& bin, const char* extra) {
     return e;
   }
   e.connect = line.substr(prefix.size());
+  // With TLS a `secure-connect:` line follows (after `admin:`, if any).
+  for (int i = 0; tls && i < 3 && e.secure_connect.empty(); ++i) {
+    std::string next;
+    while (read(fds[0], &ch, 1) == 1 && ch != '\n') next.push_back(ch);
+    const std::string secure = "secure-connect: ";
+    if (next.rfind(secure, 0) == 0) e.secure_connect = next.substr(secure.size());
+  }
   e.super_auth = "super:test";
   int id = 1;
   size_t start = 0;
@@ -173,8 +193,10 @@ Ensemble StartZksim(const std::string& bin, const char* extra) {
   }
   e.ok = e.servers.size() == 3;
   for (const auto& s : e.servers) e.ok = e.ok && s.quorum_port != 0 && s.election_port != 0;
-  fmt::print(stderr, "# zksim {}{} (pid {}) ({})\n", e.connect,
-             extra ? std::string(" ") + extra : "", pid, e.ok ? "ready" : "NOT ready");
+  std::string shown;
+  for (const std::string& a : extra) shown += " " + a;
+  fmt::print(stderr, "# zksim {}{} (pid {}) ({})\n", e.connect, shown, pid,
+             e.ok ? "ready" : "NOT ready");
   return e;
 }
 

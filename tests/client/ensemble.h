@@ -26,6 +26,7 @@ struct Ensemble {
   std::string dir;
   bool ok = false;     // false: ZooKeeper is not installed or did not start
   bool zksim = false;  // the simulated ensemble (server-sim/), not ZooKeeper 3.8
+  std::string secure_connect;  // zksim with --tls-cert: its TLS ports
 };
 
 // True when the tests target zksim: ZK_CLIENT_TARGET=zksim, with the binary
@@ -83,6 +84,9 @@ class OwnEnsemble {
 // more serve flag or nullptr); stopped with StopZksim or at the latest by a
 // watchdog when the test process dies.
 Ensemble StartZksim(const std::string& bin, const char* extra = nullptr);
+// The same with any number of extra arguments; with --tls-cert it also reads
+// the `secure-connect:` line into Ensemble::secure_connect.
+Ensemble StartZksim(const std::string& bin, const std::vector<std::string>& extra);
 void StopZksim(Ensemble* e);
 
 // Sends a four-letter word to a loopback port; returns the reply ("" on error).

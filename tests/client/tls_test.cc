@@ -4,7 +4,7 @@
 // certificates made at test time (tests/tls/make_certs.sh).
 //
 // Target: ZK_CLIENT_TARGET as in ensemble.h. zksim's TLS listener is wired
-// in TlsTarget() below (the zksim case skips until server-sim has one).
+// in TlsTarget() below.
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -47,6 +47,7 @@ struct LogCapture {
 // The secured ensemble this executable's cases share.
 struct TlsTarget {
   std::unique_ptr<OwnEnsemble> zk;  // real ZooKeeper
+  Ensemble sim;                     // zksim (ZK_CLIENT_TARGET=zksim)
   std::string connect;              // the TLS ports
   std::string skip;                 // non-empty: why the cases skip
 };
@@ -61,9 +62,16 @@ TlsTarget& Target() {
       return r;
     }
     if (TargetIsZksim()) {
-      // Lead: start zksim with its TLS listener (server.pem/server.key,
-      // ca.pem, client auth "need") here and set r.connect.
-      r.skip = "zksim has no TLS listener in this build";
+      // zksim's TLS listener with the same certificates and client auth
+      // "need", as the real ensemble below.
+      r.sim = StartZksim(std::getenv("ZKSIM_BIN"),
+                         {"--tls-cert", dir + "/server.pem", "--tls-key", dir + "/server.key",
+                          "--tls-ca", dir + "/ca.pem", "--tls-client-auth", "need"});
+      if (r.sim.connect.empty() || r.sim.secure_connect.empty()) {
+        r.skip = "zksim with TLS did not start";
+        return r;
+      }
+      r.connect = r.sim.secure_connect;
       return r;
     }
     r.zk = std::make_unique<OwnEnsemble>("--tls " + dir);
