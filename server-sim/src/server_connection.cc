@@ -9,6 +9,7 @@
 #include "zk/wire/four_letter.h"
 #include "zk/wire/frame.h"
 #include "zk/wire/messages.h"
+#include "zk/wire/op_table.h"
 #include "zk/wire/password.h"
 
 namespace zk::sim {
@@ -16,85 +17,17 @@ namespace {
 
 using wire::OpCode;
 
-// The short names ZooKeeper's `cons` prints as lop (ServerCnxn.getLastOperation).
-const char* OpName(OpCode op) {
-  switch (op) {
-    case OpCode::kPing:
-      return "PING";
-    case OpCode::kMulti:
-      return "MULT";
-    case OpCode::kMultiRead:
-      return "MLTR";
-    case OpCode::kCreate:
-    case OpCode::kCreate2:
-    case OpCode::kCreateContainer:
-    case OpCode::kCreateTtl:
-      return "CREA";
-    case OpCode::kDelete:
-      return "DELE";
-    case OpCode::kSetData:
-      return "SETD";
-    case OpCode::kReconfig:
-      return "RECO";
-    case OpCode::kSetAcl:
-      return "SETA";
-    case OpCode::kCloseSession:
-      return "CLOS";
-    case OpCode::kSync:
-      return "SYNC";
-    case OpCode::kCheck:
-      return "CHEC";
-    case OpCode::kExists:
-      return "EXIS";
-    case OpCode::kGetData:
-      return "GETD";
-    case OpCode::kSetWatches:
-      return "SETW";
-    case OpCode::kSetWatches2:
-      return "STW2";
-    case OpCode::kAddWatch:
-      return "ADDW";
-    case OpCode::kGetAcl:
-      return "GETA";
-    case OpCode::kGetChildren:
-    case OpCode::kGetChildren2:
-      return "GETC";
-    case OpCode::kGetAllChildrenNumber:
-      return "GETACN";
-    case OpCode::kCheckWatches:
-      return "CHKW";
-    case OpCode::kRemoveWatches:
-      return "REMW";
-    case OpCode::kWhoAmI:
-      return "HOMI";
-    case OpCode::kGetEphemerals:
-      return "GETE";
-    default:
-      return "NA";
-  }
+// The short name ZooKeeper's `cons` prints as lop (ServerCnxn.getLastOperation).
+std::string_view OpName(OpCode op) {
+  const wire::OpInfo* info = wire::FindOp(op);
+  return info != nullptr ? info->cons_op : "NA";
 }
 
 // What a read-only server refuses with NOTREADONLY (ZooKeeper's
 // ReadOnlyRequestProcessor): every change, sync and closeSession.
 bool RefusedWhenReadOnly(OpCode op) {
-  switch (op) {
-    case OpCode::kSync:
-    case OpCode::kCreate:
-    case OpCode::kCreate2:
-    case OpCode::kCreateTtl:
-    case OpCode::kCreateContainer:
-    case OpCode::kDelete:
-    case OpCode::kDeleteContainer:
-    case OpCode::kSetData:
-    case OpCode::kReconfig:
-    case OpCode::kSetAcl:
-    case OpCode::kMulti:
-    case OpCode::kCheck:
-    case OpCode::kCloseSession:
-      return true;
-    default:
-      return false;
-  }
+  const wire::OpInfo* info = wire::FindOp(op);
+  return info != nullptr && info->access == wire::OpAccess::kWrite;
 }
 
 std::string Hex(int64_t v) { return fmt::format("{:x}", static_cast<uint64_t>(v)); }
