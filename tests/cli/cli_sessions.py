@@ -15,7 +15,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,8 @@ ENSEMBLE = os.path.join(SRC, "..", "interop", "zkensemble.py")
 DATA = os.path.join(SRC, "data")
 ENV = dict(os.environ, TZ="UTC", HOME=tempfile.mkdtemp(prefix="zkcli-home-"))
 ENV.pop("ZK_LOG", None)
+sys.path.insert(0, os.path.dirname(ENSEMBLE))
+import zkensemble  # noqa: E402  (four_letter: the Python tests' one 4lw client)
 
 cases = []
 
@@ -649,14 +650,7 @@ def imbalance_commands_real_zookeeper(ens):
 
 def four_letter(hostport, word):
     host, port = hostport.rsplit(":", 1)
-    with socket.create_connection((host, int(port)), timeout=5) as s:
-        s.sendall(word.encode())
-        data = b""
-        while True:
-            chunk = s.recv(4096)
-            if not chunk:
-                return data.decode(errors="replace")
-            data += chunk
+    return zkensemble.four_letter(int(port), word, timeout=5, host=host)
 
 
 def restart_with_whitelist(ens, server_id, whitelist):
