@@ -17,6 +17,9 @@
 #include <thread>
 #include <vector>
 
+#include "admin_client.h"
+#include "zk/wire/connect_string.h"
+
 namespace zk::bench {
 namespace {
 
@@ -218,27 +221,10 @@ ProcFigures ReadProc(pid_t pid) {
 
 std::string FourLetter(const std::string& host_port, const std::string& word,
                        milliseconds timeout) {
-  size_t colon = host_port.rfind(':');
-  if (colon == std::string::npos) return "";
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(std::atoi(host_port.c_str() + colon + 1)));
-  if (inet_pton(AF_INET, host_port.substr(0, colon).c_str(), &a.sin_addr) != 1) return "";
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return "";
-  timeval tv{static_cast<time_t>(timeout.count() / 1000),
-             static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  std::string out;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-      send(fd, word.data(), word.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(word.size())) {
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  }
-  close(fd);
-  return out;
+  Result<HostPort> server = wire::ParseHostPortElement(host_port);
+  if (!server.ok()) return "";
+  Result<std::string> answer = cli::FourLetter(*server, word, timeout);
+  return answer.ok() ? *answer : "";
 }
 
 }  // namespace zk::bench

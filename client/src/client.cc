@@ -17,6 +17,7 @@
 #include "zk/wire/records.h"
 #include "zk/wire/requests.h"
 #include "zk/wire/responses.h"
+#include "zk/wire/znode_path.h"
 
 namespace zk {
 
@@ -33,21 +34,9 @@ constexpr const char* kConfigPath = "/zookeeper/config";
 
 int32_t Code(OpCode op) { return static_cast<int32_t>(op); }
 
-// Client-side path check (Java PathUtils.validatePath, the common cases).
+// Client-side path check, as the Java client's before it sends a request.
 Status CheckPath(const std::string& path, bool sequential = false) {
-  if (path.empty() || path[0] != '/') {
-    return Status(Error::kBadArguments, fmt::format("path \"{}\" must start with /", path));
-  }
-  if (path.size() > 1 && path.back() == '/' && !sequential) {
-    return Status(Error::kBadArguments, fmt::format("path \"{}\" must not end with /", path));
-  }
-  if (path.find("//") != std::string::npos) {
-    return Status(Error::kBadArguments, fmt::format("path \"{}\" has an empty segment", path));
-  }
-  if (path.find('\0') != std::string::npos) {
-    return Status(Error::kBadArguments, "path contains a null character");
-  }
-  return Status();
+  return wire::ValidateZnodePath(path, sequential);
 }
 
 template <typename T>
@@ -80,16 +69,6 @@ ReplyFn Expect(Callback<T> cb, Map map, const char* what = nullptr) {
 // For replies without a body: only the error counts.
 ReplyFn ExpectNothing(StatusCallback cb) {
   return [cb = std::move(cb)](Error e, std::string_view) { cb(Status(e, "")); };
-}
-
-std::string StripChroot(const std::string& chroot, std::string p) {
-  if (chroot.empty()) return p;
-  if (p == chroot) return "/";
-  if (p.size() > chroot.size() && p.compare(0, chroot.size(), chroot) == 0 &&
-      p[chroot.size()] == '/') {
-    return p.substr(chroot.size());
-  }
-  return p;
 }
 
 // The create record and its opcode, shared by CreateNode and Multi: create2
@@ -150,9 +129,9 @@ std::vector<OpResult> ToOpResults(wire::MultiResponse resp, const std::string& c
         [&](auto& body) {
           using T = std::decay_t<decltype(body)>;
           if constexpr (std::is_same_v<T, wire::CreateResponse>) {
-            res.path = StripChroot(chroot, std::move(body.path));
+            res.path = wire::StripChroot(chroot, std::move(body.path));
           } else if constexpr (std::is_same_v<T, wire::Create2Response>) {
-            res.path = StripChroot(chroot, std::move(body.path));
+            res.path = wire::StripChroot(chroot, std::move(body.path));
             res.stat = body.stat;
           } else if constexpr (std::is_same_v<T, wire::SetDataResponse>) {
             res.stat = body.stat;
@@ -353,7 +332,9 @@ std::string Client::Full(const std::string& path) const {
   return path == "/" ? chroot_ : chroot_ + path;
 }
 
-std::string Client::Strip(std::string p) const { return StripChroot(chroot_, std::move(p)); }
+std::string Client::Strip(std::string p) const {
+  return wire::StripChroot(chroot_, std::move(p));
+}
 
 namespace {
 // Hands (opcode, encoded body) to the session; `done` gets the reply's

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "zk/wire/znode_path.h"
+
 namespace zk::client_internal {
 
 namespace {
@@ -323,20 +325,10 @@ void SessionCore::HandleNotification(std::string_view body) {
     log_->Log(LogLevel::kWarn, "ignoring notification of unknown type {}", e->type);
     return;
   }
-  WatchEvent ev{type, state_, StripChroot(e->path)};
+  WatchEvent ev{type, state_, wire::StripChroot(config_.chroot, e->path)};
   for (auto& w : watches_.Collect(type, ev.path)) {
     Defer([w = std::move(w), ev] { w(ev); });
   }
-}
-
-std::string SessionCore::StripChroot(const std::string& p) const {
-  const std::string& c = config_.chroot;
-  if (c.empty()) return p;
-  if (p == c) return "/";
-  if (p.size() > c.size() && p.compare(0, c.size(), c) == 0 && p[c.size()] == '/') {
-    return p.substr(c.size());
-  }
-  return p;
 }
 
 void SessionCore::CompleteRequest(Request& r, Reply reply) {

@@ -258,7 +258,6 @@ class SessionCore {
   void FailPending(Error err, const std::string& why);
   void CompleteRequest(Request& r, Reply reply);
   int32_t NextXid();
-  std::string StripChroot(const std::string& server_path) const;
 
   SessionConfig config_;
   HostProvider hosts_;

@@ -44,24 +44,6 @@ class SmallQueue {
   size_t head_ = 0;
 };
 
-// SplitMix64: 8 bytes of state (std::mt19937_64 holds 2.5 KiB per session).
-class SplitMix64 {
- public:
-  using result_type = uint64_t;
-  explicit SplitMix64(uint64_t seed) : s_(seed) {}
-  static constexpr uint64_t min() { return 0; }
-  static constexpr uint64_t max() { return ~uint64_t{0}; }
-  uint64_t operator()() {
-    uint64_t z = (s_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-
- private:
-  uint64_t s_;
-};
-
 }  // namespace zk::client_internal
 
 #endif  // ZK_CLIENT_SRC_SMALL_QUEUE_H_

@@ -21,6 +21,7 @@
 
 #include "small_queue.h"
 #include "zk/client/client.h"
+#include "zk/hostprovider/random_source.h"
 #include "zk/hostprovider/rebalance_plan.h"
 
 namespace zk::client_internal {
@@ -49,7 +50,7 @@ class Tracker {
   Client* client_;
   bool enabled_;
   std::chrono::milliseconds jitter_;
-  client_internal::SplitMix64 rng_;
+  SplitMix64 rng_;
   bool stopped_ = false;
   bool watch_armed_ = false;
   bool fetching_ = false;

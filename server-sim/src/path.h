@@ -7,8 +7,8 @@
 
 namespace zk::sim {
 
-// True if `path` is a valid absolute znode path: starts with '/', no trailing
-// '/', no empty, "." or ".." segment, no forbidden code points.
+// True if `path` is a valid absolute znode path: wire::ValidateZnodePath
+// (znode_path.h), the one home of ZooKeeper's path rules.
 bool IsValidPath(std::string_view path);
 
 // "/a/b" -> "/a"; "/a" -> "/"; "/" -> "".

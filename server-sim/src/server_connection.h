@@ -15,8 +15,10 @@
 
 #include "acl.h"
 #include "ensemble.h"
+#include "prep.h"
 #include "zk/wire/frame.h"
 #include "zk/wire/jute.h"
+#include "zk/wire/messages.h"
 #include "zk/wire/requests.h"
 #include "zk/wire/status.h"
 
@@ -80,14 +82,59 @@ class ServerConnection {
   void Pump();
   void Complete();
   void HandleConnect(std::string_view frame);
-  // Returns false if the request is pending (the queue waits for it).
+  // Decodes one request, applies the read-only rule and dispatches it to
+  // its handler. Returns false if the request is pending (the queue waits
+  // for it).
   bool HandleRequest(std::string_view frame);
+
+  // One decoded request, as every per-operation handler gets it.
+  struct Call {
+    int32_t xid = 0;
+    wire::OpCode op{};
+    int64_t start_ms = 0;  // for the latency counters
+    wire::RequestBody body;
+  };
+  // A per-operation handler (request_handlers.cc). Returns false if the
+  // reply waits for a commit or a sync (Complete() is called then).
+  using Handler = bool (ServerConnection::*)(const Call& call);
+  // The handler of `op`; nullptr for an operation zksim does not serve
+  // (answered UNIMPLEMENTED, then closed).
+  static Handler HandlerFor(wire::OpCode op);
+  bool HandlePing(const Call& call);
+  bool HandleAuth(const Call& call);
+  bool HandleWrite(const Call& call);  // create*, delete, setData, setACL
+  bool HandleMulti(const Call& call);
+  bool HandleCloseSession(const Call& call);
+  bool HandleSync(const Call& call);
+  bool HandleRead(const Call& call);  // exists, getData, getChildren, getChildren2
+  bool HandleGetAcl(const Call& call);
+  bool HandleMultiRead(const Call& call);
+  bool HandleWatchCheck(const Call& call);  // checkWatches, removeWatches
+  bool HandleSetWatches(const Call& call);
+  bool HandleSetWatches2(const Call& call);
+  bool HandleGetEphemerals(const Call& call);
+  bool HandleGetAllChildrenNumber(const Call& call);
+  bool HandleAddWatch(const Call& call);
+  bool HandleWhoAmI(const Call& call);
+  bool HandleReconfigCall(const Call& call);
+  bool HandleSaslCall(const Call& call);  // sasl_packet.cc
   bool HandleReconfig(const wire::ReconfigRequest& req, int32_t xid, int64_t start_ms);
   // The sasl packet (sasl_packet.cc).
   void HandleSasl(const wire::GetSaslRequest& req, int32_t xid);
   // zookeeper.enforce.auth.* (auth_enforcement.cc): false when the request
   // was refused and the connection closed.
   bool EnforceAuth(int32_t xid, wire::OpCode op);
+
+  // Shared by the handlers.
+  // Submits a write to the leader; `make_reply` runs once this server has
+  // applied it. Returns false (the request is pending).
+  bool SubmitWrite(TxnBody txn, std::function<void(const Txn&)> make_reply);
+  PrepContext MakePrepContext() const;
+  bool Readable(const Node& n) const;
+  wire::Stat StatOf(const std::string& path) const;
+  // UNIMPLEMENTED with zxid -1, then close (ZooKeeper's answer to an
+  // operation it does not know).
+  void Unimplemented(int32_t xid, wire::OpCode op);
   void Reply(int32_t xid, Error err, const std::string& body, int64_t start_ms);
   void Fail(const std::string& reason);
   int64_t Zxid() const;

@@ -6,13 +6,15 @@ without cons), and with real plan-following SDK sessions
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
 
 from cli_harness import (ENSEMBLE, ENV, FOLLOWERS, Skip, ZKCLI, Zksim, case, expect_eq, expect_in,
                          hold_sessions, release_sessions, zkcli)
+
+sys.path.insert(0, os.path.dirname(ENSEMBLE))
+import zkensemble  # noqa: E402  (four_letter: the Python tests' one 4lw client)
 
 @case
 def imbalance_commands(ens):
@@ -108,14 +110,7 @@ def imbalance_commands_real_zookeeper(ens):
 
 def four_letter(hostport, word):
     host, port = hostport.rsplit(":", 1)
-    with socket.create_connection((host, int(port)), timeout=5) as s:
-        s.sendall(word.encode())
-        data = b""
-        while True:
-            chunk = s.recv(4096)
-            if not chunk:
-                return data.decode(errors="replace")
-            data += chunk
+    return zkensemble.four_letter(int(port), word, timeout=5, host=host)
 
 
 def restart_with_whitelist(ens, server_id, whitelist):

@@ -17,6 +17,8 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "admin_client.h"
+
 #ifndef ZK_TESTS_DIR
 #error "ZK_TESTS_DIR must be defined by the build"
 #endif
@@ -182,7 +184,9 @@ Ensemble StartZksim(const std::string& bin, const std::vector<std::string>& extr
         e.connect.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     EnsembleServer s;
     s.id = id++;
-    s.client_port = static_cast<uint16_t>(std::stoi(hp.substr(hp.rfind(':') + 1)));
+    Result<HostPort> address = ParseServerAddress(hp);
+    if (!address.ok()) break;  // e.ok stays false (fewer than 3 servers)
+    s.client_port = address->port;
     std::string conf = FourLetter(s.client_port, "conf");
     s.quorum_port = static_cast<uint16_t>(ConfValue(conf, "quorumPort"));
     s.election_port = static_cast<uint16_t>(ConfValue(conf, "electionPort"));
@@ -292,23 +296,9 @@ const Ensemble& NoReconfigEnsemble() {
 }
 
 std::string FourLetter(uint16_t port, const std::string& word) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return "";
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval tv{2, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  std::string out;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-      send(fd, word.data(), word.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(word.size())) {
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  }
-  close(fd);
-  return out;
+  Result<std::string> answer =
+      cli::FourLetter(HostPort{"127.0.0.1", port}, word, std::chrono::seconds(2));
+  return answer.ok() ? *answer : "";
 }
 
 std::string UniquePath(const std::string& stem) {

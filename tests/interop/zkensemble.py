@@ -99,9 +99,13 @@ def super_digest():
     return f"{SUPER_USER}:{base64.b64encode(raw).decode()}"
 
 
-def four_letter(port, word, timeout=2.0):
+def four_letter(port, word, timeout=2.0, host="127.0.0.1"):
+    """The answer to four-letter word `word` from the
+    server at host:port, read until it closes; "" when it cannot be reached
+    or does not answer within `timeout` seconds per socket operation. The one
+    four-letter-word client of the Python tests: import it from here."""
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        with socket.create_connection((host, port), timeout=timeout) as s:
             s.sendall(word.encode())
             out = b""
             while True:

@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <cstddef>
 #include <type_traits>
 #include <utility>
 #include <variant>
 
+#include "zk/wire/op_table.h"
 #include "zk/wire/records.h"
 
 namespace zk::wire {
@@ -14,54 +17,70 @@ namespace {
 // MultiHeader.err of a request op, and of both fields of the terminator.
 constexpr int32_t kNoError = -1;
 
-template <typename T>
-bool DecodeOp(Reader& r, OpCode type, MultiOp* out) {
-  T req{};
+// Decoders of MultiOp::Request and MultiResult alternatives, indexed as the
+// variants are, so that the opcode table's record indices pick them.
+template <std::size_t I>
+bool DecodeOpAlternative(Reader& r, MultiOp::Request* out) {
+  std::variant_alternative_t<I, MultiOp::Request> req{};
   if (!Decode(r, &req)) return false;
-  out->type = type;
-  out->request = std::move(req);
+  out->emplace<I>(std::move(req));
   return true;
 }
 
 template <typename T>
-bool DecodeResult(Reader& r, MultiResult* out) {
-  T body{};
-  if (!Decode(r, &body)) return false;
-  *out = std::move(body);
+bool DecodeResultBody(Reader& r, T* out) {
+  if constexpr (std::is_same_v<T, DeleteResult> || std::is_same_v<T, CheckResult>) {
+    return r.ok();  // no body
+  } else if constexpr (std::is_same_v<T, ErrorResult>) {
+    ErrorResponse e;
+    if (!Decode(r, &e)) return false;
+    out->err = e.err;
+    return true;
+  } else {
+    return Decode(r, out);
+  }
+}
+
+template <std::size_t I>
+bool DecodeResultAlternative(Reader& r, MultiResult* out) {
+  std::variant_alternative_t<I, MultiResult> body{};
+  if (!DecodeResultBody(r, &body)) return false;
+  out->emplace<I>(std::move(body));
   return true;
+}
+
+template <std::size_t... I>
+constexpr auto MakeOpDecoders(std::index_sequence<I...>) {
+  return std::array<bool (*)(Reader&, MultiOp::Request*), sizeof...(I)>{
+      &DecodeOpAlternative<I>...};
+}
+template <std::size_t... I>
+constexpr auto MakeResultDecoders(std::index_sequence<I...>) {
+  return std::array<bool (*)(Reader&, MultiResult*), sizeof...(I)>{
+      &DecodeResultAlternative<I>...};
+}
+constexpr auto kOpDecoders =
+    MakeOpDecoders(std::make_index_sequence<std::variant_size_v<MultiOp::Request>>{});
+constexpr auto kResultDecoders =
+    MakeResultDecoders(std::make_index_sequence<std::variant_size_v<MultiResult>>{});
+
+MultiUse MultiUseOf(OpCode type) {
+  const OpInfo* info = FindOp(type);
+  return info != nullptr ? info->multi : MultiUse::kNo;
 }
 
 }  // namespace
 
-bool IsMultiWriteOp(OpCode type) {
-  switch (type) {
-    case OpCode::kCreate:
-    case OpCode::kCreate2:
-    case OpCode::kCreateContainer:
-    case OpCode::kCreateTtl:
-    case OpCode::kDelete:
-    case OpCode::kSetData:
-    case OpCode::kCheck:
-      return true;
-    default:
-      return false;
-  }
-}
+bool IsMultiWriteOp(OpCode type) { return MultiUseOf(type) == MultiUse::kInMulti; }
 
-bool IsMultiReadOp(OpCode type) { return type == OpCode::kGetData || type == OpCode::kGetChildren; }
+bool IsMultiReadOp(OpCode type) { return MultiUseOf(type) == MultiUse::kInMultiRead; }
 
 OpCode MultiResultType(const MultiResult& result) {
-  struct Visitor {
-    OpCode operator()(const CreateResponse&) const { return OpCode::kCreate; }
-    OpCode operator()(const Create2Response&) const { return OpCode::kCreate2; }
-    OpCode operator()(const DeleteResult&) const { return OpCode::kDelete; }
-    OpCode operator()(const SetDataResponse&) const { return OpCode::kSetData; }
-    OpCode operator()(const CheckResult&) const { return OpCode::kCheck; }
-    OpCode operator()(const GetDataResponse&) const { return OpCode::kGetData; }
-    OpCode operator()(const GetChildrenResponse&) const { return OpCode::kGetChildren; }
-    OpCode operator()(const ErrorResult&) const { return OpCode::kError; }
-  };
-  return std::visit(Visitor{}, result);
+  const int index = static_cast<int>(result.index());
+  for (const OpInfo& info : OpTable()) {
+    if (info.multi_result == index) return info.op;
+  }
+  return OpCode::kError;  // unreachable: every MultiResult alternative has a row
 }
 
 Error FirstError(const MultiResponse& response) {
@@ -100,36 +119,14 @@ bool DecodeMultiRequest(Reader& r, OpCode multi_type, MultiRequest* out) {
         (IsMultiReadOp(h.type) || IsMultiWriteOp(h.type))) {
       return r.FailAt(at, "multi request mixes read and write ops");
     }
-    MultiOp op;
-    bool ok = false;
-    switch (h.type) {
-      case OpCode::kCreate:
-      case OpCode::kCreate2:
-      case OpCode::kCreateContainer:
-        ok = DecodeOp<CreateRequest>(r, h.type, &op);
-        break;
-      case OpCode::kCreateTtl:
-        ok = DecodeOp<CreateTtlRequest>(r, h.type, &op);
-        break;
-      case OpCode::kDelete:
-        ok = DecodeOp<DeleteRequest>(r, h.type, &op);
-        break;
-      case OpCode::kSetData:
-        ok = DecodeOp<SetDataRequest>(r, h.type, &op);
-        break;
-      case OpCode::kCheck:
-        ok = DecodeOp<CheckVersionRequest>(r, h.type, &op);
-        break;
-      case OpCode::kGetData:
-        ok = DecodeOp<GetDataRequest>(r, h.type, &op);
-        break;
-      case OpCode::kGetChildren:
-        ok = DecodeOp<GetChildrenRequest>(r, h.type, &op);
-        break;
-      default:
-        return r.FailAt(
-            at, fmt::format("invalid op type {} in multi request", static_cast<int32_t>(h.type)));
+    const OpInfo* info = FindOp(h.type);
+    if (info == nullptr || info->multi_request == kNoRecord) {
+      return r.FailAt(
+          at, fmt::format("invalid op type {} in multi request", static_cast<int32_t>(h.type)));
     }
+    MultiOp op;
+    op.type = h.type;
+    const bool ok = kOpDecoders[static_cast<std::size_t>(info->multi_request)](r, &op.request);
     if (!ok) return false;
     out->ops.push_back(std::move(op));
     at = r.offset();
@@ -164,40 +161,13 @@ bool Decode(Reader& r, MultiResponse* out) {
   std::size_t at = r.offset();
   if (!Decode(r, &h)) return false;
   while (!h.done) {
-    MultiResult result;
-    bool ok = true;
-    switch (h.type) {
-      case OpCode::kCreate:
-        ok = DecodeResult<CreateResponse>(r, &result);
-        break;
-      case OpCode::kCreate2:
-        ok = DecodeResult<Create2Response>(r, &result);
-        break;
-      case OpCode::kDelete:
-        result = DeleteResult{};
-        break;
-      case OpCode::kSetData:
-        ok = DecodeResult<SetDataResponse>(r, &result);
-        break;
-      case OpCode::kCheck:
-        result = CheckResult{};
-        break;
-      case OpCode::kGetData:
-        ok = DecodeResult<GetDataResponse>(r, &result);
-        break;
-      case OpCode::kGetChildren:
-        ok = DecodeResult<GetChildrenResponse>(r, &result);
-        break;
-      case OpCode::kError: {
-        ErrorResponse e;
-        ok = Decode(r, &e);
-        result = ErrorResult{e.err};
-        break;
-      }
-      default:
-        return r.FailAt(at, fmt::format("invalid result type {} in multi response",
-                                        static_cast<int32_t>(h.type)));
+    const OpInfo* info = FindOp(h.type);
+    if (info == nullptr || info->multi_result == kNoRecord) {
+      return r.FailAt(at, fmt::format("invalid result type {} in multi response",
+                                      static_cast<int32_t>(h.type)));
     }
+    MultiResult result;
+    const bool ok = kResultDecoders[static_cast<std::size_t>(info->multi_result)](r, &result);
     if (!ok) return false;
     out->results.push_back(std::move(result));
     at = r.offset();

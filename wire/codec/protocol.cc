@@ -14,49 +14,6 @@ std::string_view Lookup(const std::array<std::pair<E, std::string_view>, N>& tab
   return "unknown";
 }
 
-constexpr std::array<std::pair<OpCode, std::string_view>, 33> kOpNames = {{
-    {OpCode::kNotification, "notification"},
-    {OpCode::kCreate, "create"},
-    {OpCode::kDelete, "delete"},
-    {OpCode::kExists, "exists"},
-    {OpCode::kGetData, "getData"},
-    {OpCode::kSetData, "setData"},
-    {OpCode::kGetAcl, "getACL"},
-    {OpCode::kSetAcl, "setACL"},
-    {OpCode::kGetChildren, "getChildren"},
-    {OpCode::kSync, "sync"},
-    {OpCode::kPing, "ping"},
-    {OpCode::kGetChildren2, "getChildren2"},
-    {OpCode::kCheck, "check"},
-    {OpCode::kMulti, "multi"},
-    {OpCode::kCreate2, "create2"},
-    {OpCode::kReconfig, "reconfig"},
-    {OpCode::kCheckWatches, "checkWatches"},
-    {OpCode::kRemoveWatches, "removeWatches"},
-    {OpCode::kCreateContainer, "createContainer"},
-    {OpCode::kDeleteContainer, "deleteContainer"},
-    {OpCode::kCreateTtl, "createTTL"},
-    {OpCode::kMultiRead, "multiRead"},
-    {OpCode::kAuth, "auth"},
-    {OpCode::kSetWatches, "setWatches"},
-    {OpCode::kSasl, "sasl"},
-    {OpCode::kGetEphemerals, "getEphemerals"},
-    {OpCode::kGetAllChildrenNumber, "getAllChildrenNumber"},
-    {OpCode::kSetWatches2, "setWatches2"},
-    {OpCode::kAddWatch, "addWatch"},
-    {OpCode::kWhoAmI, "whoAmI"},
-    {OpCode::kCreateSession, "createSession"},
-    {OpCode::kCloseSession, "closeSession"},
-    {OpCode::kError, "error"},
-}};
-
-constexpr std::array<OpCode, kOpNames.size()> MakeAllOps() {
-  std::array<OpCode, kOpNames.size()> all{};
-  for (std::size_t i = 0; i < kOpNames.size(); ++i) all[i] = kOpNames[i].first;
-  return all;
-}
-constexpr std::array kAllOps = MakeAllOps();
-
 constexpr std::array<std::pair<CreateMode, std::string_view>, 7> kCreateModeNames = {{
     {CreateMode::kPersistent, "PERSISTENT"},
     {CreateMode::kEphemeral, "EPHEMERAL"},
@@ -105,8 +62,7 @@ constexpr std::array<std::pair<AddWatchMode, std::string_view>, 2> kAddWatchMode
 
 }  // namespace
 
-std::string_view OpCodeName(OpCode op) { return Lookup(kOpNames, op); }
-std::span<const OpCode> AllOpCodes() { return kAllOps; }
+// OpCodeName and AllOpCodes: op_table.cc, from the opcode table.
 
 std::optional<OpCode> SpecialXidOpCode(int32_t xid) {
   switch (xid) {

@@ -66,4 +66,19 @@ Status ValidateZnodePath(std::string_view path) {
                 fmt::format("Invalid path string \"{}\" caused by {} @{}", path, reason, at));
 }
 
+Status ValidateZnodePath(std::string_view path, bool sequential) {
+  if (!sequential) return ValidateZnodePath(path);
+  return ValidateZnodePath(std::string(path) + "1");
+}
+
+std::string StripChroot(std::string_view chroot, std::string path) {
+  if (chroot.empty()) return path;
+  if (path == chroot) return "/";
+  if (path.size() > chroot.size() && path.compare(0, chroot.size(), chroot) == 0 &&
+      path[chroot.size()] == '/') {
+    return path.substr(chroot.size());
+  }
+  return path;
+}
+
 }  // namespace zk::wire

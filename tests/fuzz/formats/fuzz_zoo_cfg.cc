@@ -11,26 +11,11 @@
 #include <vector>
 
 #include "fuzz_check.h"
+#include "text_lines.h"
 #include "zk/wire/zoo_cfg.h"
 
 using zk::wire::fuzz::Check;
-
-namespace {
-
-std::vector<std::string> SortedLines(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto nl = text.find('\n', start);
-    if (nl == std::string::npos) nl = text.size();
-    out.push_back(text.substr(start, nl - start));
-    start = nl + 1;
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-}  // namespace
+using zk::wire::testing::SortedLines;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using zk::wire::StaticKeyOrder;

@@ -30,6 +30,9 @@ import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "interop"))
+from zkensemble import four_letter  # noqa: E402  (the Python tests' one 4lw client)
+
 SUPER = "super:zkbalance-test"
 OK, BADARGS, MARSHALLING, NOAUTH, BADVERSION = 0, -8, -5, -102, -103
 INPROGRESS, NOQUORUM, CONNLOSS = -14, -13, -4
@@ -127,17 +130,6 @@ def ustr(s):
 def data_of(body):
     (n,) = struct.unpack(">i", body[:4])
     return body[4:4 + n].decode()
-
-
-def four_letter(port, word):
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
-        s.sendall(word.encode())
-        out = b""
-        while True:
-            c = s.recv(4096)
-            if not c:
-                return out.decode()
-            out += c
 
 
 def connect(port, auth=False):

@@ -111,6 +111,33 @@ TEST_CASE("connect strings: errors name the element and the problem") {
   }
 }
 
+TEST_CASE("znode paths: a sequential create's path is checked with its counter") {
+  CHECK(ValidateZnodePath("/a/", true).ok());
+  CHECK(ValidateZnodePath("/", true).ok());
+  CHECK_FALSE(ValidateZnodePath("/a/", false).ok());
+  CHECK(ValidateZnodePath("a", true).message() == "Path must start with / character");
+  CHECK(ValidateZnodePath("/a//", true).code() == Error::kBadArguments);
+}
+
+TEST_CASE("chroot stripping: the chroot itself is /, paths outside it are kept") {
+  CHECK(StripChroot("", "/a") == "/a");
+  CHECK(StripChroot("/app", "/app") == "/");
+  CHECK(StripChroot("/app", "/app/x/y") == "/x/y");
+  CHECK(StripChroot("/app", "/apple") == "/apple");
+  CHECK(StripChroot("/app", "/other") == "/other");
+}
+
+TEST_CASE("server addresses: one host:port, normalised") {
+  CHECK(ParseServerAddress("Zk1:2181").value() == HostPort{"zk1", 2181});
+  CHECK(ParseServerAddress("[FE80::1]:2181").value() == HostPort{"fe80::1", 2181});
+  CHECK(ParseServerAddress("a:21x").status().message() ==
+        "\"a:21x\" is not host:port (port must be 1..65535)");
+  CHECK(ParseServerAddress("fe80::1:2181").status().code() == Error::kBadArguments);
+  CHECK_FALSE(ParseServerAddress("a").ok());
+  CHECK_FALSE(ParseServerAddress("[::1").ok());
+  CHECK_FALSE(ParseServerAddress("a:0").ok());
+}
+
 TEST_CASE("znode paths: ZooKeeper's PathUtils rules") {
   CHECK(ValidateZnodePath("/").ok());
   CHECK(ValidateZnodePath("/a/b.c/..d/...").ok());

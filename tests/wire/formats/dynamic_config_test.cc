@@ -12,6 +12,7 @@ namespace {
 
 using testing::Lines;
 using testing::ReadFormatsData;
+using testing::SortedLines;
 
 // The config texts of a zkCli capture: every run of lines starting with
 // "server."/"group."/"weight."/"version=".
@@ -65,11 +66,7 @@ TEST_CASE("dynamic config: every config text in the captures parses and prints b
         continue;
       }
       ++reordered;
-      auto a = Lines(printed);
-      auto b = Lines(block);
-      std::sort(a.begin(), a.end());
-      std::sort(b.begin(), b.end());
-      CHECK(a == b);
+      CHECK(SortedLines(printed) == SortedLines(block));
       CHECK(
           block.starts_with("server.1=127.0.0.1:2881:3881:participant;127.0.0.1:2191\n"
                             "server.9=127.0.0.2:2889:3889:observer;0.0.0.0:2209\n"));

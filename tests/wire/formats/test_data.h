@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "text_lines.h"  // Lines, SortedLines
+
 namespace zk::wire::testing {
 
 inline std::string ReadFormatsData(const std::string& name) {
@@ -16,18 +18,6 @@ inline std::string ReadFormatsData(const std::string& name) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot open " + path);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-inline std::vector<std::string> Lines(std::string_view text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto nl = text.find('\n', start);
-    if (nl == std::string_view::npos) nl = text.size();
-    out.emplace_back(text.substr(start, nl - start));
-    start = nl + 1;
-  }
-  return out;
 }
 
 // The lines of `text` from the one after `after` (exclusive) up to the first

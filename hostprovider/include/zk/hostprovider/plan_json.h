@@ -36,6 +36,7 @@
 #include <string_view>
 
 #include "zk/hostprovider/rebalance_plan.h"
+#include "zk/wire/host_port.h"
 
 namespace zk {
 
@@ -47,10 +48,8 @@ Result<RebalancePlan> PlanFromJson(const nlohmann::json& j);
 std::string SerializePlan(const RebalancePlan& plan);
 Result<RebalancePlan> ParsePlan(std::string_view text);
 
-// "host:port" or "[v6]:port" (port 1..65535) to a normalised HostPort.
-// Used by the plan and simulator-config formats; not a connect-string
-// parser (no lists, no chroot).
-Result<HostPort> ParseServerAddress(std::string_view text);
+// The plan's server addresses are read with ParseServerAddress
+// (zk/wire/host_port.h).
 
 }  // namespace zk
 

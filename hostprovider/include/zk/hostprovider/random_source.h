@@ -50,16 +50,23 @@ class RandomSource {
   }
 };
 
-// SplitMix64 (Steele, Lea, Flood 2014): 8 bytes of state, passes BigCrush;
-// the default source of the SDK and the per-client source of the simulator.
+// SplitMix64 (Steele, Lea, Flood 2014): 8 bytes of state, passes BigCrush
+// (std::mt19937_64 holds 2.5 KiB); the default source of the SDK, the
+// per-client source of the simulator and the client's seeded jitter. It is
+// also a UniformRandomBitGenerator, for the <random> distributions.
 class SplitMix64 final : public RandomSource {
  public:
+  using result_type = uint64_t;
   explicit SplitMix64(uint64_t seed) : state_(seed) {}
 
   uint64_t NextU64() override {
     state_ += kGoldenGamma;
     return Mix64(state_);
   }
+
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return ~result_type{0}; }
+  result_type operator()() { return NextU64(); }
 
   uint64_t state() const { return state_; }
 

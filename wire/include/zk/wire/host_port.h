@@ -6,8 +6,11 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include <fmt/format.h>
+
+#include "zk/wire/status.h"
 
 namespace zk {
 
@@ -28,6 +31,13 @@ struct HostPort {
   friend auto operator<=>(const HostPort&, const HostPort&) = default;
   friend bool operator==(const HostPort&, const HostPort&) = default;
 };
+
+// One server address: "host:port" or "[v6]:port", port 1..65535 required,
+// host lowercased and without brackets. For single addresses in JSON (plans,
+// simulator configs, experiment scenarios); connect strings (lists, a
+// default port, a chroot) go through ParseConnectString/ParseHostPortElement
+// (connect_string.h). Errors: kBadArguments, `"x" is not host:port (why)`.
+Result<HostPort> ParseServerAddress(std::string_view text);
 
 }  // namespace zk
 

@@ -62,7 +62,8 @@ enum class OpCode : int32_t {
 };
 
 // Java's Request.op2String names: "create", "getData", "getACL", "createTTL",
-// "multiRead", "whoAmI", ... "unknown" for anything else.
+// "multiRead", "whoAmI", ... "unknown" for anything else. Both read the
+// opcode table (op_table.h), which says the rest about each opcode.
 std::string_view OpCodeName(OpCode op);
 // Every enumerated opcode, in declaration order.
 std::span<const OpCode> AllOpCodes();
