@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Reads meson's testlog.json files and prints 'N passed, M failed' as its last line.
+"""Reads meson's testlog.json files (and TAP files named *.tap) and prints 'N passed, M failed' as its last line.
 
 A suite that speaks TAP (our Catch2 executables, reporter 'casetap') counts
 one per test case ('ok' / 'not ok' lines); any other test counts once. A TAP
@@ -50,45 +50,56 @@ def load_allowlist(path):
     return rules
 
 
-def count(path, totals, skips):
-    """Adds one testlog.json's cases to totals [passed, failed]; skips get (test, what)."""
+def entries(path):
+    """meson's test entries of a testlog.json; a '.tap' file (tests/fuzz/run's
+    output) is one TAP test named after the file."""
     with open(path) as f:
+        if path.endswith(".tap"):
+            out = f.read()
+            ok = PLAN_RE.search(out) and not any(NOT_OK_RE.match(l) for l in out.splitlines())
+            yield {"name": os.path.basename(path), "stdout": out, "result": "OK" if ok else "FAIL"}
+            return
         for line in f:
-            t = json.loads(line)
-            name = t.get("name", "?")
-            out = t.get("stdout") or ""
-            result = t.get("result")
-            bad = result not in ("OK", "SKIP", "EXPECTEDFAIL")
-            lines = out.splitlines()
-            oks = [l for l in lines if OK_RE.match(l)]
-            not_oks = [l for l in lines if NOT_OK_RE.match(l)]
-            plan = PLAN_RE.search(out)
-            if oks or not_oks or plan:
-                current = None
-                for l in lines:
-                    if OK_RE.match(l):
-                        m = SKIP_RE.search(l)
-                        if m:
-                            skips.append((name, l))
-                            current = None
-                        else:
-                            totals[0] += 1
-                            current = l
-                    elif NOT_OK_RE.match(l):
+            yield json.loads(line)
+
+
+def count(path, totals, skips):
+    """Adds one log's cases to totals [passed, failed]; skips get (test, what)."""
+    for t in entries(path):
+        name = t.get("name", "?")
+        out = t.get("stdout") or ""
+        result = t.get("result")
+        bad = result not in ("OK", "SKIP", "EXPECTEDFAIL")
+        lines = out.splitlines()
+        oks = [l for l in lines if OK_RE.match(l)]
+        not_oks = [l for l in lines if NOT_OK_RE.match(l)]
+        plan = PLAN_RE.search(out)
+        if oks or not_oks or plan:
+            current = None
+            for l in lines:
+                if OK_RE.match(l):
+                    m = SKIP_RE.search(l)
+                    if m:
+                        skips.append((name, l))
                         current = None
-                    elif PART_RE.match(l):
-                        skips.append((name, (current or "") + " " + l))
-                totals[1] += len(not_oks)
-                if bad and not not_oks:
-                    totals[1] += 1
-                if not oks and not not_oks and plan and plan.group(1) == "0" and not bad:
-                    skips.append((name, "whole suite: " + plan.group(0)))
-            elif result == "SKIP":
-                skips.append((name, "whole suite (exit 77): " + out.strip()[-200:]))
-            elif bad:
+                    else:
+                        totals[0] += 1
+                        current = l
+                elif NOT_OK_RE.match(l):
+                    current = None
+                elif PART_RE.match(l):
+                    skips.append((name, (current or "") + " " + l))
+            totals[1] += len(not_oks)
+            if bad and not not_oks:
                 totals[1] += 1
-            else:
-                totals[0] += 1
+            if not oks and not not_oks and plan and plan.group(1) == "0" and not bad:
+                skips.append((name, "whole suite: " + plan.group(0)))
+        elif result == "SKIP":
+            skips.append((name, "whole suite (exit 77): " + out.strip()[-200:]))
+        elif bad:
+            totals[1] += 1
+        else:
+            totals[0] += 1
 
 
 def allowed(rules, test, what):
