@@ -64,9 +64,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   zk::sim::ServerConnection* b_ptr = nullptr;
   sink.four_letter = [&](const std::string& word) {
     asked = word;
-    // The shed words are answered by SimServerImpl::FourLetter, never by
-    // FourLetterText (its contract).
-    if (word == "shed" || word == "sh25" || word == "sh50") return answer = "Shed 0 connections\n";
+    // The shed words are answered by SimServerImpl::FourLetter (which also
+    // checks the whitelist for them), never by FourLetterText (its contract).
+    if (word == "shed" || word == "sh25" || word == "sh50") {
+      const bool allowed = whitelist.count("*") || whitelist.count(word);
+      return answer = allowed ? "Shed 0 connections\n"
+                              : word + " is not executed because it is not in the whitelist.\n";
+    }
     zk::sim::FourLetterContext ctx{&ens, 1, {&a, b_ptr}, whitelist};
     answer = zk::sim::FourLetterText(ctx, word);
     return answer;
