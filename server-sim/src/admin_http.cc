@@ -1,11 +1,10 @@
 // The AdminServer-style HTTP endpoint: /commands/<name>, JSON answers, parsed
 // with http-parser on the loop. `?server=k` picks the server (default 1).
 #include <fmt/format.h>
-#include <http_parser.h>
-
 #include <nlohmann/json.hpp>
 
 #include "admin_auth.h"
+#include "admin_request.h"
 #include "four_letter.h"
 #include "sha1.h"
 #include "sim_server_impl.h"
@@ -16,12 +15,8 @@ namespace zk::sim {
 struct AdminConn {
   uv_tcp_t tcp;
   SimServerImpl* owner = nullptr;
-  http_parser parser;
-  http_parser_settings settings;
-  std::string url, body;
-  std::string header_field, authorization, peer_ip = "127.0.0.1";
-  bool in_value = false;  // http_parser may split a field or a value
-  bool done = false;
+  AdminRequestReader reader;
+  std::string peer_ip = "127.0.0.1";
 };
 
 namespace {
@@ -68,19 +63,6 @@ const char* ReasonPhrase(int status) {
     default:
       return "Error";
   }
-}
-
-std::string QueryParam(const std::string& query, const std::string& key) {
-  size_t pos = 0;
-  while (pos < query.size()) {
-    size_t amp = query.find('&', pos);
-    std::string kv = query.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
-    auto eq = kv.find('=');
-    if (kv.substr(0, eq) == key) return eq == std::string::npos ? "" : kv.substr(eq + 1);
-    if (amp == std::string::npos) break;
-    pos = amp + 1;
-  }
-  return "";
 }
 
 void Respond(AdminConn* c, int status, const std::string& json) {
@@ -133,41 +115,6 @@ Status SimServerImpl::StartAdmin(int port) {
       if (uv_tcp_getpeername(&c->tcp, reinterpret_cast<sockaddr*>(&peer), &peer_len) == 0 &&
           uv_ip4_name(reinterpret_cast<sockaddr_in*>(&peer), ip, sizeof(ip)) == 0)
         c->peer_ip = ip;
-      http_parser_init(&c->parser, HTTP_REQUEST);
-      c->parser.data = c;
-      http_parser_settings_init(&c->settings);
-      c->settings.on_url = [](http_parser* p, const char* at, size_t len) {
-        static_cast<AdminConn*>(p->data)->url.append(at, len);
-        return 0;
-      };
-      c->settings.on_header_field = [](http_parser* p, const char* at, size_t len) {
-        auto* ac = static_cast<AdminConn*>(p->data);
-        if (ac->in_value) ac->header_field.clear();
-        ac->in_value = false;
-        if (ac->header_field.size() + len > 256) return 1;
-        ac->header_field.append(at, len);
-        return 0;
-      };
-      c->settings.on_header_value = [](http_parser* p, const char* at, size_t len) {
-        auto* ac = static_cast<AdminConn*>(p->data);
-        ac->in_value = true;
-        std::string f = ac->header_field;
-        for (char& ch : f) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        if (f != "authorization") return 0;
-        if (ac->authorization.size() + len > 4096) return 1;
-        ac->authorization.append(at, len);
-        return 0;
-      };
-      c->settings.on_body = [](http_parser* p, const char* at, size_t len) {
-        auto* ac = static_cast<AdminConn*>(p->data);
-        if (ac->body.size() + len > 65536) return 1;
-        ac->body.append(at, len);
-        return 0;
-      };
-      c->settings.on_message_complete = [](http_parser* p) {
-        static_cast<AdminConn*>(p->data)->done = true;
-        return 0;
-      };
       uv_read_start(
           reinterpret_cast<uv_stream_t*>(&c->tcp),
           [](uv_handle_t*, size_t s, uv_buf_t* b) {
@@ -180,30 +127,24 @@ Status SimServerImpl::StartAdmin(int port) {
               uv_read_stop(s);
               uv_close(reinterpret_cast<uv_handle_t*>(s),
                        [](uv_handle_t* h) { delete static_cast<AdminConn*>(h->data); });
-            } else if (n > 0 && !ac->done) {
-              size_t used =
-                  http_parser_execute(&ac->parser, &ac->settings, b->base, static_cast<size_t>(n));
-              if (used != static_cast<size_t>(n) && !ac->done) {
+            } else if (n > 0 && ac->reader.state() == AdminRequestReader::State::kIncomplete) {
+              const auto state = ac->reader.Feed(std::string_view(b->base, static_cast<size_t>(n)));
+              if (state == AdminRequestReader::State::kMalformed) {
                 uv_read_stop(s);
                 Respond(ac, 400, R"({"error":"malformed HTTP request"})");
-              } else if (ac->done) {
+              } else if (state == AdminRequestReader::State::kComplete) {
                 uv_read_stop(s);
-                std::string path = ac->url, query;
-                auto q = path.find('?');
-                if (q != std::string::npos) {
-                  query = path.substr(q + 1);
-                  path = path.substr(0, q);
-                }
+                const AdminRequest& req = ac->reader.request();
                 int status = 200;
                 std::string out;
                 const std::string prefix = "/commands/";
-                if (path.rfind(prefix, 0) != 0) {
+                if (req.path.rfind(prefix, 0) != 0) {
                   status = 404;
                   out = R"({"error":"not found"})";
                 } else {
-                  out = ac->owner->AdminCommand(http_method_str(http_method(ac->parser.method)),
-                                                path.substr(prefix.size()), query, ac->body,
-                                                &status, ac->authorization, ac->peer_ip);
+                  out = ac->owner->AdminCommand(req.method, req.path.substr(prefix.size()),
+                                                req.query, req.body, &status, req.authorization,
+                                                ac->peer_ip);
                 }
                 Respond(ac, status, out);
               }
@@ -419,25 +360,14 @@ std::string SimServerImpl::AdminCommand(const std::string& method, const std::st
       out["error"] = "Not authorized";
       return out.dump(2);
     }
-    auto int_field = [&](const char* k, int64_t lo, int64_t hi, int64_t* v) -> bool {
-      if (!req.contains(k)) return true;
-      if (!req[k].is_number_integer() || req[k].get<int64_t>() < lo || req[k].get<int64_t>() > hi) {
-        *status = 400;
-        out["error"] = fmt::format("\"{}\" must be an integer in [{}, {}]", k, lo, hi);
-        return false;
-      }
-      *v = req[k].get<int64_t>();
-      return true;
-    };
-    int64_t pct = -1, count = -1, target = -1, window = 0;
-    if (!int_field("percentage", 0, 100, &pct) || !int_field("count", 0, 1 << 30, &count) ||
-        !int_field("target", 0, 1 << 30, &target) || !int_field("window_ms", 0, 3600000, &window))
-      return out.dump(2);
-    if (pct < 0 && count < 0 && target < 0) {
+    Result<ShedArguments> args = ParseShedArguments(req);
+    if (!args.ok()) {
       *status = 400;
-      out["error"] = "one of \"percentage\", \"count\" or \"target\" is required";
+      out["error"] = args.status().message();
       return out.dump(2);
     }
+    const int64_t pct = args->percentage, count = args->count, target = args->target,
+                  window = args->window_ms;
     int n = Shed(server, pct >= 0 ? double(pct) / 100.0 : 0.0, static_cast<int>(count),
                  static_cast<int>(target), window, 0);
     out["connections_shed"] = n;

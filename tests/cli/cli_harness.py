@@ -31,6 +31,16 @@ def case(fn):
     return fn
 
 
+def case_for(mode):
+    """A case that exists only in one mode ("zksim" or "real"): by design it is
+    not run in the other one, so it is not listed there (not a skip)."""
+    def register(fn):
+        if MODE == mode:
+            case(fn)
+        return fn
+    return register
+
+
 class Skip(Exception):
     pass
 

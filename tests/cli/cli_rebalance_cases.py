@@ -10,17 +10,15 @@ import subprocess
 import sys
 import time
 
-from cli_harness import (ENSEMBLE, ENV, FOLLOWERS, Skip, ZKCLI, Zksim, case, expect_eq, expect_in,
+from cli_harness import (ENSEMBLE, ENV, FOLLOWERS, Skip, ZKCLI, Zksim, case, case_for, expect_eq, expect_in,
                          hold_sessions, release_sessions, zkcli)
 
 sys.path.insert(0, os.path.dirname(ENSEMBLE))
 import zkensemble  # noqa: E402  (four_letter: the Python tests' one 4lw client)
 
-@case
+@case_for("zksim")
 def imbalance_commands(ens):
     """servers / shed / rebalance / updateserverlist with --json against zksim"""
-    if not isinstance(ens, Zksim):
-        raise Skip("zksim only (stock ZooKeeper has no shed)")
     holders = [subprocess.Popen([ZKCLI, "-server", ens.hosts[0]], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, env=ENV) for _ in range(6)]
     try:
@@ -69,11 +67,9 @@ def imbalance_commands(ens):
                 h.wait()
 
 
-@case
+@case_for("real")
 def imbalance_commands_real_zookeeper(ens):
     """servers against real ZooKeeper 3.8 (srvr/cons per server): members, modes, connections; shed and rebalance --shed: a clear error, exit code 1"""
-    if isinstance(ens, Zksim):
-        raise Skip("real ZooKeeper only")
     holders = hold_sessions(ens.hosts[1], 4)
     try:
         time.sleep(2)
@@ -127,11 +123,9 @@ def restart_with_whitelist(ens, server_id, whitelist):
                    timeout=90, check=True)
 
 
-@case
+@case_for("real")
 def servers_without_cons_real_zookeeper(ens):
     """servers against a real member whose whitelist is only ruok: srvr still answers (3.8), cons is refused, so the count is srvr's"""
-    if isinstance(ens, Zksim):
-        raise Skip("real ZooKeeper only")
     restart_with_whitelist(ens, 3, "ruok")
     holders = []
     try:
@@ -232,11 +226,9 @@ def rebalance_exact_with_plan_followers(ens):
         zkcli(ens.connect, "deleteall", "/zkbalance")
 
 
-@case
+@case_for("zksim")
 def rebalance_shed_with_plan_followers(ens):
     """rebalance --shed with 4 plan-following and 14 non-following SDK sessions on server 1: the plan moves the 4 followers, the admin endpoint sheds the other 8 of the minimum 12"""
-    if not isinstance(ens, Zksim):
-        raise Skip("zksim only (stock ZooKeeper has no shed)")
     zkcli(ens.connect, "deleteall", "/zkbalance")
     seed = int(os.environ.get("ZKCLI_TEST_SEED", "11"))
     followers = Followers(ens, [4, 0, 0], "/zkbalance/plan", seed=seed)
