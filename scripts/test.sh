@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The README's test command: installs what is missing, builds zkbalance in a
-# fresh build directory with warnings as errors, runs every test suite (unit,
+# The README's test command: installs what is missing, builds zkbalance with
+# warnings as errors, runs every test suite (unit,
 # fuzz-corpus replay, interop with real ZooKeeper and real clients), then
 # three more stages, and prints, as its last line, "N passed, M failed"
 # counted per test case (skips are named on the lines before; see
@@ -14,10 +14,14 @@
 #               multi-thread cases of the client suite against zksim.
 # Each stage prints its duration ("stage <name>: <s> s"), and the total.
 #
-#   scripts/test.sh [BUILD_DIR]      default BUILD_DIR: build-test
+#   scripts/test.sh [BUILD_DIR]      default BUILD_DIR: build
+# The main tree is BUILD_DIR, shared with scripts/demo.sh (same options): a
+# tree that exists is reused and brought up to date (so the quick start's
+# second command builds only what the first did not), a missing one is set
+# up. The sanitizer trees ($BUILD-asan, $BUILD-tsan) are always made afresh.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-BUILD="${1:-build-test}"
+BUILD="${1:-build}"
 START=$SECONDS
 STAGE_START=$SECONDS
 stage_done() {
@@ -28,8 +32,13 @@ stage_done() {
 bash scripts/deps.sh || { echo "dependency installation failed"; echo "0 passed, 1 failed"; exit 1; }
 stage_done deps
 
-rm -rf "$BUILD"
-if ! meson setup "$BUILD" -Dwerror=true -Dbench=true >"$BUILD.setup.log" 2>&1; then
+if [ -f "$BUILD/build.ninja" ]; then
+  setup=(meson setup --reconfigure "$BUILD" -Dwerror=true -Dbench=true)
+else
+  rm -rf "$BUILD"
+  setup=(meson setup "$BUILD" -Dwerror=true -Dbench=true)
+fi
+if ! "${setup[@]}" >"$BUILD.setup.log" 2>&1; then
   cat "$BUILD.setup.log"; echo "0 passed, 1 failed"; exit 1
 fi
 if ! ninja -C "$BUILD" -j "$(nproc)"; then
@@ -53,10 +62,12 @@ build_failed() { echo "$1 build failed"; BUILD_FAILURES+=("$1"); status=1; }
 ASAN="$BUILD-asan"
 ASAN_TARGETS=(tests/wire/test_wire tests/hostprovider/test_hostprovider tests/client/test_client_unit
   tests/cli/test_cli tests/server-sim/test_zksim server-sim/zksim tests/client/test_client_interop
-  tests/client/test_client_reconfig tests/client/test_client_tracking tests/client/test_client_process)
+  tests/client/test_client_reconfig tests/client/test_client_tracking tests/client/test_client_process
+  tests/client/test_client_tls_unit tests/client/test_client_tls tests/client/test_client_security)
 ASAN_TESTS=(wire hostprovider client-unit cli-unit server-sim server-sim-reconfig-parity-recorded
   server-sim-serve-config server-sim-joiner server-sim-reconfig-inflight server-sim-admin-http
-  client-zksim client-reconfig-zksim client-tracking-zksim client-process)
+  client-zksim client-reconfig-zksim client-tracking-zksim client-process
+  client-tls-unit client-tls-zksim client-security-zksim)
 FUZZ_NAMES=()
 for d in tests/fuzz/corpus/*/; do FUZZ_NAMES+=("$(basename "$d")"); done
 export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:print_summary=1
