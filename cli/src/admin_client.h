@@ -1,5 +1,5 @@
 // Blocking, bounded talks with a server's side doors: four-letter words on
-// the client port (PROTOCOL.md §8.1) and the AdminServer's HTTP commands
+// the client port and the AdminServer's HTTP commands
 // (§8.3; zksim's single endpoint takes `?server=k`). Loopback or not, every
 // call has a deadline and never throws.
 #ifndef ZK_CLI_ADMIN_CLIENT_H_

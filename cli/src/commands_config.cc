@@ -1,5 +1,4 @@
-// config and reconfig, with zkCli.sh's checks, messages and output
-// (PROTOCOL.md §9.2, §9.3).
+// config and reconfig, with zkCli.sh 3.8's checks, messages and output.
 #include <algorithm>
 #include <cctype>
 #include <cerrno>

@@ -46,7 +46,7 @@ std::string_view KeeperStateText(SessionState state);
 // zkCli prompt state: "CONNECTED", "CONNECTING", "CLOSED", "AUTH_FAILED", …
 std::string_view PromptStateText(SessionState state);
 
-// KeeperException.getMessage() as zkCli prints it (PROTOCOL.md §9.1):
+// KeeperException.getMessage() as zkCli prints it:
 // "Node does not exist: /a", "version No is not valid : /a",
 // "KeeperErrorCode = ConnectionLoss for /a", "KeeperErrorCode = MarshallingError".
 // `path` is nullopt when the exception carries no path (then no " for …").

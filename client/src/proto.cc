@@ -57,7 +57,7 @@ Result<ConnectReply> ParseConnectReply(std::string_view payload) {
   r.Int(&c.timeout_ms);
   r.Long(&c.session_id);
   r.Buffer(&c.passwd);
-  // 3.3-era servers omit the readOnly byte (PROTOCOL.md §2.1).
+  // 3.3-era servers omit the readOnly byte.
   if (r.ok() && !r.AtEnd()) r.Bool(&c.read_only);
   if (!r.ok()) return r.status();
   if (c.passwd.size() > 64) return Status(Error::kMarshallingError, "session password too long");

@@ -15,7 +15,7 @@
 
 namespace zk::client_internal {
 
-// Opcodes and special xids used by the core (PROTOCOL.md §3.2, §3.3).
+// Opcodes and special xids used by the core.
 inline constexpr int32_t kXidNotification = -1;
 inline constexpr int32_t kXidPing = -2;
 inline constexpr int32_t kXidAuth = -4;

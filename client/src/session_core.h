@@ -96,7 +96,7 @@ struct SessionConfig {
   std::shared_ptr<SaslMechanism> sasl{};
 };
 
-// What the session does with a reply to register a watch (PROTOCOL.md §5.3).
+// What the session does with a reply to register a watch.
 enum class WatchOn { kNone, kOkData, kExists, kOkChild, kOkPersistent, kOkRecursive };
 
 struct Reply {

@@ -1,4 +1,4 @@
-// Ensemble tracking (DESIGN.md "Following the ensemble"): after each
+// Ensemble tracking (docs/client.md): after each
 // connect, getConfig with a watch; on a change, sync then getConfig; a newer
 // version is applied after a uniform random delay in [0, jitter] through
 // UpdateServerList with the config's client addresses. Chroot-safe: the

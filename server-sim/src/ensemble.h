@@ -125,7 +125,7 @@ class Ensemble {
   bool quorum_up() const { return leader_ != 0; }
   Role RoleOf(int64_t id) const;
   QuorumSpec Quorum() const;
-  // The /zookeeper/config text (PROTOCOL.md §6.2, majority form).
+  // The /zookeeper/config text.
   std::string ConfigText() const;
   static std::string ConfigTextOf(const std::map<int64_t, Member>& members, int64_t version);
 

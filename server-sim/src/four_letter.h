@@ -1,4 +1,4 @@
-// Four-letter-word texts in ZooKeeper 3.8's formats (PROTOCOL.md §8.2).
+// Four-letter-word texts in ZooKeeper 3.8's formats.
 #ifndef ZK_SIM_FOUR_LETTER_H_
 #define ZK_SIM_FOUR_LETTER_H_
 

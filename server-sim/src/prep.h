@@ -1,5 +1,5 @@
 // Request validation, as ZooKeeper's PrepRequestProcessor: checks a write
-// against the leader's proposed state in PROTOCOL.md §3.6's order and turns
+// against the leader's proposed state in ZooKeeper 3.8's order and turns
 // it into a transaction. The first failing check wins.
 #ifndef ZK_SIM_PREP_H_
 #define ZK_SIM_PREP_H_

@@ -1,4 +1,4 @@
-// Reconfig (op 16), PROTOCOL.md §7.3: validation order and error codes.
+// Reconfig (op 16): ZooKeeper 3.8's validation order and error codes.
 // Every failure still consumes a zxid (an error transaction). Server lines
 // are parsed by zk/wire/server_spec.h and dynamic_config.h, so the error
 // codes (BadArguments vs MarshallingError) are those ZooKeeper answers.

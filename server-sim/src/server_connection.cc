@@ -183,7 +183,7 @@ void ServerConnection::HandleConnect(std::string_view frame) {
   const int64_t sid = req.session_id;
   ServerState* s = ens_->Server(server_);
   if (s->read_only && !req.read_only) {
-    // PROTOCOL.md §2.2 step 3: closed without a reply.
+    // A read-write client on a read-only server: closed without a reply, as ZooKeeper 3.8.
     Fail("Refusing a read-write client on a read-only server");
     return;
   }

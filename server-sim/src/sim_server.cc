@@ -79,8 +79,8 @@ Status SimServerImpl::Listen(int64_t server, int port, uv_tcp_t** out, int* boun
 namespace {
 
 // A committed reconfig that changes a hosted member's client port moves its
-// listener there; one that drops its client address closes the listener
-// (PROTOCOL.md §7.4). Accepted connections stay. If the new port cannot be
+// listener there; one that drops its client address closes the listener,
+// as ZooKeeper 3.8 does. Accepted connections stay. If the new port cannot be
 // bound, the old listener stays and the failure is printed.
 void RebindClientPorts(SimServerImpl& m) {
   const auto& before = m.ens->previous_members();

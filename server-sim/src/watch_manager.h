@@ -1,4 +1,4 @@
-// One server's watch tables (PROTOCOL.md §5.3): a data table and a child
+// One server's watch tables: a data table and a child
 // table, path -> {connection -> mode bits}. Turns tree changes into
 // notifications, one per connection per event, in ZooKeeper's order.
 //
@@ -58,7 +58,7 @@ class WatchManager {
   bool CheckOrRemove(ConnId c, const std::string& path, int32_t watcher_type, bool remove);
 
   // SetWatches/SetWatches2 on reconnect: catch-up events against `tree` and
-  // registration, as PROTOCOL.md §5.4.
+  // registration, as ZooKeeper 3.8 does.
   void SetWatches(ConnId c, int64_t relative_zxid, const DataTree& tree,
                   const std::vector<std::string>& data, const std::vector<std::string>& exist,
                   const std::vector<std::string>& child,

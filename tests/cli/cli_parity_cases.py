@@ -371,7 +371,7 @@ def reconfig_with_super(ens):
     rc, out, err = zkcli(ens.hosts[0], stdin="addauth digest super:zkbalance-test\nreconfig -remove 3\n")
     if "Committed new configuration:" not in out and "ConnectionLoss" not in err:
         raise AssertionError(out + err)
-    # Removing the leader drops connections (PROTOCOL.md §7.5): retry, bounded.
+    # Removing the leader drops connections: retry, bounded.
     for _ in range(5):
         rc, out, err = zkcli(ens.hosts[0], stdin="addauth digest super:zkbalance-test\nreconfig -s -add %s\n"
                              % server3)

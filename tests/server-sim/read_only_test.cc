@@ -1,7 +1,7 @@
 // Read-only mode (readonlymode.enabled), the container/TTL reaper and fault
 // timelines, driven without sockets: an Ensemble on a ManualClock and
-// ServerConnections fed bytes (PROTOCOL.md §2.2, ZooKeeper 3.8's
-// ReadOnlyRequestProcessor and ContainerManager).
+// ServerConnections fed bytes (as ZooKeeper 3.8's ReadOnlyRequestProcessor and
+// ContainerManager behave).
 #include <catch2/catch.hpp>
 #include <memory>
 #include <string>
@@ -131,7 +131,7 @@ TEST_CASE("read-only: an isolated server serves read-only clients, refuses write
   CHECK(ModeName(*f.ens, 1) == "read-only");
   CHECK(f.Isro(2) == "rw");  // 2 and 3 still form a quorum
 
-  // A read-write client gets no reply at all (PROTOCOL.md §2.2 step 3).
+  // A read-write client gets no reply at all.
   auto refused = f.Connect(1, false);
   CHECK(refused->closed);
   CHECK(refused->out.empty());

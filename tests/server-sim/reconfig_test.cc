@@ -1,7 +1,7 @@
 // zksim's reconfiguration on a manual clock, with clients driven through
 // ServerConnection by bytes (no sockets): a reconfig in flight
 // (RECONFIGINPROGRESS), the commit delay, joiners, removed followers, role
-// changes and the leader hand-off (PROTOCOL.md §7.3-§7.5).
+// changes and the leader hand-off.
 #include <catch2/catch.hpp>
 #include <map>
 #include <memory>

@@ -256,7 +256,7 @@ TEST_CASE("codec golden: the captured 4lw connection starts with a known word", 
   }
 }
 
-TEST_CASE("codec golden: PROTOCOL.md §2.1 handshake bytes", "[codec][golden]") {
+TEST_CASE("codec golden: handshake bytes", "[codec][golden]") {
   std::string req_bytes = FromHex(
       "00000000 0000000000000000 00007530 0000000000000000 00000010 "
       "00000000000000000000000000000000 00");

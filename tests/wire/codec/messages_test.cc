@@ -111,7 +111,6 @@ TEST_CASE("messages: reply decoding by the opcode of the request", "[codec][mess
 }
 
 TEST_CASE("messages: frame builders produce the captured bytes", "[codec][messages]") {
-  // PROTOCOL.md §3.9.
   CHECK(ToHex(EncodePingFrame()) == "00000008fffffffe0000000b");
   CHECK(ToHex(EncodeNotificationFrame(
             WatcherEvent{EventType::kNodeDeleted, KeeperState::kSyncConnected, "/a/eph"})) ==

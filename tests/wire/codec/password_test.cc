@@ -6,7 +6,7 @@
 
 namespace zk::wire {
 
-TEST_CASE("session password: PROTOCOL.md Appendix A check values", "[codec][password]") {
+TEST_CASE("session password: check values computed with java.util.Random", "[codec][password]") {
   CHECK(testing::ToHex(SessionPassword(0x01000009725d0001)) == "8c648dc1b2ed52ed743cd8747f260d4b");
   CHECK(testing::ToHex(SessionPassword(0x01000009725d0002)) == "53019fc1d20ab51e9573a2f2048ccfe3");
   CHECK(testing::ToHex(SessionPassword(0x0200000918510001)) == "a8cf10ca9eb052a5f0426eef4b5111c9");

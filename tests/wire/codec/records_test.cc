@@ -1,5 +1,5 @@
 // Records that the captures do not hold: hand-written vectors built from the
-// field orders of PROTOCOL.md §2.1, §3.4, §3.5, and round trips of every
+// field orders of ZooKeeper's jute records, and round trips of every
 // request and response alternative.
 #include <catch2/catch.hpp>
 #include <set>
@@ -169,7 +169,7 @@ TEST_CASE("records: multi with every write op and every result type", "[codec][r
   CheckResponseVector(OpCode::kMulti, resp_hex, resp);
   CHECK(FirstError(resp) == Error::kOk);
 
-  // PROTOCOL.md §3.5 failure shape: ok, the failing code, then RuntimeInconsistency.
+  // ZooKeeper's failure shape: ok, the failing code, then RuntimeInconsistency.
   MultiResponse failed{{ErrorResult{Error::kOk}, ErrorResult{Error::kNoNode},
                         ErrorResult{Error::kRuntimeInconsistency}}};
   CheckResponseVector(OpCode::kMulti,

@@ -34,7 +34,7 @@ std::vector<int> Range(int from, int to) {
   return v;
 }
 
-TEST_CASE("config -c: element order of PROTOCOL.md Appendix B") {
+TEST_CASE("config -c: element order as zkCli.sh 3.8 prints it") {
   CHECK(ConfigCOrder(Range(1, 3)) == std::vector<int>{2, 1, 3});
   CHECK(ConfigCOrder(Range(1, 5)) == std::vector<int>{2, 1, 5, 4, 3});
   CHECK(ConfigCOrder(Range(1, 9)) == std::vector<int>{2, 1, 6, 5, 4, 3, 9, 8, 7});
@@ -53,7 +53,7 @@ TEST_CASE("config -c: the capture lines reproduced exactly") {
                            "server.3=127.0.0.1:2883:3883:participant;127.0.0.1:2193\n"
                            "version=100000010") ==
         "100000010 127.0.0.1:2192,127.0.0.1:2191,127.0.0.1:2193");
-  // PROTOCOL.md 6.4: after removing server 3.
+  // After removing server 3.
   CHECK(ClientConfigString("server.1=127.0.0.1:2881:3881:participant;127.0.0.1:2191\n"
                            "server.2=127.0.0.1:2882:3882:participant;127.0.0.1:2192\n"
                            "version=200000009") == "200000009 127.0.0.1:2192,127.0.0.1:2191");

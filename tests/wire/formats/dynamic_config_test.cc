@@ -76,7 +76,7 @@ TEST_CASE("dynamic config: every config text in the captures parses and prints b
   CHECK(reordered == 2);
 }
 
-TEST_CASE("dynamic config: /zookeeper/config of the first epoch (PROTOCOL.md 6.1)") {
+TEST_CASE("dynamic config: /zookeeper/config of the first epoch") {
   DynamicConfig cfg;
   for (int i = 1; i <= 3; ++i) {
     cfg.Upsert(*ParseServerSpec(

@@ -4,7 +4,7 @@
 //   100000000 127.0.0.1:2192,127.0.0.1:2191,127.0.0.1:2193
 //
 // Elements follow the iteration order of java.util.Properties over the keys
-// of the config text (PROTOCOL.md Appendix B), not id order.
+// of the config text, not id order.
 #ifndef ZK_WIRE_CLIENT_CONFIG_H_
 #define ZK_WIRE_CLIENT_CONFIG_H_
 

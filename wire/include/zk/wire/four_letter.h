@@ -1,4 +1,4 @@
-// Four-letter words (PROTOCOL.md §1.1, §8.1). Before the handshake a server
+// Four-letter words. Before the handshake a server
 // reads the first 4 bytes of a connection as a big-endian int; if it is a
 // known word the connection is a 4lw request (plain-text answer, then
 // close), otherwise the same 4 bytes are the length of the ConnectRequest

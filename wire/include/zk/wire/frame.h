@@ -1,4 +1,4 @@
-// Transport framing (PROTOCOL.md §1.1): every message in either direction is
+// Transport framing: every message in either direction is
 // an int32 big-endian length followed by that many payload bytes.
 //
 // FrameSplitter turns a byte stream, in any chunking, into frame payloads;

@@ -1,4 +1,4 @@
-// Jute, ZooKeeper's binary record encoding (PROTOCOL.md §1.2): big-endian
+// Jute, ZooKeeper's binary record encoding: big-endian
 // two's-complement integers, length-prefixed buffers and strings, count-
 // prefixed vectors, nested records as their fields in order. A length or
 // count of -1 means null.

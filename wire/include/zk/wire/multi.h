@@ -1,4 +1,4 @@
-// multi (14) and multiRead (22) bodies (PROTOCOL.md §3.5).
+// multi (14) and multiRead (22) bodies.
 //
 // Request: for each op MultiHeader{op type, done=false, err=-1} + the op's
 // request record, then the terminator MultiHeader{-1, true, -1}.

@@ -1,5 +1,4 @@
-// The session password a ZooKeeper server hands out (PROTOCOL.md §2.4 and
-// Appendix A): java.util.Random seeded with sessionId ^ 0xB3415C00, 16 bytes
+// The session password a ZooKeeper server hands out: java.util.Random seeded with sessionId ^ 0xB3415C00, 16 bytes
 // from nextBytes(). Being a pure function of the session id, any server of an
 // ensemble can check a password on reattach, and zksim can hand out the very
 // bytes a real server would.

@@ -1,4 +1,4 @@
-// Protocol constants of ZooKeeper's client protocol (PROTOCOL.md §2–§5):
+// Protocol constants of ZooKeeper's client protocol:
 // opcodes, special xids, create modes, watch and session enums, ACL perms
 // and well-known ids, and the ephemeralOwner encodings of containers and TTL
 // nodes. Names follow the Java client so that logs read like ZooKeeper's.
@@ -24,7 +24,7 @@ inline constexpr int32_t kProtocolVersion = 0;
 inline constexpr std::size_t kSessionPasswordLength = 16;
 
 // ---------------------------------------------------------------- opcodes
-// RequestHeader.type (PROTOCOL.md §3.3).
+// RequestHeader.type.
 enum class OpCode : int32_t {
   kNotification = 0,  // type of xid -1 events only
   kCreate = 1,
@@ -82,7 +82,7 @@ inline constexpr int32_t kAnyVersion = -1;
 inline constexpr int64_t kAnyConfigId = -1;
 
 // ---------------------------------------------------------------- create
-// CreateRequest.flags (PROTOCOL.md §3.6).
+// CreateRequest.flags.
 enum class CreateMode : int32_t {
   kPersistent = 0,
   kEphemeral = 1,

@@ -4,7 +4,7 @@
 // Per-operation bodies are in requests.h and responses.h, multi in multi.h,
 // typed dispatch by opcode in messages.h.
 //
-// Field order is exactly the serialized order (PROTOCOL.md §2.1, §3.4). Each
+// Field order is exactly the serialized order. Each
 // record has Encode/Decode overloads (see jute.h) and operator==. A Decode
 // that fails leaves *out valid but unspecified; the reason is r.status().
 // Decoders check syntax only: a bad path or an unknown enum value is the

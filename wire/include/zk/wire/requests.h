@@ -1,4 +1,4 @@
-// Request bodies, one record per jute class (PROTOCOL.md §3.3, §3.4). The
+// Request bodies, one record per jute class. The
 // body follows a RequestHeader whose type is the opcode; which record goes
 // with which opcode is in messages.h (DecodeRequestBody) and in the comment
 // on each record. Conventions (Encode/Decode, operator==, nulls) are those of
@@ -118,7 +118,7 @@ struct SyncRequest {
 };
 
 // reconfig (16). Unused strings are null: incremental mode sets joining
-// and/or leaving, bulk mode sets new_members (PROTOCOL.md §7.1).
+// and/or leaving, bulk mode sets new_members.
 struct ReconfigRequest {
   std::optional<std::string> joining_servers;
   std::optional<std::string> leaving_servers;

@@ -1,4 +1,4 @@
-// Response bodies (PROTOCOL.md §3.3, §3.4). A body follows a ReplyHeader
+// Response bodies. A body follows a ReplyHeader
 // only when err == kOk and the op has one; which record answers which
 // opcode is in messages.h (DecodeResponseBody) and in the comment on each
 // record. Conventions (Encode/Decode, operator==, nulls) are those of

@@ -98,7 +98,7 @@ def main():
             i, i, 1000 + i, 1100 + i, rnd.choice(["", ":observer"]), 1200 + i)
             for i in rnd.sample(range(1, 80), rnd.randint(0, 6)))
         questions.append("incr %s@%s@%s@%x" % (base, leaving, joining, rnd.randint(1, 2 ** 36)))
-    # Orders of `config -c` for id sets named in PROTOCOL.md Appendix B and a few more.
+    # Orders of `config -c` for a set of id sets.
     for ids in [range(1, 4), range(1, 6), range(1, 10), range(1, 12), range(1, 21), range(1, 101),
                 [1, 2, 3, 17, 33, 100, 255], [1, 2, 9, 10, 17]]:
         lines = ["server.%d=127.0.0.1:%d:%d;%d" % (i, 2000 + i, 3000 + i, 4000 + i) for i in ids]
