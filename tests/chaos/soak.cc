@@ -739,12 +739,13 @@ class Soak {
         "lost_ephemerals={} uncompleted_requests={} duplicated_writes={} misordered_writes={} "
         "doubled_completions={} requests={} changes={} persistent_events={} "
         "persistent_missed={} persistent_excused_by_outage={} oneshot_events={} oneshot_stale={} "
-        "doubled_events={} misordered_events={} oneshot_doubled={} oneshot_backwards={} "
+        "doubled_events={} redelivered_after_reconnect={} misordered_events={} oneshot_doubled={} "
+        "oneshot_backwards={} "
         "outages={} stale_tracking={} writer_errors={}\n",
         acked_writes_, total_uncertain, f.lost_writes, f.lost_ephemerals, f.uncompleted_requests,
         f.duplicated_writes, f.misordered_writes, f.doubled_completions, completions_.size(),
         changes_.size(), events_received_, f.missed_events, f.excused_events, oneshot_events_,
-        f.oneshot_stale, f.doubled_events, f.misordered_events, f.oneshot_doubled,
+        f.oneshot_stale, f.doubled_events, f.redelivered_events, f.misordered_events, f.oneshot_doubled,
         f.oneshot_backwards, outages, stale_tracking_, writer_errors_);
     bool bad = lost || duplicated || f.expired_sessions || missed || doubled || writer_errors_ > 0;
     if (bad) {

@@ -84,6 +84,7 @@ void CheckPersistent(int session, const std::vector<Change>& changes,
     index[{changes[i].type, changes[i].parent, changes[i].child}] = i;
   }
   std::vector<int> seen(changes.size(), 0);
+  std::vector<TimePoint> first_at(changes.size());
   std::map<int, size_t> last_per_parent;  // parent -> index of the last event reported
   for (const auto& e : events) {
     auto it = index.find({e.type, e.parent, e.child});
@@ -94,12 +95,31 @@ void CheckPersistent(int session, const std::vector<Change>& changes,
       continue;
     }
     size_t i = it->second;
-    if (seen[i]++ > 0) {
+    if (seen[i] > 0) {
+      // ZooKeeper 3.8's notifications carry no zxid (the reply header's is
+      // -1), so a session that heard a change and lost its connection before
+      // any reply with a newer zxid may attach to a follower that has not yet
+      // applied that change (its last zxid is still older); the persistent
+      // watch it re-registers there hears the change again. ZooKeeper does
+      // the same. Such a repeat, after a disconnection that began after the
+      // first delivery, is counted apart; one on a connection that stayed up
+      // is a doubled event.
+      const bool reconnected =
+          std::any_of(outages.begin(), outages.end(), [&](const Outage& o) {
+            return o.from >= first_at[i] && o.from <= e.at;
+          });
+      ++seen[i];
+      if (reconnected) {
+        ++f->redelivered_events;
+        continue;
+      }
       ++f->doubled_events;
       f->Note(fmt::format("session {}: persistent event {} {}/c-{} reported twice", session,
                           EventTypeName(e.type), e.parent, e.child));
       continue;
     }
+    ++seen[i];
+    first_at[i] = e.at;
     int parent = changes[i].parent;
     auto last = last_per_parent.find(parent);
     if (last != last_per_parent.end() && last->second > i) {

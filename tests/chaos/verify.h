@@ -26,7 +26,8 @@ struct Findings {
   int64_t expired_sessions = 0;      // saw Expired, or not connected at the end
   int64_t missed_events = 0;         // persistent: a change not reported (not excused)
   int64_t excused_events = 0;        // persistent: not reported, the session was disconnected then
-  int64_t doubled_events = 0;        // reported twice, or not a change at all
+  int64_t doubled_events = 0;        // reported twice on one connection, or not a change at all
+  int64_t redelivered_events = 0;    // persistent: heard again after a reconnect (allowed, verify.cc)
   int64_t misordered_events = 0;     // persistent: not in the changes' order
   int64_t oneshot_stale = 0;         // one-shot: final read not the final cversion
   int64_t oneshot_doubled = 0;       // one-shot: a registration fired twice
