@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <deque>
 
+#include "core_bytes.h"
 #include "session_core.h"
 #include "zk/hostprovider/random_source.h"
 #include "zk/wire/jute.h"
@@ -15,45 +16,20 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string Frame(const std::string& payload) {
-  std::string out;
-  zk::wire::Writer w(&out);
-  w.Int(static_cast<int32_t>(payload.size()));
-  w.Raw(payload);
-  return out;
-}
-
-std::string ConnectResponse(int32_t timeout, int64_t sid) {
-  std::string p;
-  zk::wire::Writer w(&p);
-  w.Int(0);
-  w.Int(timeout);
-  w.Long(sid);
-  w.Buffer(std::string(16, 'p'));
-  w.Bool(false);
-  return Frame(p);
-}
+using zk::test::ConnectResponse;
+using zk::test::Frame;
+using zk::test::ServerReply;
 
 // A reply header and a SetSASLResponse (nullopt: a null token, as the server
 // sends with a refusal).
 std::string SaslReply(int32_t xid, int32_t err, std::optional<std::string> token) {
-  std::string p;
-  zk::wire::Writer w(&p);
-  w.Int(xid);
-  w.Long(0);
-  w.Int(err);
+  std::string body;
+  zk::wire::Writer w(&body);
   w.NullableBuffer(token);
-  return Frame(p);
+  return ServerReply(xid, 0, err, body);
 }
 
-std::string PlainReply(int32_t xid, int32_t err) {
-  std::string p;
-  zk::wire::Writer w(&p);
-  w.Int(xid);
-  w.Long(7);
-  w.Int(err);
-  return Frame(p);
-}
+std::string PlainReply(int32_t xid, int32_t err) { return ServerReply(xid, 7, err); }
 
 struct SentFrame {
   int32_t xid = 0;

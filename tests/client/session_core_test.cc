@@ -6,6 +6,7 @@
 #include <set>
 #include <catch2/catch.hpp>
 
+#include "core_bytes.h"
 #include "zk/hostprovider/random_source.h"
 #include "zk/wire/jute.h"
 
@@ -14,34 +15,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string Frame(const std::string& payload) {
-  std::string out;
-  zk::wire::Writer w(&out);
-  w.Int(static_cast<int32_t>(payload.size()));
-  w.Raw(payload);
-  return out;
-}
-
-std::string ConnectResponse(int32_t timeout, int64_t sid, bool ro = false) {
-  std::string p;
-  zk::wire::Writer w(&p);
-  w.Int(0);
-  w.Int(timeout);
-  w.Long(sid);
-  w.Buffer(std::string(16, 'p'));
-  w.Bool(ro);
-  return Frame(p);
-}
-
-std::string ServerReply(int32_t xid, int64_t zxid, int32_t err, const std::string& body = {}) {
-  std::string p;
-  zk::wire::Writer w(&p);
-  w.Int(xid);
-  w.Long(zxid);
-  w.Int(err);
-  w.Raw(body);
-  return Frame(p);
-}
+using zk::test::ConnectResponse;
+using zk::test::Frame;
+using zk::test::ServerReply;
 
 struct Harness {
   std::vector<std::string> logs;
