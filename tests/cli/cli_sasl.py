@@ -11,6 +11,7 @@ Server section) and against one real ZooKeeper 3.8 server
 admits bob and refuses another user, a wrong password ends in AuthFailed with
 a non-zero exit code. Everything is stopped by pid; about 15 s.
 """
+import json
 import os
 import shutil
 import subprocess
@@ -91,7 +92,6 @@ def main():
             rc, out, err = run(["python3", ENSEMBLE, "start", ens, "--servers", "1",
                                 "--sasl-users", "bob:bobsecret,alice:alicesecret"])
             started = True
-            import json
             desc = json.loads(out) if rc == 0 else None
             ok(desc is not None, "ZooKeeper 3.8 with SASL starts", err[-400:])
             if desc is not None:
